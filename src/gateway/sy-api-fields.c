@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Strict readers: wrong JSON types are errors, not coerced ("1" is not a number, 1 is not a
+ * boolean); strings must be non-empty, bounded and free of control characters.
+ */
+#define G_LOG_DOMAIN "sy-gateway"
+
+#include "sy-api-fields.h"
+
+#include <string.h>
+
+#include "store/sy-database.h"
+
+static gboolean
+invalid (GError     **error,
+         const char  *name,
+         const char  *what)
+{
+  g_set_error (error, SY_STORE_ERROR, SY_STORE_ERROR_INVALID, "%s: %s", name, what);
+  return FALSE;
+}
+
+static JsonNode *
+member (JsonObject *obj,
+        const char *name,
+        gboolean    required,
+        gboolean   *present,
+        GError    **error,
+        gboolean   *missing_ok)
+{
+  JsonNode *node = json_object_get_member (obj, name);
+
+  if (present != NULL)
+    *present = node != NULL;
+  *missing_ok = node == NULL && !required;
+  if (node == NULL && required)
+    invalid (error, name, "is required");
+  return node;
+}
+
+gboolean
+sy_api_field_string (JsonObject  *obj,
+                     const char  *name,
+                     gboolean     required,
+                     gsize        max_len,
+                     char       **out,
+                     gboolean    *present,
+                     GError     **error)
+{
+  gboolean missing_ok;
+  JsonNode *node = member (obj, name, required, present, error, &missing_ok);
+  g_autofree char *s = NULL;
+
+  if (node == NULL)
+    return missing_ok;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return invalid (error, name, "expected a string");
+  s = g_strstrip (g_strdup (json_node_get_string (node)));
+  if (*s == '\0')
+    return invalid (error, name, "must not be empty");
+  if (strlen (s) > max_len)
+    {
+      g_set_error (error, SY_STORE_ERROR, SY_STORE_ERROR_INVALID,
+                   "%s: longer than %" G_GSIZE_FORMAT " characters", name, max_len);
+      return FALSE;
+    }
+  for (const char *p = s; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      return invalid (error, name, "must not contain control characters");
+  g_free (*out);
+  *out = g_steal_pointer (&s);
+  return TRUE;
+}
+
+gboolean
+sy_api_field_url (JsonObject  *obj,
+                  const char  *name,
+                  gboolean     required,
+                  char       **out,
+                  gboolean    *present,
+                  GError     **error)
+{
+  g_autofree char *value = NULL;
+  g_autoptr(GUri) uri = NULL;
+  JsonNode *node = json_object_get_member (obj, name);
+  const char *scheme;
+
+  if (node != NULL && JSON_NODE_HOLDS_NULL (node) && !required)
+    {
+      if (present != NULL)
+        *present = TRUE;
+      g_clear_pointer (out, g_free);
+      return TRUE;
+    }
+  if (!sy_api_field_string (obj, name, required, 2048, &value, present, error))
+    return FALSE;
+  if (value == NULL)
+    return TRUE;
+
+  uri = g_uri_parse (value, G_URI_FLAGS_NONE, NULL);
+  scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
+      (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0))
+    return invalid (error, name, "expected an absolute http:// or https:// URL");
+  if (g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
+    return invalid (error, name, "must not have a query or fragment");
+  if (g_uri_get_userinfo (uri) != NULL)
+    return invalid (error, name, "must not contain credentials; use apiKey");
+
+  /* Stored without a trailing slash: endpoint paths are appended. */
+  while (g_str_has_suffix (value, "/"))
+    value[strlen (value) - 1] = '\0';
+  g_free (*out);
+  *out = g_steal_pointer (&value);
+  return TRUE;
+}
+
+gboolean
+sy_api_field_int (JsonObject  *obj,
+                  const char  *name,
+                  gint64       min,
+                  gint64       max,
+                  gint64      *out,
+                  gboolean    *present,
+                  GError     **error)
+{
+  gboolean missing_ok;
+  JsonNode *node = member (obj, name, FALSE, present, error, &missing_ok);
+  gint64 v;
+
+  if (node == NULL)
+    return missing_ok;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    {
+      g_set_error (error, SY_STORE_ERROR, SY_STORE_ERROR_INVALID,
+                   "%s: expected an integer from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT,
+                   name, min, max);
+      return FALSE;
+    }
+  v = json_node_get_int (node);
+  if (v < min || v > max)
+    {
+      g_set_error (error, SY_STORE_ERROR, SY_STORE_ERROR_INVALID,
+                   "%s: %" G_GINT64_FORMAT " is out of range %" G_GINT64_FORMAT "..%"
+                   G_GINT64_FORMAT, name, v, min, max);
+      return FALSE;
+    }
+  *out = v;
+  return TRUE;
+}
+
+gboolean
+sy_api_field_boolean (JsonObject  *obj,
+                      const char  *name,
+                      gboolean    *out,
+                      gboolean    *present,
+                      GError     **error)
+{
+  gboolean missing_ok;
+  JsonNode *node = member (obj, name, FALSE, present, error, &missing_ok);
+
+  if (node == NULL)
+    return missing_ok;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return invalid (error, name, "expected true or false");
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+gboolean
+sy_api_fields_only (JsonObject          *obj,
+                    const char * const  *allowed,
+                    GError             **error)
+{
+  g_autoptr(GList) names = json_object_get_members (obj);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    if (!g_strv_contains (allowed, l->data))
+      return invalid (error, l->data, "unknown field");
+  return TRUE;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Field readers for management API bodies. Each one validates one member and, on a bad value,
+ * fails with SY_STORE_ERROR_INVALID and a message that starts with the field's name, which the
+ * API returns as a 400.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Each returns TRUE if the value is acceptable; *present says whether the member was there
+ * (NULL allowed for required fields: absent is then an error). */
+gboolean sy_api_field_string  (JsonObject  *obj,
+                               const char  *name,
+                               gboolean     required,
+                               gsize        max_len,
+                               char       **out,
+                               gboolean    *present,
+                               GError     **error);
+/* An absolute http:// or https:// URL; JSON null clears (out NULL, present TRUE). */
+gboolean sy_api_field_url     (JsonObject  *obj,
+                               const char  *name,
+                               gboolean     required,
+                               char       **out,
+                               gboolean    *present,
+                               GError     **error);
+gboolean sy_api_field_int     (JsonObject  *obj,
+                               const char  *name,
+                               gint64       min,
+                               gint64       max,
+                               gint64      *out,
+                               gboolean    *present,
+                               GError     **error);
+gboolean sy_api_field_boolean (JsonObject  *obj,
+                               const char  *name,
+                               gboolean    *out,
+                               gboolean    *present,
+                               GError     **error);
+/* Fails naming the first member not in allowed (NULL-terminated). */
+gboolean sy_api_fields_only   (JsonObject          *obj,
+                               const char * const  *allowed,
+                               GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The management API (/api): guards, body parsing and dispatch to one file per resource.
+ * Replies are JSON; errors are {"error": {...}} with the status from sy_http_status_for_error.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "gateway/sy-gateway.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  SyGateway         *gateway;
+  SoupServerMessage *msg;
+  const char        *method;
+  const char        *id;    /* "/api/<resource>/<id>", or NULL */
+  JsonObject        *body;  /* for POST, PUT and PATCH; never NULL then */
+} SyApiCall;
+
+void sy_api_handle            (SyGateway         *gateway,
+                               SoupServerMessage *msg,
+                               const char        *path);
+
+/* Reply helpers for the resource files. */
+void sy_api_reply             (SoupServerMessage *msg,
+                               guint              status,
+                               JsonNode          *node);
+void sy_api_reply_gerror      (SoupServerMessage *msg,
+                               const GError      *error);
+void sy_api_reply_not_found   (SyApiCall         *call,
+                               const char        *what);
+void sy_api_reply_bad_method  (SyApiCall         *call,
+                               const char        *allowed);
+
+/* The resources. */
+void sy_api_health_handle     (SyApiCall *call);
+void sy_api_nodes_handle      (SyApiCall *call);
+void sy_api_providers_handle  (SyApiCall *call);
+void sy_api_keys_handle       (SyApiCall *call);
+void sy_api_settings_handle   (SyApiCall *call);
+
+G_END_DECLS

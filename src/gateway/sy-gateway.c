@@ -1,0 +1,531 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The gateway object: wires storage, secrets and the usage writer to one SoupServer and one
+ * SoupSession, and dispatches each request by path to the /v1 endpoints or the management API.
+ * It owns no request logic itself; that lives in the endpoint files.
+ */
+#define G_LOG_DOMAIN "sy-gateway"
+
+#include "sy-gateway.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/sy-crypto.h"
+#include "gateway/sy-api.h"
+#include "gateway/sy-chat-endpoint.h"
+#include "gateway/sy-connection-reaper.h"
+#include "gateway/sy-http.h"
+#include "gateway/sy-models-endpoint.h"
+#include "gateway/sy-request-guard.h"
+#include "store/sy-database.h"
+
+struct _SyGateway
+{
+  GObject             parent_instance;
+
+  char               *data_dir;
+  char               *admin_token;
+  char               *host;
+  gint64              start_time;
+  gboolean            shut_down;
+
+  SyDatabase         *db;
+  SyNodeRepo         *nodes;
+  SyConnectionRepo   *connections;
+  SyApiKeyRepo       *api_keys;
+  SySettingsRepo     *settings;
+  SyCredentials      *credentials;
+  SyModelResolver    *resolver;
+  SyUsageWriter      *usage_writer;
+
+  SoupServer         *server;
+  SoupSession        *session;
+  SyConnectionReaper *reaper;
+  GHashTable         *in_flight;  /* GCancellable* set */
+};
+
+G_DEFINE_FINAL_TYPE (SyGateway, sy_gateway, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (sy-gateway-error-quark, sy_gateway_error)
+
+static void
+sy_gateway_dispose (GObject *object)
+{
+  SyGateway *self = SY_GATEWAY (object);
+
+  sy_gateway_shutdown (self);
+  g_clear_object (&self->reaper);
+  g_clear_object (&self->server);
+  g_clear_object (&self->session);
+  g_clear_object (&self->resolver);
+  g_clear_object (&self->credentials);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->api_keys);
+  g_clear_object (&self->connections);
+  g_clear_object (&self->nodes);
+  g_clear_object (&self->usage_writer);
+  g_clear_object (&self->db);
+  G_OBJECT_CLASS (sy_gateway_parent_class)->dispose (object);
+}
+
+static void
+sy_gateway_finalize (GObject *object)
+{
+  SyGateway *self = SY_GATEWAY (object);
+
+  g_clear_pointer (&self->in_flight, g_hash_table_unref);
+  if (self->admin_token != NULL)
+    memset (self->admin_token, 0, strlen (self->admin_token));
+  g_free (self->admin_token);
+  g_free (self->data_dir);
+  g_free (self->host);
+  G_OBJECT_CLASS (sy_gateway_parent_class)->finalize (object);
+}
+
+static void
+sy_gateway_class_init (SyGatewayClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sy_gateway_dispose;
+  object_class->finalize = sy_gateway_finalize;
+}
+
+static void
+sy_gateway_init (SyGateway *self)
+{
+  self->in_flight = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
+  self->start_time = g_get_real_time ();
+}
+
+/* The admin token file: created once with O_EXCL and mode 0600; refused if others can read. */
+static char *
+load_admin_token (const char  *data_dir,
+                  GError     **error)
+{
+  g_autofree char *path = g_build_filename (data_dir, "admin-token", NULL);
+  g_autofree char *token = NULL;
+  GStatBuf st;
+  int fd;
+
+  if (g_stat (path, &st) == 0)
+    {
+      if ((st.st_mode & 077) != 0)
+        {
+          g_set_error (error, SY_GATEWAY_ERROR, SY_GATEWAY_ERROR_ADMIN_TOKEN,
+                       "%s is readable by other users; run: chmod 600 %s", path, path);
+          return NULL;
+        }
+      if (!g_file_get_contents (path, &token, NULL, error))
+        return NULL;
+      g_strstrip (token);
+      if (strlen (token) < 16)
+        {
+          g_set_error (error, SY_GATEWAY_ERROR, SY_GATEWAY_ERROR_ADMIN_TOKEN,
+                       "%s holds a token shorter than 16 characters; delete it to generate a "
+                       "new one", path);
+          return NULL;
+        }
+      return g_steal_pointer (&token);
+    }
+
+  token = sy_random_token ("sya-", 32);
+  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 || write (fd, token, strlen (token)) != (gssize) strlen (token) || fsync (fd) != 0)
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, SY_GATEWAY_ERROR, SY_GATEWAY_ERROR_ADMIN_TOKEN,
+                   "cannot write %s: %s", path, g_strerror (saved));
+      return NULL;
+    }
+  close (fd);
+  g_message ("generated an admin token in %s", path);
+  return g_steal_pointer (&token);
+}
+
+static void
+settings_changed_cb (SySettingsRepo *settings,
+                     gpointer        user_data)
+{
+  SyGateway *self = user_data;
+
+  if (self->reaper != NULL)
+    sy_connection_reaper_set_idle_limit (self->reaper,
+                                         sy_settings_repo_get_int (settings, "keepAliveIdleMs"));
+}
+
+SyGateway *
+sy_gateway_new (const SyConfig  *config,
+                GError         **error)
+{
+  g_autoptr(SyGateway) self = g_object_new (SY_TYPE_GATEWAY, NULL);
+  g_autoptr(SySecretStore) secrets = NULL;
+  g_autoptr(GProxyResolver) proxy = NULL;
+  g_autofree char *db_path = NULL;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  self->data_dir = g_strdup (config->data_dir);
+  self->host = g_strdup (config->host);
+  if (g_mkdir_with_parents (self->data_dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "cannot create %s: %s",
+                   self->data_dir, g_strerror (saved));
+      return NULL;
+    }
+
+  if (config->admin_token != NULL)
+    self->admin_token = g_strdup (config->admin_token);
+  else if ((self->admin_token = load_admin_token (self->data_dir, error)) == NULL)
+    return NULL;
+
+  db_path = g_build_filename (self->data_dir, "switchyard.db", NULL);
+  if ((self->db = sy_database_open (db_path, error)) == NULL ||
+      (self->nodes = sy_node_repo_new (self->db, error)) == NULL ||
+      (self->connections = sy_connection_repo_new (self->db, error)) == NULL ||
+      (self->api_keys = sy_api_key_repo_new (self->db, error)) == NULL ||
+      (self->settings = sy_settings_repo_new (self->db, error)) == NULL ||
+      (self->usage_writer = sy_usage_writer_new (db_path, error)) == NULL)
+    return NULL;
+
+  if (config->require_api_key_env)
+    sy_settings_repo_override_boolean (self->settings, "requireApiKey", config->require_api_key);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self, 0);
+
+  if ((secrets = sy_secret_store_new_for_host (config->secret_backend, self->data_dir, error)) == NULL)
+    return NULL;
+  self->credentials = sy_credentials_new (secrets);
+  self->resolver = sy_model_resolver_new (self->nodes, self->connections);
+
+  /* One session for all upstreams. Bodies are relayed as the upstream sent them, so no content
+   * decoding (and no Accept-Encoding sent); timeouts are ours, per phase, not soup's. */
+  self->session = g_object_new (SOUP_TYPE_SESSION,
+                                "max-conns", 512,
+                                "max-conns-per-host", 128,
+                                "timeout", 0,
+                                "idle-timeout", 90,
+                                "user-agent", NULL,
+                                NULL);
+  soup_session_remove_feature_by_type (self->session, SOUP_TYPE_CONTENT_DECODER);
+
+  return g_steal_pointer (&self);
+}
+
+/* --- dispatch ---------------------------------------------------------------------------- */
+
+/* "/v1/chat/completions", "/chat/completions" and "/v1/v1/chat/completions" are one route. */
+static const char *
+strip_v1 (const char *path)
+{
+  for (int i = 0; i < 2 && g_str_has_prefix (path, "/v1/"); i++)
+    path += 3;
+  return path;
+}
+
+static void
+server_cb (SoupServer        *server,
+           SoupServerMessage *msg,
+           const char        *raw_path,
+           GHashTable        *query,
+           gpointer           user_data)
+{
+  SyGateway *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  const char *path;
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Cache-Control", "no-store");
+
+  if (self->shut_down)
+    {
+      sy_http_respond_error (msg, SY_DIALECT_OPENAI, SOUP_STATUS_SERVICE_UNAVAILABLE, "api_error",
+                             "shutting_down", "the gateway is shutting down");
+      return;
+    }
+
+  if (g_str_has_prefix (raw_path, "/api/") || g_str_equal (raw_path, "/api"))
+    {
+      sy_api_handle (self, msg, raw_path);
+      return;
+    }
+
+  if (!sy_request_guard_check_v1 (self, msg))
+    return;
+
+  path = strip_v1 (raw_path);
+  if (g_str_equal (path, "/chat/completions"))
+    sy_chat_endpoint_handle (self, msg, NULL);
+  else if (g_str_has_prefix (path, "/providers/") && g_str_has_suffix (path, "/chat/completions"))
+    {
+      gsize len = strlen (path) - strlen ("/providers/") - strlen ("/chat/completions");
+      g_autofree char *provider = g_strndup (path + strlen ("/providers/"), len);
+
+      if (len == 0 || strchr (provider, '/') != NULL)
+        sy_http_respond_error (msg, SY_DIALECT_OPENAI, SOUP_STATUS_NOT_FOUND,
+                               "invalid_request_error", "not_found", "no route for %s", raw_path);
+      else
+        sy_chat_endpoint_handle (self, msg, provider);
+    }
+  else if (g_str_equal (path, "/models") || g_str_equal (raw_path, "/v1"))
+    sy_models_endpoint_handle (self, msg);
+  else
+    sy_http_respond_error (msg, SY_DIALECT_OPENAI, SOUP_STATUS_NOT_FOUND, "invalid_request_error",
+                           "not_found", "no route for %s %s", method, raw_path);
+}
+
+/* Refuses an announced body over the limit before soup reads it. */
+static void
+early_cb (SoupServer        *server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  SyGateway *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset limit = sy_settings_repo_get_int (self->settings, "maxBodyBytes");
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > limit)
+    {
+      sy_http_respond_error (msg, SY_DIALECT_OPENAI, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                             "invalid_request_error", "request_too_large",
+                             "request body of %" G_GOFFSET_FORMAT " bytes exceeds the limit of %"
+                             G_GOFFSET_FORMAT " bytes (setting maxBodyBytes)",
+                             soup_message_headers_get_content_length (headers), limit);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Connection", "close");
+    }
+}
+
+gboolean
+sy_gateway_listen (SyGateway   *self,
+                   const char  *host,
+                   guint        port,
+                   GError     **error)
+{
+  g_autoptr(GInetAddress) addr = NULL;
+  g_autoptr(GSocketAddress) sockaddr = NULL;
+
+  g_return_val_if_fail (SY_IS_GATEWAY (self), FALSE);
+  g_return_val_if_fail (self->server == NULL, FALSE);
+
+  if (!sy_host_is_loopback (host) && !sy_settings_repo_get_boolean (self->settings, "requireApiKey"))
+    {
+      g_set_error (error, SY_GATEWAY_ERROR, SY_GATEWAY_ERROR_INSECURE_BIND,
+                   "refusing to listen on %s without inbound API keys: anyone on the network "
+                   "could spend your provider accounts. Set REQUIRE_API_KEY=true (and create a key "
+                   "with POST /api/keys), or listen on 127.0.0.1", host);
+      return FALSE;
+    }
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    addr = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  else if ((addr = g_inet_address_new_from_string (host)) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "cannot listen on \"%s\": give an IP address such as 127.0.0.1 or 0.0.0.0", host);
+      return FALSE;
+    }
+  g_free (self->host);
+  self->host = g_strdup (host);
+
+  self->server = g_object_new (SOUP_TYPE_SERVER, "server-header", NULL, NULL);
+  soup_server_add_early_handler (self->server, NULL, early_cb, self, NULL);
+  soup_server_add_handler (self->server, NULL, server_cb, self, NULL);
+  self->reaper = sy_connection_reaper_new (self->server,
+                                           sy_settings_repo_get_int (self->settings,
+                                                                     "keepAliveIdleMs"));
+
+  sockaddr = g_inet_socket_address_new (addr, port);
+  if (!soup_server_listen (self->server, sockaddr, 0, error))
+    {
+      g_prefix_error (error, "cannot listen on %s:%u: ", host, port);
+      g_clear_object (&self->reaper);
+      g_clear_object (&self->server);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+guint
+sy_gateway_get_port (SyGateway *self)
+{
+  GSList *uris;
+  guint port = 0;
+
+  g_return_val_if_fail (SY_IS_GATEWAY (self), 0);
+  if (self->server == NULL)
+    return 0;
+
+  uris = soup_server_get_uris (self->server);
+  if (uris != NULL)
+    port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return port;
+}
+
+char *
+sy_gateway_dup_base_url (SyGateway *self)
+{
+  const char *host = self->host;
+
+  if (g_str_equal (host, "0.0.0.0") || g_str_equal (host, "::"))
+    host = "127.0.0.1";
+  if (strchr (host, ':') != NULL)
+    return g_strdup_printf ("http://[%s]:%u", host, sy_gateway_get_port (self));
+  return g_strdup_printf ("http://%s:%u", host, sy_gateway_get_port (self));
+}
+
+void
+sy_gateway_track_request (SyGateway    *self,
+                          GCancellable *cancellable)
+{
+  g_hash_table_add (self->in_flight, g_object_ref (cancellable));
+}
+
+void
+sy_gateway_untrack_request (SyGateway    *self,
+                            GCancellable *cancellable)
+{
+  g_hash_table_remove (self->in_flight, cancellable);
+}
+
+static gboolean
+drain_timeout_cb (gpointer user_data)
+{
+  gboolean *expired = user_data;
+
+  *expired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+sy_gateway_shutdown (SyGateway *self)
+{
+  g_autoptr(GList) pending = NULL;
+  gboolean expired = FALSE;
+  guint drain_id;
+
+  g_return_if_fail (SY_IS_GATEWAY (self));
+
+  if (self->shut_down)
+    return;
+  self->shut_down = TRUE;
+
+  /* Stop accepting first, keep the open connections so in-flight clients get an ending. */
+  if (self->server != NULL)
+    {
+      g_autoptr(GSList) listeners = soup_server_get_listeners (self->server);
+
+      for (GSList *l = listeners; l != NULL; l = l->next)
+        g_socket_close (l->data, NULL);
+    }
+
+  /* Cancelling ends each stream with an error event and each waiting request with an error
+   * reply; their usage rows reach the writer before it is flushed below. */
+  pending = g_hash_table_get_keys (self->in_flight);
+  for (GList *l = pending; l != NULL; l = l->next)
+    g_cancellable_cancel (l->data);
+
+  drain_id = g_timeout_add (2000, drain_timeout_cb, &expired);
+  while (g_hash_table_size (self->in_flight) > 0 && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (drain_id);
+
+  if (self->server != NULL)
+    soup_server_disconnect (self->server);
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+  if (self->usage_writer != NULL)
+    sy_usage_writer_flush (self->usage_writer);
+}
+
+const char *
+sy_gateway_get_data_dir (SyGateway *self)
+{
+  return self->data_dir;
+}
+
+const char *
+sy_gateway_get_admin_token (SyGateway *self)
+{
+  return self->admin_token;
+}
+
+const char *
+sy_gateway_get_host (SyGateway *self)
+{
+  return self->host;
+}
+
+gint64
+sy_gateway_get_start_time (SyGateway *self)
+{
+  return self->start_time;
+}
+
+guint
+sy_gateway_get_open_connections (SyGateway *self)
+{
+  return self->reaper ? sy_connection_reaper_get_open (self->reaper) : 0;
+}
+
+SoupSession *
+sy_gateway_get_session (SyGateway *self)
+{
+  return self->session;
+}
+
+SyNodeRepo *
+sy_gateway_get_nodes (SyGateway *self)
+{
+  return self->nodes;
+}
+
+SyConnectionRepo *
+sy_gateway_get_connections (SyGateway *self)
+{
+  return self->connections;
+}
+
+SyApiKeyRepo *
+sy_gateway_get_api_keys (SyGateway *self)
+{
+  return self->api_keys;
+}
+
+SySettingsRepo *
+sy_gateway_get_settings (SyGateway *self)
+{
+  return self->settings;
+}
+
+SyCredentials *
+sy_gateway_get_credentials (SyGateway *self)
+{
+  return self->credentials;
+}
+
+SyModelResolver *
+sy_gateway_get_resolver (SyGateway *self)
+{
+  return self->resolver;
+}
+
+SyUsageWriter *
+sy_gateway_get_usage_writer (SyGateway *self)
+{
+  return self->usage_writer;
+}

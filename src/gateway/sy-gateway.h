@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * SyGateway: the whole headless gateway in one object: storage, secrets, the usage writer, the
+ * SoupServer with its /v1 and /api routes, and the one SoupSession to upstreams. Both
+ * switchyard-server and the desktop app host exactly one. Main thread only.
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "core/sy-config.h"
+#include "gateway/sy-credentials.h"
+#include "routing/sy-model-resolver.h"
+#include "store/sy-api-key-repo.h"
+#include "store/sy-connection-repo.h"
+#include "store/sy-node-repo.h"
+#include "store/sy-secret-store.h"
+#include "store/sy-settings-repo.h"
+#include "store/sy-usage-writer.h"
+
+G_BEGIN_DECLS
+
+#define SY_GATEWAY_ERROR (sy_gateway_error_quark ())
+
+typedef enum {
+  SY_GATEWAY_ERROR_INSECURE_BIND,
+  SY_GATEWAY_ERROR_ADMIN_TOKEN,
+} SyGatewayError;
+
+#define SY_TYPE_GATEWAY (sy_gateway_get_type ())
+G_DECLARE_FINAL_TYPE (SyGateway, sy_gateway, SY, GATEWAY, GObject)
+
+GQuark            sy_gateway_error_quark        (void);
+
+/* Opens the data dir (database, admin token) from config. */
+SyGateway        *sy_gateway_new                (const SyConfig  *config,
+                                                 GError         **error);
+/* Starts serving. port 0 picks a free port; see sy_gateway_get_port(). */
+gboolean          sy_gateway_listen             (SyGateway       *self,
+                                                 const char      *host,
+                                                 guint            port,
+                                                 GError         **error);
+guint             sy_gateway_get_port           (SyGateway       *self);
+/* "http://HOST:PORT". */
+char             *sy_gateway_dup_base_url       (SyGateway       *self);
+/* Stops accepting, cuts in-flight requests cleanly, flushes the usage log. Idempotent. */
+void              sy_gateway_shutdown           (SyGateway       *self);
+
+const char       *sy_gateway_get_data_dir       (SyGateway       *self);
+const char       *sy_gateway_get_admin_token    (SyGateway       *self);
+const char       *sy_gateway_get_host           (SyGateway       *self);
+gint64            sy_gateway_get_start_time     (SyGateway       *self);
+guint             sy_gateway_get_open_connections (SyGateway     *self);
+SoupSession      *sy_gateway_get_session        (SyGateway       *self);
+SyNodeRepo       *sy_gateway_get_nodes          (SyGateway       *self);
+SyConnectionRepo *sy_gateway_get_connections    (SyGateway       *self);
+SyApiKeyRepo     *sy_gateway_get_api_keys       (SyGateway       *self);
+SySettingsRepo   *sy_gateway_get_settings       (SyGateway       *self);
+SyCredentials    *sy_gateway_get_credentials    (SyGateway       *self);
+SyModelResolver  *sy_gateway_get_resolver       (SyGateway       *self);
+SyUsageWriter    *sy_gateway_get_usage_writer   (SyGateway       *self);
+
+/* In-flight proxied requests register so shutdown can cut them cleanly. */
+void              sy_gateway_track_request      (SyGateway       *self,
+                                                 GCancellable    *cancellable);
+void              sy_gateway_untrack_request    (SyGateway       *self,
+                                                 GCancellable    *cancellable);
+
+G_END_DECLS

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Replies and error mapping. Every error a client sees goes through here, so its shape and
+ * status stay consistent: the status table in sy_http_status_for_error() is the only one.
+ */
+#define G_LOG_DOMAIN "sy-gateway"
+
+#include "sy-http.h"
+
+#include <string.h>
+
+#include "core/sy-json-scan.h"
+#include "routing/sy-model-resolver.h"
+#include "store/sy-database.h"
+
+void
+sy_http_respond_json (SoupServerMessage *msg,
+                      guint              status,
+                      JsonNode          *node)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  char *text;
+  gsize len;
+
+  json_generator_set_root (gen, node);
+  text = json_generator_to_data (gen, &len);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, len);
+}
+
+static const char *
+gemini_status_name (guint status)
+{
+  switch (status)
+    {
+    case 400: return "INVALID_ARGUMENT";
+    case 401: return "UNAUTHENTICATED";
+    case 403: return "PERMISSION_DENIED";
+    case 404: return "NOT_FOUND";
+    case 413: return "INVALID_ARGUMENT";
+    case 429: return "RESOURCE_EXHAUSTED";
+    case 503: return "UNAVAILABLE";
+    case 504: return "DEADLINE_EXCEEDED";
+    default: return status >= 500 ? "INTERNAL" : "FAILED_PRECONDITION";
+    }
+}
+
+char *
+sy_http_format_error (SyDialect   dialect,
+                      guint       status,
+                      const char *type,
+                      const char *code,
+                      const char *message)
+{
+  GString *out = g_string_sized_new (128);
+
+  switch (dialect)
+    {
+    case SY_DIALECT_ANTHROPIC:
+      g_string_append (out, "{\"type\":\"error\",\"error\":{\"type\":");
+      sy_json_append_string (out, type);
+      g_string_append (out, ",\"message\":");
+      sy_json_append_string (out, message);
+      g_string_append (out, "}}");
+      break;
+    case SY_DIALECT_GEMINI:
+      g_string_append_printf (out, "{\"error\":{\"code\":%u,\"message\":", status);
+      sy_json_append_string (out, message);
+      g_string_append (out, ",\"status\":");
+      sy_json_append_string (out, gemini_status_name (status));
+      g_string_append (out, "}}");
+      break;
+    case SY_DIALECT_OPENAI:
+    case SY_DIALECT_RESPONSES:
+    default:
+      g_string_append (out, "{\"error\":{\"message\":");
+      sy_json_append_string (out, message);
+      g_string_append (out, ",\"type\":");
+      sy_json_append_string (out, type);
+      g_string_append (out, ",\"param\":null,\"code\":");
+      if (code != NULL)
+        sy_json_append_string (out, code);
+      else
+        g_string_append (out, "null");
+      g_string_append (out, "}}");
+      break;
+    }
+  return g_string_free (out, FALSE);
+}
+
+void
+sy_http_respond_error (SoupServerMessage *msg,
+                       SyDialect          dialect,
+                       guint              status,
+                       const char        *type,
+                       const char        *code,
+                       const char        *format,
+                       ...)
+{
+  g_autofree char *message = NULL;
+  char *body;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  body = sy_http_format_error (dialect, status, type, code, message);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body,
+                                    strlen (body));
+}
+
+guint
+sy_http_status_for_error (const GError  *error,
+                          const char   **type,
+                          const char   **code)
+{
+  *type = "invalid_request_error";
+  *code = NULL;
+
+  if (error->domain == SY_JSON_ERROR)
+    {
+      *code = "invalid_json";
+      return SOUP_STATUS_BAD_REQUEST;
+    }
+  if (error->domain == SY_ROUTING_ERROR)
+    {
+      switch ((SyRoutingError) error->code)
+        {
+        case SY_ROUTING_ERROR_UNKNOWN_PROVIDER:
+          *code = "model_not_found";
+          return SOUP_STATUS_NOT_FOUND;
+        case SY_ROUTING_ERROR_NO_CONNECTION:
+          *type = "api_error";
+          *code = "no_connection";
+          return SOUP_STATUS_SERVICE_UNAVAILABLE;
+        case SY_ROUTING_ERROR_AMBIGUOUS:
+        case SY_ROUTING_ERROR_INVALID_MODEL:
+        default:
+          *code = "invalid_model";
+          return SOUP_STATUS_BAD_REQUEST;
+        }
+    }
+  if (error->domain == SY_STORE_ERROR)
+    {
+      switch ((SyStoreError) error->code)
+        {
+        case SY_STORE_ERROR_INVALID:
+          *code = "invalid_value";
+          return SOUP_STATUS_BAD_REQUEST;
+        case SY_STORE_ERROR_NOT_FOUND:
+          *code = "not_found";
+          return SOUP_STATUS_NOT_FOUND;
+        case SY_STORE_ERROR_CONSTRAINT:
+          *code = "conflict";
+          return SOUP_STATUS_CONFLICT;
+        case SY_STORE_ERROR_FULL:
+          *type = "api_error";
+          *code = "storage_full";
+          return SOUP_STATUS_INSUFFICIENT_STORAGE;
+        default:
+          *type = "api_error";
+          *code = "storage_error";
+          return SOUP_STATUS_INTERNAL_SERVER_ERROR;
+        }
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      *type = "api_error";
+      *code = "upstream_timeout";
+      return SOUP_STATUS_GATEWAY_TIMEOUT;
+    }
+  if (error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR ||
+      error->domain == SOUP_SESSION_ERROR || error->domain == G_TLS_ERROR)
+    {
+      *type = "api_error";
+      *code = "upstream_unreachable";
+      return SOUP_STATUS_BAD_GATEWAY;
+    }
+  *type = "api_error";
+  *code = "internal_error";
+  return SOUP_STATUS_INTERNAL_SERVER_ERROR;
+}
+
+void
+sy_http_respond_gerror (SoupServerMessage *msg,
+                        SyDialect          dialect,
+                        const GError      *error)
+{
+  const char *type, *code;
+  guint status = sy_http_status_for_error (error, &type, &code);
+
+  sy_http_respond_error (msg, dialect, status, type, code, "%s", error->message);
+}
+
+gboolean
+sy_http_is_hop_by_hop (const char         *name,
+                       SoupMessageHeaders *headers)
+{
+  static const char * const hop[] = {
+    "Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization", "Proxy-Connection",
+    "TE", "Trailer", "Transfer-Encoding", "Upgrade",
+  };
+  const char *connection;
+
+  for (guint i = 0; i < G_N_ELEMENTS (hop); i++)
+    if (g_ascii_strcasecmp (name, hop[i]) == 0)
+      return TRUE;
+
+  connection = soup_message_headers_get_list (headers, "Connection");
+  return connection != NULL && soup_header_contains (connection, name);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * HTTP helpers shared by the gateway's handlers: JSON replies, errors written in the client's
+ * own dialect, the one table mapping internal errors to HTTP status, hop-by-hop headers.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "translate/sy-dialect.h"
+
+G_BEGIN_DECLS
+
+void      sy_http_respond_json      (SoupServerMessage *msg,
+                                     guint              status,
+                                     JsonNode          *node);
+/* Writes {"error": {...}} (OpenAI shape, also used by /api), Anthropic's
+ * {"type":"error","error":{...}} or Gemini's {"error":{"code","message","status"}}. */
+void      sy_http_respond_error     (SoupServerMessage *msg,
+                                     SyDialect          dialect,
+                                     guint              status,
+                                     const char        *type,
+                                     const char        *code,
+                                     const char        *format,
+                                     ...) G_GNUC_PRINTF (6, 7);
+/* The error body alone, for stream error events. */
+char     *sy_http_format_error      (SyDialect          dialect,
+                                     guint              status,
+                                     const char        *type,
+                                     const char        *code,
+                                     const char        *message);
+/* Maps a GError from any layer to a status, an error type and a code; the one place. */
+guint     sy_http_status_for_error  (const GError      *error,
+                                     const char       **type,
+                                     const char       **code);
+void      sy_http_respond_gerror    (SoupServerMessage *msg,
+                                     SyDialect          dialect,
+                                     const GError      *error);
+/* TRUE for headers that must not cross a proxy (RFC 9110 7.6.1), including any named in
+ * the message's own Connection header. */
+gboolean  sy_http_is_hop_by_hop     (const char        *name,
+                                     SoupMessageHeaders *headers);
+
+G_END_DECLS

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Model-string resolution for single models. Combos, wildcard aliases and fallback chains
+ * (the routing issue) layer on top of this; nothing here talks to the network or the disk.
+ */
+#define G_LOG_DOMAIN "sy-routing"
+
+#include "sy-model-resolver.h"
+
+#include <string.h>
+
+struct _SyModelResolver
+{
+  GObject           parent_instance;
+  SyNodeRepo       *nodes;
+  SyConnectionRepo *connections;
+};
+
+G_DEFINE_FINAL_TYPE (SyModelResolver, sy_model_resolver, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (sy-routing-error-quark, sy_routing_error)
+
+void
+sy_route_free (SyRoute *route)
+{
+  if (route == NULL)
+    return;
+  g_free (route->requested_model);
+  g_free (route->provider_id);
+  g_free (route->provider_label);
+  g_free (route->default_base_url);
+  g_free (route->upstream_model);
+  g_clear_pointer (&route->candidates, g_ptr_array_unref);
+  g_free (route);
+}
+
+static void
+sy_model_resolver_dispose (GObject *object)
+{
+  SyModelResolver *self = SY_MODEL_RESOLVER (object);
+
+  g_clear_object (&self->nodes);
+  g_clear_object (&self->connections);
+  G_OBJECT_CLASS (sy_model_resolver_parent_class)->dispose (object);
+}
+
+static void
+sy_model_resolver_class_init (SyModelResolverClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = sy_model_resolver_dispose;
+}
+
+static void
+sy_model_resolver_init (SyModelResolver *self)
+{
+}
+
+SyModelResolver *
+sy_model_resolver_new (SyNodeRepo       *nodes,
+                       SyConnectionRepo *connections)
+{
+  SyModelResolver *self = g_object_new (SY_TYPE_MODEL_RESOLVER, NULL);
+
+  self->nodes = g_object_ref (nodes);
+  self->connections = g_object_ref (connections);
+  return self;
+}
+
+/* A route for a known provider (catalog entry or node), with its enabled accounts. */
+static SyRoute *
+route_for_prefix (SyModelResolver *self,
+                  const char      *prefix)
+{
+  const SyProviderInfo *info = sy_provider_catalog_lookup (prefix);
+  g_autoptr(SyProviderNode) node = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  SyRoute *route;
+
+  if (info == NULL && (node = sy_node_repo_lookup_by_prefix (self->nodes, prefix)) == NULL)
+    return NULL;
+
+  route = g_new0 (SyRoute, 1);
+  if (info != NULL)
+    {
+      route->provider_id = g_strdup (info->id);
+      route->provider_label = g_strdup (info->id);
+      route->dialect = info->dialect;
+      route->auth_header = info->auth_header;
+      route->default_base_url = g_strdup (info->base_url);
+    }
+  else
+    {
+      route->provider_id = g_strdup (node->id);
+      route->provider_label = g_strdup (node->prefix);
+      sy_dialect_from_string (node->api_type, &route->dialect);
+      route->auth_header = sy_auth_header_for_dialect (route->dialect);
+      route->default_base_url = g_strdup (node->base_url);
+    }
+
+  route->candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) sy_connection_unref);
+  all = sy_connection_repo_list (self->connections, route->provider_id);
+  for (guint i = 0; i < all->len; i++)
+    {
+      SyConnection *c = g_ptr_array_index (all, i);
+
+      if (c->enabled)
+        g_ptr_array_add (route->candidates, sy_connection_ref (c));
+    }
+  return route;
+}
+
+static const char *
+label_for_provider_id (SyModelResolver *self,
+                       const char      *provider_id,
+                       char           **owned)
+{
+  g_autoptr(SyProviderNode) node = sy_node_repo_lookup (self->nodes, provider_id);
+
+  if (node == NULL)
+    return provider_id;
+  *owned = g_strdup (node->prefix);
+  return *owned;
+}
+
+/* The providers that have at least one enabled account, as "label/" strings. */
+static GPtrArray *
+connected_prefixes (SyModelResolver *self)
+{
+  g_autoptr(GPtrArray) all = sy_connection_repo_list (self->connections, NULL);
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      SyConnection *c = g_ptr_array_index (all, i);
+      g_autofree char *owned = NULL;
+      const char *label;
+      gboolean seen = FALSE;
+
+      if (!c->enabled)
+        continue;
+      label = label_for_provider_id (self, c->provider, &owned);
+      for (guint j = 0; j < ids->len && !seen; j++)
+        seen = g_str_equal (g_ptr_array_index (ids, j), label);
+      if (!seen)
+        g_ptr_array_add (ids, g_strdup (label));
+    }
+  return ids;
+}
+
+static char *
+join_prefixes (GPtrArray *ids)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (s, "%s%s/", i ? ", " : "", (const char *) g_ptr_array_index (ids, i));
+  return g_string_free (s, FALSE);
+}
+
+static SyRoute *
+finish_route (SyRoute     *route,
+              const char  *requested,
+              const char  *upstream_model,
+              GError     **error)
+{
+  g_autoptr(SyRoute) owned = route;
+
+  owned->requested_model = g_strdup (requested);
+  owned->upstream_model = g_strdup (upstream_model);
+  if (owned->candidates->len == 0)
+    {
+      g_set_error (error, SY_ROUTING_ERROR, SY_ROUTING_ERROR_NO_CONNECTION,
+                   "no enabled account for provider \"%s\"; add one with POST /api/providers",
+                   owned->provider_label);
+      return NULL;
+    }
+  return g_steal_pointer (&owned);
+}
+
+SyRoute *
+sy_model_resolver_resolve (SyModelResolver  *self,
+                           const char       *model,
+                           GError          **error)
+{
+  const char *slash;
+  g_autoptr(GPtrArray) connected = NULL;
+
+  g_return_val_if_fail (SY_IS_MODEL_RESOLVER (self), NULL);
+  g_return_val_if_fail (model != NULL, NULL);
+
+  if (*model == '\0')
+    {
+      g_set_error (error, SY_ROUTING_ERROR, SY_ROUTING_ERROR_INVALID_MODEL, "model is empty");
+      return NULL;
+    }
+
+  slash = strchr (model, '/');
+  if (slash != NULL && slash != model && slash[1] != '\0')
+    {
+      g_autofree char *prefix = g_strndup (model, slash - model);
+      SyRoute *route = route_for_prefix (self, prefix);
+
+      if (route != NULL)
+        return finish_route (route, model, slash + 1, error);
+    }
+
+  /* A bare model name (or an unknown prefix, which may be part of the model's own name, as
+   * in "meta-llama/llama-3"): unambiguous only with exactly one connected provider. */
+  connected = connected_prefixes (self);
+  if (connected->len == 1)
+    return finish_route (route_for_prefix (self, g_ptr_array_index (connected, 0)), model, model,
+                         error);
+
+  if (connected->len == 0)
+    g_set_error (error, SY_ROUTING_ERROR, SY_ROUTING_ERROR_UNKNOWN_PROVIDER,
+                 "model \"%s\" does not name a connected provider, and no provider is connected; "
+                 "add an account with POST /api/providers", model);
+  else
+    {
+      g_autofree char *list = join_prefixes (connected);
+
+      g_set_error (error, SY_ROUTING_ERROR,
+                   slash != NULL ? SY_ROUTING_ERROR_UNKNOWN_PROVIDER : SY_ROUTING_ERROR_AMBIGUOUS,
+                   "model \"%s\" does not name a connected provider; prefix it with one of: %s",
+                   model, list);
+    }
+  return NULL;
+}
+
+SyRoute *
+sy_model_resolver_resolve_for_provider (SyModelResolver  *self,
+                                        const char       *provider,
+                                        const char       *model,
+                                        GError          **error)
+{
+  SyRoute *route;
+  const char *slash;
+  const char *upstream = model;
+
+  g_return_val_if_fail (SY_IS_MODEL_RESOLVER (self), NULL);
+
+  route = route_for_prefix (self, provider);
+  if (route == NULL)
+    {
+      g_set_error (error, SY_ROUTING_ERROR, SY_ROUTING_ERROR_UNKNOWN_PROVIDER,
+                   "unknown provider \"%s\"", provider);
+      return NULL;
+    }
+
+  slash = strchr (model, '/');
+  if (slash != NULL)
+    {
+      g_autofree char *prefix = g_strndup (model, slash - model);
+      g_autoptr(SyRoute) other = route_for_prefix (self, prefix);
+
+      if (other != NULL && !g_str_equal (other->provider_id, route->provider_id))
+        {
+          g_set_error (error, SY_ROUTING_ERROR, SY_ROUTING_ERROR_INVALID_MODEL,
+                       "model \"%s\" belongs to provider \"%s\", not \"%s\"", model,
+                       other->provider_label, route->provider_label);
+          sy_route_free (route);
+          return NULL;
+        }
+      if (other != NULL)
+        upstream = slash + 1;
+    }
+  return finish_route (route, model, upstream, error);
+}
