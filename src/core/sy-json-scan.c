@@ -23,21 +23,29 @@ static const char replacement_char[] = "\xEF\xBF\xBD";  /* U+FFFD in UTF-8 */
 
 typedef struct
 {
-  const unsigned char *base;
-  const unsigned char *end;
-  GError      **error;
-  unsigned      max_depth;
-  unsigned      depth;
-  guint64      *stack;
-  gsize         stack_words;
-  guint64      *heap_stack;
-  guint64       inline_stack[INLINE_STACK_WORDS];
+  const unsigned char  *base;
+  const unsigned char  *end;
+  GError              **error;
+  unsigned              max_depth;
+  unsigned              depth;
+  guint64              *stack;         /* inline_stack or heap_stack */
+  gsize                 stack_words;
+  guint64              *heap_stack;
+  guint64               inline_stack[INLINE_STACK_WORDS];
 } Scanner;
+
+/* The four blanks of RFC 8259, and the bytes skip_container() must look at. */
+static const unsigned char blank_table[256] = {
+  [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1,
+};
+static const unsigned char container_table[256] = {
+  ['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1,
+};
 
 static inline gboolean
 is_blank (unsigned char c)
 {
-  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+  return blank_table[c];
 }
 
 static inline gboolean
@@ -244,13 +252,16 @@ scan_string (const Scanner       *s,
         case '\\':
           if (end - p < 2)
             return fail (s, SY_JSON_ERROR_SYNTAX, end, "unexpected end of input in a string");
-          if (p[1] != '\0' && strchr ("\"\\/bfnrt", p[1]) != NULL)
+          switch (p[1])
             {
+            case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
               p += 2;
+              continue;
+            case 'u':
               break;
+            default:
+              return fail (s, SY_JSON_ERROR_SYNTAX, p, "invalid escape sequence");
             }
-          if (p[1] != 'u')
-            return fail (s, SY_JSON_ERROR_SYNTAX, p, "invalid escape sequence");
 
           unit = read_hex4 (p + 2, end);
           if (unit < 0)
@@ -269,10 +280,15 @@ scan_string (const Scanner       *s,
           if (*p < 0x20)
             return fail (s, SY_JSON_ERROR_SYNTAX, p,
                          "unescaped control character 0x%02X in a string", *p);
-          n = utf8_sequence_length (p, end);
-          if (n == 0)
-            return fail (s, SY_JSON_ERROR_INVALID_UTF8, p, "invalid UTF-8 in a string");
-          p += n;
+          /* A run of non-ASCII text (CJK, emoji) is validated in one go. */
+          do
+            {
+              n = utf8_sequence_length (p, end);
+              if (n == 0)
+                return fail (s, SY_JSON_ERROR_INVALID_UTF8, p, "invalid UTF-8 in a string");
+              p += n;
+            }
+          while (p < end && *p >= 0x80);
           break;
         }
     }
@@ -327,10 +343,9 @@ scan_number (const Scanner       *s,
 static const unsigned char *
 scan_literal (const Scanner       *s,
               const unsigned char *p,
-              const char          *word)
+              const char          *word,
+              gsize                len)
 {
-  gsize len = strlen (word);
-
   if ((gsize) (s->end - p) < len || memcmp (p, word, len) != 0)
     return fail (s, SY_JSON_ERROR_SYNTAX, p, "invalid literal, expected '%s'", word);
 
@@ -364,6 +379,8 @@ push_level (Scanner             *s,
       s->stack_words = words;
     }
 
+  if (bit == 1)
+    s->stack[word] = 0;  /* the first level in this word */
   if (*p == '{')
     s->stack[word] |= bit;
   else
@@ -434,15 +451,15 @@ value:
       break;
 
     case 't':
-      p = scan_literal (s, p, "true");
+      p = scan_literal (s, p, "true", 4);
       break;
 
     case 'f':
-      p = scan_literal (s, p, "false");
+      p = scan_literal (s, p, "false", 5);
       break;
 
     case 'n':
-      p = scan_literal (s, p, "null");
+      p = scan_literal (s, p, "null", 4);
       break;
 
     default:
@@ -571,8 +588,13 @@ skip_container (const unsigned char *p,
 {
   gsize depth = 0;
 
-  while (p < end)
+  for (;;)
     {
+      while (p < end && !container_table[*p])
+        p++;
+      if (p == end)
+        return NULL;
+
       switch (*p)
         {
         case '"':
@@ -597,8 +619,6 @@ skip_container (const unsigned char *p,
         }
       p++;
     }
-
-  return NULL;
 }
 
 static const unsigned char *

@@ -15,7 +15,7 @@
 
 #include "core/sy-json-scan.h"
 #include "gateway/sy-http.h"
-#include "gateway/sy-usage-scanner.h"
+#include "gateway/sy-relay-observer.h"
 
 #define READ_CHUNK          16384
 #define MAX_CHUNKS_QUEUED   4
@@ -94,7 +94,7 @@ struct _SyProxyRequest
   gboolean            read_pending;
   gboolean            waiting_for_client;
   GByteArray         *buffer;         /* buffered (non-stream) upstream body */
-  SyUsageScanner     *usage;
+  SyRelayObserver     *usage;
 
   gulong              finished_id;
   gulong              disconnected_id;
@@ -170,7 +170,7 @@ static void
 sy_proxy_request_init (SyProxyRequest *self)
 {
   self->cancellable = g_cancellable_new ();
-  self->usage = sy_usage_scanner_new ();
+  self->usage = sy_relay_observer_new ();
 }
 
 static double
@@ -206,7 +206,7 @@ finish (SyProxyRequest *self)
   r->status = self->client_gone && !self->completed ? 499 : (int) self->final_status;
   r->attempts = (int) self->attempts;
   r->stream = self->stream;
-  sy_usage_scanner_fill_record (self->usage, r);
+  sy_relay_observer_fill_record (self->usage, r);
   r->latency_ms = ms_since (self->start_us, now);
   r->ttfb_ms = self->first_byte_us ? ms_since (self->start_us, self->first_byte_us) : -1;
   r->error_code = self->client_gone && !self->completed ? g_strdup ("client_closed")
@@ -424,7 +424,14 @@ stream_read_cb (GObject      *source,
   if (g_bytes_get_size (bytes) == 0)
     {
       stop_timer (self);
-      sy_usage_scanner_finish (self->usage);
+      sy_relay_observer_finish (self->usage);
+      if (!sy_relay_observer_saw_end (self->usage))
+        {
+          /* libsoup 3.2 reports a chunked body cut between chunks as a clean EOF. */
+          stream_end_with_error (self, "upstream_truncated",
+                                 "the upstream closed the stream before it was complete");
+          return;
+        }
       soup_message_body_complete (body);
       self->completed = TRUE;
       soup_server_message_unpause (self->msg);
@@ -432,7 +439,7 @@ stream_read_cb (GObject      *source,
     }
 
   start_timer (self, TIMER_IDLE, "idleTimeoutMs");
-  sy_usage_scanner_push_sse (self->usage, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  sy_relay_observer_push_sse (self->usage, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   mark_first_byte (self);
   soup_message_body_append_bytes (body, bytes);
   self->chunks_queued++;
@@ -533,7 +540,7 @@ complete_buffered (SyProxyRequest *self)
     }
 
   if (SOUP_STATUS_IS_SUCCESSFUL (status))
-    sy_usage_scanner_take_json (self->usage, (const char *) data, len);
+    sy_relay_observer_take_json (self->usage, (const char *) data, len);
   else
     set_error_code (self, "upstream_error");
 

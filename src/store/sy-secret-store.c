@@ -203,10 +203,16 @@ sy_secret_store_new_for_host (const char  *kind,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (g_strcmp0 (kind, "memory") == 0)
-    return sy_memory_secret_store_new ();
+    {
+      g_message ("Secret store: memory (configured); credentials are forgotten on exit");
+      return sy_memory_secret_store_new ();
+    }
 
   if (g_strcmp0 (kind, "libsecret") == 0)
-    return sy_libsecret_store_new ();
+    {
+      g_message ("Secret store: libsecret (configured)");
+      return sy_libsecret_store_new ();
+    }
 
   if (kind != NULL && g_strcmp0 (kind, "file") != 0)
     {

@@ -15,8 +15,9 @@
 /* After an event bigger than this, the buffer is given back instead of kept for reuse. */
 #define KEEP_BUFFER_SIZE (64 * 1024)
 
-#define BOM     "\xEF\xBB\xBF"
 #define BOM_LEN 3
+
+static const char bom[] = "\xEF\xBB\xBF";  /* U+FEFF in UTF-8 */
 
 struct _SySseParser
 {
@@ -26,15 +27,15 @@ struct _SySseParser
   gpointer        user_data;
   gsize           max_event_size;
 
-  GString        *line;        /* a line split across chunks, without its terminator */
-  GString        *data;        /* the "data" values, each followed by '\n' */
-  GString        *event;       /* the "event" value */
-  GString        *id;          /* the last event ID, if has_id */
+  GString        *line;            /* a line split across chunks, without its terminator */
+  GString        *data;            /* the "data" values, each followed by '\n' */
+  GString        *event;           /* the "event" value */
+  GString        *id;              /* the last event ID, if has_id */
   guint64         comment_count;
 
-  unsigned        bom_seen;    /* bytes of a leading BOM matched; BOM_LEN once decided */
-  unsigned        skip_lf : 1; /* the last chunk ended in CR: a leading LF is its partner */
-  unsigned        in_comment : 1; /* the split line is a comment: not buffered */
+  unsigned        bom_seen;        /* bytes of a leading BOM matched; BOM_LEN once decided */
+  unsigned        skip_lf : 1;     /* the last chunk ended in CR: a leading LF is its partner */
+  unsigned        in_comment : 1;  /* the line split across chunks is a comment: not kept */
   unsigned        has_id : 1;
   unsigned        failed : 1;
   unsigned        dispatching : 1;
@@ -350,7 +351,7 @@ skip_bom (SySseParser  *self,
     {
       unsigned matched = self->bom_seen;
 
-      if (*p == BOM[matched])
+      if (*p == bom[matched])
         {
           self->bom_seen++;
           p++;
@@ -359,7 +360,7 @@ skip_bom (SySseParser  *self,
 
       /* Not a BOM after all: the bytes taken so far belong to the first line. */
       self->bom_seen = BOM_LEN;
-      if (matched > 0 && !feed (self, BOM, BOM + matched, error))
+      if (matched > 0 && !feed (self, bom, bom + matched, error))
         return NULL;
     }
 
@@ -395,7 +396,7 @@ sy_sse_parser_push (SySseParser  *self,
                     GError      **error)
 {
   const char *p = chunk;
-  const char *end = chunk + len;
+  const char *end;
 
   g_return_val_if_fail (SY_IS_SSE_PARSER (self), FALSE);
   g_return_val_if_fail (chunk != NULL || len == 0, FALSE);
@@ -413,6 +414,7 @@ sy_sse_parser_push (SySseParser  *self,
   if (len == 0)
     return TRUE;
 
+  end = chunk + len;
   if (self->bom_seen < BOM_LEN)
     p = skip_bom (self, p, end, error);
 

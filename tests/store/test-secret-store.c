@@ -6,7 +6,6 @@
  */
 #define G_LOG_DOMAIN "sy-test"
 
-#include <errno.h>
 #include <sys/stat.h>
 
 #include <glib/gstdio.h>

@@ -116,6 +116,8 @@ static const SseCase cases[] = {
                 EV ("0123456789012345678901") }, .max_event_size = 32 },
   { "too-large-event-field", "event: 0123456789012345678901234\ndata: x\n\n",
     .max_event_size = 16, .too_large = TRUE },
+  { "too-large-event-and-data", "event: 0123456789abcdef\ndata: 0123456789\n\n",
+    .max_event_size = 24, .too_large = TRUE },
   { "too-large-unknown-field", "0123456789012345678901234\ndata: x\n\n",
     .max_event_size = 16, .too_large = TRUE },
   { "too-large-unterminated", "data: 0123456789012345678901234", .max_event_size = 16,
@@ -137,7 +139,7 @@ append_escaped (GString    *log,
 {
   for (gsize i = 0; i < len; i++)
     {
-      unsigned char c = s[i];
+      unsigned char c = (unsigned char) s[i];
 
       if (c >= 0x20 && c < 0x7F && c != '\\')
         g_string_append_c (log, c);
@@ -245,7 +247,7 @@ assert_split_invariant (const char    *input,
                         gsize          max_event_size,
                         const Outcome *expected)
 {
-  g_autofree gsize *cuts = g_new (gsize, len + 1);
+  g_autofree gsize *cuts = g_new (gsize, len + 2);
 
   for (gsize i = 0; i <= len; i++)
     {

@@ -7,7 +7,7 @@
  */
 #define G_LOG_DOMAIN "sy-gateway"
 
-#include "sy-usage-scanner.h"
+#include "sy-relay-observer.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -17,11 +17,12 @@
 
 #define MAX_USAGE_EVENT (4 * 1024 * 1024)
 
-struct _SyUsageScanner
+struct _SyRelayObserver
 {
   GObject      parent_instance;
   SySseParser *parser;
   gboolean     parser_failed;
+  gboolean     saw_end;
   gint64       input;
   gint64       output;
   gint64       cache_read;
@@ -29,33 +30,33 @@ struct _SyUsageScanner
   gint64       reasoning;
 };
 
-G_DEFINE_FINAL_TYPE (SyUsageScanner, sy_usage_scanner, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (SyRelayObserver, sy_relay_observer, G_TYPE_OBJECT)
 
 static void
-sy_usage_scanner_dispose (GObject *object)
+sy_relay_observer_dispose (GObject *object)
 {
-  SyUsageScanner *self = SY_USAGE_SCANNER (object);
+  SyRelayObserver *self = SY_RELAY_OBSERVER (object);
 
   g_clear_object (&self->parser);
-  G_OBJECT_CLASS (sy_usage_scanner_parent_class)->dispose (object);
+  G_OBJECT_CLASS (sy_relay_observer_parent_class)->dispose (object);
 }
 
 static void
-sy_usage_scanner_class_init (SyUsageScannerClass *klass)
+sy_relay_observer_class_init (SyRelayObserverClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = sy_usage_scanner_dispose;
+  G_OBJECT_CLASS (klass)->dispose = sy_relay_observer_dispose;
 }
 
 static void
-sy_usage_scanner_init (SyUsageScanner *self)
+sy_relay_observer_init (SyRelayObserver *self)
 {
   self->input = self->output = self->cache_read = self->cache_creation = self->reasoning = -1;
 }
 
-SyUsageScanner *
-sy_usage_scanner_new (void)
+SyRelayObserver *
+sy_relay_observer_new (void)
 {
-  return g_object_new (SY_TYPE_USAGE_SCANNER, NULL);
+  return g_object_new (SY_TYPE_RELAY_OBSERVER, NULL);
 }
 
 static void
@@ -81,7 +82,7 @@ child_object (JsonObject *obj,
 }
 
 static void
-apply_usage (SyUsageScanner *self,
+apply_usage (SyRelayObserver *self,
              JsonObject     *usage)
 {
   /* OpenAI Chat Completions */
@@ -105,7 +106,7 @@ apply_usage (SyUsageScanner *self,
 }
 
 static void
-scan_member (SyUsageScanner *self,
+scan_member (SyRelayObserver *self,
              const char     *data,
              gsize           len,
              const char     *member)
@@ -122,7 +123,7 @@ scan_member (SyUsageScanner *self,
 }
 
 static void
-scan_object (SyUsageScanner *self,
+scan_object (SyRelayObserver *self,
              const char     *data,
              gsize           len)
 {
@@ -140,11 +141,11 @@ scan_object (SyUsageScanner *self,
 }
 
 void
-sy_usage_scanner_take_json (SyUsageScanner *self,
+sy_relay_observer_take_json (SyRelayObserver *self,
                             const char     *data,
                             gsize           len)
 {
-  g_return_if_fail (SY_IS_USAGE_SCANNER (self));
+  g_return_if_fail (SY_IS_RELAY_OBSERVER (self));
   scan_object (self, data, len);
 }
 
@@ -152,8 +153,11 @@ static void
 event_cb (const SySseEvent *event,
           gpointer          user_data)
 {
-  SyUsageScanner *self = user_data;
+  SyRelayObserver *self = user_data;
 
+  if ((event->data_len == 6 && memcmp (event->data, "[DONE]", 6) == 0) ||
+      g_strstr_len (event->data, event->data_len, "\"finish_reason\":\"") != NULL)
+    self->saw_end = TRUE;
   if (event->data_len < 8 || event->data[0] != '{' ||
       g_strstr_len (event->data, event->data_len, "sage") == NULL)
     return;
@@ -161,11 +165,11 @@ event_cb (const SySseEvent *event,
 }
 
 void
-sy_usage_scanner_push_sse (SyUsageScanner *self,
+sy_relay_observer_push_sse (SyRelayObserver *self,
                            const char     *data,
                            gsize           len)
 {
-  g_return_if_fail (SY_IS_USAGE_SCANNER (self));
+  g_return_if_fail (SY_IS_RELAY_OBSERVER (self));
 
   if (self->parser_failed)
     return;
@@ -176,15 +180,15 @@ sy_usage_scanner_push_sse (SyUsageScanner *self,
 }
 
 void
-sy_usage_scanner_finish (SyUsageScanner *self)
+sy_relay_observer_finish (SyRelayObserver *self)
 {
-  g_return_if_fail (SY_IS_USAGE_SCANNER (self));
+  g_return_if_fail (SY_IS_RELAY_OBSERVER (self));
   if (self->parser != NULL && !self->parser_failed)
     sy_sse_parser_finish (self->parser);
 }
 
 void
-sy_usage_scanner_fill_record (SyUsageScanner *self,
+sy_relay_observer_fill_record (SyRelayObserver *self,
                               SyUsageRecord  *record)
 {
   record->tokens_input = self->input;
@@ -192,4 +196,11 @@ sy_usage_scanner_fill_record (SyUsageScanner *self,
   record->tokens_cache_read = self->cache_read;
   record->tokens_cache_creation = self->cache_creation;
   record->tokens_reasoning = self->reasoning;
+}
+
+gboolean
+sy_relay_observer_saw_end (SyRelayObserver *self)
+{
+  g_return_val_if_fail (SY_IS_RELAY_OBSERVER (self), FALSE);
+  return self->saw_end || self->parser_failed;
 }
