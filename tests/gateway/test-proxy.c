@@ -349,6 +349,158 @@ test_usage_recorded (Fixture       *f,
                                   "ttfb_ms >= 0 AND requested_model = 'mock/m1'"), ==, 3);
 }
 
+typedef struct
+{
+  guint16  port;
+  guint    n;
+  guint    ok;
+  int      done;
+} SoakData;
+
+static gboolean
+read_response (GSocket *socket)
+{
+  char buf[4096];
+  GString *got = g_string_new (NULL);
+  gboolean complete = FALSE;
+
+  while (!complete)
+    {
+      gssize n = g_socket_receive (socket, buf, sizeof buf, NULL, NULL);
+      const char *end, *cl;
+
+      if (n <= 0)
+        break;
+      g_string_append_len (got, buf, n);
+      end = strstr (got->str, "\r\n\r\n");
+      cl = end ? strstr (got->str, "Content-Length: ") : NULL;
+      if (cl != NULL)
+        complete = got->len >= (gsize) (end + 4 - got->str) + g_ascii_strtoull (cl + 16, NULL, 10);
+    }
+  g_string_free (got, TRUE);
+  return complete;
+}
+
+/* Thousands of keep-alive connections, each closed by the client while idle. */
+static gpointer
+soak_thread (gpointer user_data)
+{
+  SoakData *d = user_data;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (loopback, d->port);
+  static const char request[] = "GET /v1/not-a-route HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+
+  for (guint i = 0; i < d->n; i++)
+    {
+      g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                                G_SOCKET_PROTOCOL_TCP, NULL);
+
+      if (socket == NULL || !g_socket_connect (socket, addr, NULL, NULL))
+        continue;
+      if (g_socket_send (socket, request, sizeof request - 1, NULL, NULL) == sizeof request - 1 &&
+          read_response (socket))
+        d->ok++;
+      g_socket_close (socket, NULL);
+    }
+  g_atomic_int_set (&d->done, 1);
+  g_main_context_wakeup (NULL);
+  return NULL;
+}
+
+static guint
+count_open_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* libsoup 3.2 leaks the descriptor of every idle keep-alive connection a client closes; the
+ * gateway's reaper must keep the count bounded. */
+static void
+test_keepalive_fd_soak (Fixture       *f,
+                        gconstpointer  data)
+{
+  SoakData d = { .port = (guint16) sy_gateway_get_port (f->t->gateway), .n = 3000 };
+  guint before = count_open_fds ();
+  GThread *thread = g_thread_new ("soak", soak_thread, &d);
+  guint after;
+
+  while (!g_atomic_int_get (&d.done))
+    g_main_context_iteration (NULL, TRUE);
+  g_thread_join (thread);
+  sy_test_wait_ms (200);
+  after = count_open_fds ();
+
+  g_test_message ("fds before %u, after %u keep-alive connections: %u; tracked %u", before, d.n,
+                  after, sy_gateway_get_open_connections (f->t->gateway));
+  g_assert_cmpuint (d.ok, ==, d.n);
+  g_assert_cmpuint (after, <, before + 20);
+  g_assert_cmpuint (sy_gateway_get_open_connections (f->t->gateway), <, 20);
+}
+
+static void
+partial_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GBytes **out = user_data;
+
+  *out = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+  if (*out == NULL)
+    *out = g_bytes_new (NULL, 0);
+}
+
+static void
+stream_sent_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GInputStream **out = user_data;
+
+  *out = soup_session_send_finish (SOUP_SESSION (source), result, NULL);
+  g_assert_nonnull (*out);
+}
+
+/* The client hangs up mid-stream: the upstream request is cancelled, the row says 499. */
+static void
+test_client_disconnect_cancels_upstream (Fixture       *f,
+                                         gconstpointer  data)
+{
+  SyMockBehaviour slow = { .kind = SY_MOCK_STREAM, .n_chunks = 200, .delay_ms = 20 };
+  g_autofree char *a = sy_test_gateway_add_account (f->t, "mock", "sk-a", 1, NULL);
+  g_autofree char *url = g_strconcat (f->t->base_url, "/v1/chat/completions", NULL);
+  g_autofree char *db = g_build_filename (f->t->data_dir, "switchyard.db", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) body = g_bytes_new_static (stream_body, strlen (stream_body));
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GBytes) first = NULL;
+
+  sy_mock_upstream_push (f->t->mock, &slow);
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  soup_session_send_async (f->t->client, msg, G_PRIORITY_DEFAULT, NULL, stream_sent_cb, &stream);
+  while (stream == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_input_stream_read_bytes_async (stream, 64, G_PRIORITY_DEFAULT, NULL, partial_read_cb, &first);
+  while (first == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_bytes_get_size (first), >, 0);
+
+  /* hang up */
+  soup_session_abort (f->t->client);
+  g_clear_object (&stream);
+  for (guint i = 0; i < 200 && sy_mock_upstream_get_aborted (f->t->mock) == 0; i++)
+    sy_test_wait_ms (10);
+  g_assert_cmpuint (sy_mock_upstream_get_aborted (f->t->mock), ==, 1);
+
+  sy_usage_writer_flush (sy_gateway_get_usage_writer (f->t->gateway));
+  g_assert_cmpint (query_int (db, "SELECT COUNT(*) FROM usage_history WHERE status = 499 AND "
+                                  "error_code = 'client_closed'"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -369,6 +521,8 @@ main (int   argc,
   ADD ("stream-relay", test_stream_relay);
   ADD ("stream-upstream-drops", test_stream_upstream_drops);
   ADD ("usage-recorded", test_usage_recorded);
+  ADD ("keepalive-fd-soak", test_keepalive_fd_soak);
+  ADD ("client-disconnect-cancels-upstream", test_client_disconnect_cancels_upstream);
 
   return g_test_run ();
 }
