@@ -31,6 +31,7 @@ struct _SyGateway
   char               *data_dir;
   char               *admin_token;
   char               *host;
+  guint               port;
   gint64              start_time;
   gboolean            shut_down;
 
@@ -308,6 +309,20 @@ early_cb (SoupServer        *server,
     }
 }
 
+/* The bound port (for --port 0), read from the listening socket. soup_server_get_uris () is
+ * not used: libsoup 3.2 leaks the address it builds there. */
+static guint
+read_bound_port (SoupServer *server)
+{
+  g_autoptr(GSList) listeners = soup_server_get_listeners (server);
+  g_autoptr(GSocketAddress) local = NULL;
+
+  if (listeners == NULL)
+    return 0;
+  local = g_socket_get_local_address (listeners->data, NULL);
+  return local ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) : 0;
+}
+
 gboolean
 sy_gateway_listen (SyGateway   *self,
                    const char  *host,
@@ -355,24 +370,15 @@ sy_gateway_listen (SyGateway   *self,
       g_clear_object (&self->server);
       return FALSE;
     }
+  self->port = read_bound_port (self->server);
   return TRUE;
 }
 
 guint
 sy_gateway_get_port (SyGateway *self)
 {
-  GSList *uris;
-  guint port = 0;
-
   g_return_val_if_fail (SY_IS_GATEWAY (self), 0);
-  if (self->server == NULL)
-    return 0;
-
-  uris = soup_server_get_uris (self->server);
-  if (uris != NULL)
-    port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  return port;
+  return self->port;
 }
 
 char *

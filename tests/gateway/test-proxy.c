@@ -501,6 +501,29 @@ test_client_disconnect_cancels_upstream (Fixture       *f,
                                   "error_code = 'client_closed'"), ==, 1);
 }
 
+/* A stream that stalls longer than idleTimeoutMs ends with an error event naming the setting. */
+static void
+test_stream_idle_timeout (Fixture       *f,
+                          gconstpointer  data)
+{
+  SyMockBehaviour stalls = { .kind = SY_MOCK_STREAM, .n_chunks = 3, .delay_ms = 1500 };
+  g_autofree char *a = sy_test_gateway_add_account (f->t, "mock", "sk-a", 1, NULL);
+  g_autoptr(SyTestResponse) s = sy_test_gateway_api (f->t, "PUT", "/api/settings",
+                                                     "{\"idleTimeoutMs\": 1000}");
+  g_autoptr(SyTestResponse) r = NULL;
+  g_autofree char *body = NULL;
+
+  g_assert_cmpuint (s->status, ==, 200);
+  sy_mock_upstream_push (f->t->mock, &stalls);
+  r = sy_test_gateway_chat (f->t, stream_body);
+  body = sy_test_response_dup_body (r);
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_nonnull (strstr (body, "tok0 "));
+  g_assert_null (strstr (body, "tok1 "));
+  g_assert_nonnull (strstr (body, "\"code\":\"upstream_timeout\""));
+  g_assert_nonnull (strstr (body, "idleTimeoutMs"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -520,6 +543,7 @@ main (int   argc,
   ADD ("first-byte-timeout-last-account", test_first_byte_timeout_last_account);
   ADD ("stream-relay", test_stream_relay);
   ADD ("stream-upstream-drops", test_stream_upstream_drops);
+  ADD ("stream-idle-timeout", test_stream_idle_timeout);
   ADD ("usage-recorded", test_usage_recorded);
   ADD ("keepalive-fd-soak", test_keepalive_fd_soak);
   ADD ("client-disconnect-cancels-upstream", test_client_disconnect_cancels_upstream);
