@@ -458,6 +458,17 @@ def report(records_fn, out_fn):
     P(f"\nJSON: {out_fn}")
 
 
+def progress(r):
+    w = r["wrk"]
+    e = w["err_connect"] + w["err_read"] + w["err_write"] + w["err_timeout"]
+    s = (f"{r['target']:7s} c={r['conns']:<3d} rep {r['rep']}: {w['rps']:9.0f} req/s  p50 {us(w['p50_us']):>9s}"
+         f"  p99 {us(w['p99_us']):>9s}  err {e} non2xx {w['err_status']}")
+    if "cpu_ticks" in r:
+        s += (f"  cpu/req {us(r['cpu_ticks'] * 1e4 / max(1, w['requests']))}  new upstream conns "
+              f"{r['upstream_accepts']}  rss_max {r['rss_max_kb']} kB  fds {r['fds_after']}")
+    print(f"[bench] {s}  (busy before: {r['pre_busy']}%)")
+
+
 def main():
     cmd = sys.argv[1]
     a = sys.argv[2:]
@@ -475,6 +486,8 @@ def main():
         print(nginx_status(a[0]))
     elif cmd == "cold-start":
         print(J(cold_start(int(a[0]), int(a[1]), int(a[2]), a[3], a[4])))
+    elif cmd == "progress":
+        progress(json.loads(a[0]))
     elif cmd == "report":
         report(a[0], a[1])
     else:

@@ -182,6 +182,8 @@ fi
 url_of() { [[ $1 == direct ]] && echo "$DIRECT" || echo "$GW"; }
 body_of() { [[ $1 == direct ]] && echo "$WORK/body-direct.json" || echo "$WORK/body-gw.json"; }
 sbody_of() { [[ $1 == direct ]] && echo "$WORK/sbody-direct.json" || echo "$WORK/sbody-gw.json"; }
+# the mock answers SSE under /sse/v1 (nginx cannot route on the body's "stream" flag)
+surl_of() { [[ $1 == direct ]] && echo "$DIRECT/sse/v1/chat/completions" || echo "$GW/v1/chat/completions"; }
 CURLH=(-H 'Content-Type: application/json' -H "Authorization: Bearer $CLIENT_AUTH")
 
 # ---- correctness (abort if wrong) ---------------------------------------------------------
@@ -192,7 +194,7 @@ for t in direct gateway; do
     die "$t non-streaming check failed (HTTP $code): $(head -c 400 "$WORK/check-$t.json")"
   fi
   code=$(curl -s -N -o "$WORK/check-$t.sse" -w '%{http_code}' -X POST "${CURLH[@]}" \
-    -H 'Accept: text/event-stream' --data-binary @"$(sbody_of $t)" "$(url_of $t)/v1/chat/completions") || code=000
+    -H 'Accept: text/event-stream' --data-binary @"$(sbody_of $t)" "$(surl_of $t)") || code=000
   if [[ $code != 200 ]] || ! "$PY" "$LIB" check-sse "$WORK/check-$t.sse"; then
     die "$t streaming check failed (HTTP $code): $(tail -c 400 "$WORK/check-$t.sse")"
   fi
@@ -245,11 +247,7 @@ run_wrk() { # target conns seconds [record: 1|0] [rep]
   j=$(sed -n 's/^BENCHJSON //p' "$f")
   [[ -n "$j" ]] || die "wrk gave no result ($t c=$c): $(tail -5 "$f")"
   echo "{\"kind\":\"wrk\",\"target\":\"$t\",\"conns\":$c,\"rep\":$rep,\"pre_busy\":$PRE_BUSY,\"stat0\":\"$s0\",\"stat1\":\"$s1\"$extra,\"wrk\":$j}" >> "$REC"
-  "$PY" -c 'import json,sys; r=json.loads(sys.argv[1]); w=r["wrk"]
-e=w["err_connect"]+w["err_read"]+w["err_write"]+w["err_timeout"]
-s=f"{r[\"target\"]:7s} c={r[\"conns\"]:<3d} rep {r[\"rep\"]}: {w[\"rps\"]:9.0f} req/s  p50 {w[\"p50_us\"]:6d} us  p99 {w[\"p99_us\"]:7d} us  err {e} non2xx {w[\"err_status\"]}"
-if "cpu_ticks" in r: s+=f"  cpu/req {r[\"cpu_ticks\"]*1e4/max(1,w[\"requests\"]):.0f} us  upstream-conns {r[\"upstream_accepts\"]}  rss_max {r[\"rss_max_kb\"]} kB  fds {r[\"fds_after\"]}"
-print("[bench] " + s + f"  (busy before {r[\"pre_busy\"]}%)", file=sys.stderr)' "$(tail -1 "$REC")"
+  "$PY" "$LIB" progress "$(tail -1 "$REC")" >&2
 }
 
 if (( WARMUP > 0 )); then
@@ -267,7 +265,7 @@ done
 per=$(( (STREAM_N + REPEATS - 1) / REPEATS ))
 run_stream() { # target rep
   local t=$1 rep=$2 f="$RAW/stream-$1-r$2.txt" u t0 t1 extra=""
-  u="$(url_of "$t")/v1/chat/completions"
+  u="$(surl_of "$t")"
   local urls=(); for _ in $(seq 1 "$per"); do urls+=("$u"); done
   wait_quiet
   [[ $t == gateway ]] && t0=$(cpu_ticks)
@@ -303,5 +301,6 @@ GW_PID=""
 log "cold start x$COLD_N"
 echo "{\"kind\":\"cold\",\"runs\":$("$PY" "$LIB" cold-start "$COLD_N" "$GW_CPU" "$CLIENT_CPU" "$SERVER" "$TOKEN")}" >> "$REC"
 
-cp "$REC" "${OUT%.json}.records.jsonl" 2>/dev/null || { mkdir -p "$(dirname "$OUT")"; cp "$REC" "${OUT%.json}.records.jsonl"; }
+mkdir -p "$(dirname "$OUT")"
+cp "$REC" "${OUT%.json}.records.jsonl"
 "$PY" "$LIB" report "$REC" "$OUT"

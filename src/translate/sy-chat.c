@@ -6,6 +6,8 @@
 
 #include "sy-chat.h"
 
+#include <string.h>
+
 SyPart *
 sy_part_new (SyPartKind kind)
 {
@@ -234,4 +236,30 @@ sy_stop_reason_to_string (SyStopReason reason)
     case SY_STOP_UNSET:
     default: return "unset";
     }
+}
+
+char *
+sy_tool_call_id_pack (const char *id,
+                      const char *signature)
+{
+  if (signature == NULL || *signature == '\0')
+    return g_strdup (id);
+  return g_strconcat (id ? id : "", SY_TOOL_ID_SIGNATURE_SEPARATOR, signature, NULL);
+}
+
+void
+sy_tool_call_id_unpack (const char  *packed,
+                        char       **id,
+                        char       **signature)
+{
+  const char *sep = packed ? strstr (packed, SY_TOOL_ID_SIGNATURE_SEPARATOR) : NULL;
+
+  if (sep == NULL)
+    {
+      *id = g_strdup (packed);
+      *signature = NULL;
+      return;
+    }
+  *id = g_strndup (packed, sep - packed);
+  *signature = g_strdup (sep + strlen (SY_TOOL_ID_SIGNATURE_SEPARATOR));
 }

@@ -224,6 +224,17 @@ char           *sy_parts_dup_text        (GPtrArray           *parts);
 
 const char     *sy_stop_reason_to_string (SyStopReason         reason);
 
+/* Dialects without a place for a tool call's signature (OpenAI Chat, Responses) carry it
+ * inside the tool call id they hand the client, which the client sends back unchanged:
+ * "<id>" SY_TOOL_ID_SIGNATURE_SEPARATOR "<signature>". pack returns id alone when signature is
+ * NULL; unpack splits (signature NULL when there is none). */
+#define SY_TOOL_ID_SIGNATURE_SEPARATOR "__sysig__"
+char           *sy_tool_call_id_pack     (const char           *id,
+                                          const char           *signature);
+void            sy_tool_call_id_unpack   (const char           *packed,
+                                          char                **id,
+                                          char                **signature);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SyPart, sy_part_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SyMessage, sy_message_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SyTool, sy_tool_free)
