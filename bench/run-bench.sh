@@ -62,8 +62,8 @@ for c in wrk curl taskset; do
 done
 [[ -x "$SERVER" ]] || die "no server binary at $SERVER (meson setup _build && ninja -C _build)"
 
-if (( $(nproc) < 2 )); then
-  log "only $(nproc) CPU: no pinning"
+if (( $(nproc --all) < 2 )); then
+  log "only one CPU: no pinning"
   GW_CPU=-1; CLIENT_CPU=-1; PIN_GW=()
 else
   PIN_GW=(taskset -c "$GW_CPU")
@@ -73,8 +73,11 @@ fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-bench.XXXXXX")
 REC="$WORK/records.jsonl"; : > "$REC"
+# one binary for the whole run, even if the build directory is rebuilt meanwhile
+SERVER_SRC=$SERVER
+SERVER="$WORK/switchyard-server"; cp "$SERVER_SRC" "$SERVER"
 RAW="$WORK/raw"; mkdir -p "$RAW"
-GW_PID=""; SAMPLER=""; MOCK_UP=0
+GW_PID=""; SAMPLER=""; MOCK_PID=""
 
 cleanup() {
   local rc=$?
@@ -85,9 +88,7 @@ cleanup() {
     for _ in $(seq 50); do kill -0 "$GW_PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$GW_PID" 2>/dev/null
   fi
-  if [[ $MOCK_UP == 1 && -f "$WORK/mock/logs/nginx.pid" ]]; then
-    kill -QUIT "$(cat "$WORK/mock/logs/nginx.pid")" 2>/dev/null
-  fi
+  [[ -n "$MOCK_PID" ]] && kill -QUIT "$MOCK_PID" 2>/dev/null
   wait 2>/dev/null
   if [[ ${BENCH_KEEP:-0} == 1 || $rc != 0 ]]; then
     log "work directory kept: $WORK"
@@ -142,12 +143,14 @@ fi
 mkdir -p "$WORK/mock/logs" "$WORK/mock/tmp"
 "$PY" "$LIB" mock-conf "$MOCK_PORT" > "$WORK/mock/nginx.conf"
 "$NGINX" -c "$WORK/mock/nginx.conf" -p "$WORK/mock/" -e "$WORK/mock/logs/error.log"
-MOCK_UP=1
+for _ in $(seq 50); do [[ -s "$WORK/mock/logs/nginx.pid" ]] && break; sleep 0.05; done
+MOCK_PID=$(cat "$WORK/mock/logs/nginx.pid" 2>/dev/null || true)
+[[ -n "$MOCK_PID" ]] || die "nginx mock did not start: $(cat "$WORK/mock/logs/error.log" 2>/dev/null)"
 DIRECT="http://127.0.0.1:$MOCK_PORT"
 for _ in $(seq 50); do curl -s -o /dev/null "$DIRECT/v1/models" && break; sleep 0.1; done
 
 # ---- gateway ------------------------------------------------------------------------------
-log "server: $SERVER"
+log "server: $SERVER_SRC (copied to $SERVER)"
 mkdir -p "$WORK/data"
 SWITCHYARD_SECRET_STORE=memory SWITCHYARD_ADMIN_TOKEN="$TOKEN" \
   "${PIN_GW[@]}" "$SERVER" --host 127.0.0.1 --port 0 --data-dir "$WORK/data" \
@@ -202,13 +205,18 @@ for t in direct gateway; do
 done
 log "correctness: non-streaming chat.completion and SSE ending in [DONE], direct and through the gateway"
 
-commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-[[ -n "$(git -C "$ROOT" status --porcelain -- src 2>/dev/null)" ]] && commit="$commit+dirty-src"
+# the checkout's commit describes the binary only when it was built from this checkout
+commit="n/a (binary from outside this checkout)"
+if [[ "$SERVER_SRC" == "$ROOT"/* ]]; then
+  commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  [[ -n "$(git -C "$ROOT" status --porcelain -- src 2>/dev/null)" ]] && commit="$commit+uncommitted-src"
+fi
 "$PY" -c 'import json,sys; a=sys.argv[1:]; d=dict(zip(a[::2],a[1::2]))
 for k in ("duration","repeats","warmup","stream_n","host_cpus","gw_cpu","client_cpu","clk_tck"): d[k]=int(d[k])
 d["kind"]="meta"; print(json.dumps(d))' \
-  date "$(date -Is)" commit "$commit" server "$SERVER" duration "$DUR" repeats "$REPEATS" \
-  warmup "$WARMUP" conns "$CONNS" stream_n "$STREAM_N" host_cpus "$(nproc)" gw_cpu "$GW_CPU" \
+  date "$(date -Is)" commit "$commit" server "$SERVER_SRC" \
+  server_mtime "$(date -Is -r "$SERVER_SRC")" server_sha256 "$(sha256sum "$SERVER" | cut -c1-16)" duration "$DUR" repeats "$REPEATS" \
+  warmup "$WARMUP" conns "$CONNS" stream_n "$STREAM_N" host_cpus "$(nproc --all)" gw_cpu "$GW_CPU" \
   client_cpu "$CLIENT_CPU" clk_tck "$(getconf CLK_TCK)" api_key "$API_KEY_DESC" \
   wrk "$(wrk -v 2>&1 | head -1)" nginx "$("$NGINX" -v 2>&1)" curl "$(curl --version | head -1)" \
   kernel "$(uname -r)" loadavg_start "$(cut -d' ' -f1-3 /proc/loadavg)" >> "$REC"

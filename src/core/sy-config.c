@@ -9,6 +9,7 @@
 #include "sy-config.h"
 
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,7 +43,7 @@ parse_port (const char  *s,
   if (!g_ascii_string_to_unsigned (s, 10, 0, 65535, &v, NULL))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "invalid port \"%s\": expected a number from 0 to 65535", s);
+                   _("invalid port \"%s\": expected a number from 0 to 65535"), s);
       return FALSE;
     }
   *out = (guint) v;
@@ -72,20 +73,21 @@ sy_config_new_from_args (int     *argc,
   gboolean opt_version = FALSE;
   const char *env;
   GOptionEntry entries[] = {
-    { "host", 0, 0, G_OPTION_ARG_STRING, &opt_host, "Address to listen on (default 127.0.0.1)", "HOST" },
-    { "port", 0, 0, G_OPTION_ARG_STRING, &opt_port, "Port to listen on; 0 picks a free one (default 20128)", "PORT" },
-    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_data_dir, "Where the database and admin token live", "DIR" },
-    { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
+    { "host", 0, 0, G_OPTION_ARG_STRING, &opt_host, N_("Address to listen on (default 127.0.0.1)"), "HOST" },
+    { "port", 0, 0, G_OPTION_ARG_STRING, &opt_port, N_("Port to listen on; 0 picks a free one (default 20128)"), "PORT" },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_data_dir, N_("Where the database and admin token live"), "DIR" },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, N_("Print the version and exit"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("- Switchyard AI gateway, headless");
+  g_autoptr(GOptionContext) context = g_option_context_new (N_("- Switchyard AI gateway, headless"));
 
-  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_description (context,
-    "Environment: SWITCHYARD_HOST, SWITCHYARD_PORT, SWITCHYARD_DATA_DIR, SWITCHYARD_ADMIN_TOKEN,\n"
-    "SWITCHYARD_REQUIRE_API_KEY, SWITCHYARD_SECRET_STORE (libsecret|file|memory);\n"
-    "OmniRoute's HOSTNAME, PORT, DATA_DIR, REQUIRE_API_KEY too.\n"
-    "Flags win over the environment.");
+    N_("Environment: SWITCHYARD_HOST, SWITCHYARD_PORT, SWITCHYARD_DATA_DIR, SWITCHYARD_ADMIN_TOKEN,\n"
+       "SWITCHYARD_REQUIRE_API_KEY, SWITCHYARD_SECRET_STORE (libsecret|file|memory);\n"
+       "OmniRoute's HOSTNAME, PORT, DATA_DIR, REQUIRE_API_KEY too.\n"
+       "Flags win over the environment."));
   if (!g_option_context_parse (context, argc, argv, error))
     return NULL;
 

@@ -7,6 +7,8 @@
 
 #include "sy-api.h"
 
+#include "gateway/sy-http.h"
+
 static void
 reply_settings (SyApiCall *call)
 {
@@ -32,6 +34,19 @@ sy_api_settings_handle (SyApiCall *call)
     }
   if (call->method == SOUP_METHOD_PUT || g_str_equal (call->method, "PATCH"))
     {
+      JsonNode *require = json_object_get_member (call->body, "requireApiKey");
+
+      /* The same rule as at start: a non-loopback listener needs inbound keys. */
+      if (require != NULL && JSON_NODE_HOLDS_VALUE (require) &&
+          json_node_get_value_type (require) == G_TYPE_BOOLEAN && !json_node_get_boolean (require) &&
+          !sy_host_is_loopback (sy_gateway_get_host (call->gateway)))
+        {
+          sy_http_respond_error (call->msg, SY_DIALECT_OPENAI, SOUP_STATUS_BAD_REQUEST,
+                                 "invalid_request_error", "invalid_value",
+                                 "requireApiKey: cannot be turned off while listening on %s; "
+                                 "restart on 127.0.0.1 first", sy_gateway_get_host (call->gateway));
+          return;
+        }
       if (!sy_settings_repo_update (sy_gateway_get_settings (call->gateway), call->body, &error))
         sy_api_reply_gerror (call->msg, error);
       else

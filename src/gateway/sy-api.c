@@ -106,8 +106,8 @@ sy_api_handle (SyGateway         *gateway,
   if (!sy_request_guard_check_api (gateway, msg))
     return;
 
-  /* "/api/<resource>[/<id>]"; trailing slashes tolerated. */
-  parts = g_strsplit (path + strlen ("/api/"), "/", 0);
+  /* "/api/<resource>[/<id>]"; trailing slashes tolerated; "/api" alone names nothing. */
+  parts = g_strsplit (g_str_has_prefix (path, "/api/") ? path + strlen ("/api/") : "", "/", 0);
   n = g_strv_length (parts);
   while (n > 0 && *parts[n - 1] == '\0')
     {

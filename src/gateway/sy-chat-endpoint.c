@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Everything that can be refused is refused here, before any upstream is contacted, with an
- * OpenAI-shaped error naming the problem: method, content type, size, JSON syntax and UTF-8,
- * the model and stream fields, the client's key, the model's provider. The body is scanned
- * once and never re-serialised.
+ * error in the client's own dialect naming the problem: method, content type, size, JSON
+ * syntax and UTF-8, the model and stream fields, the client's key, the model's provider, and
+ * (across dialects) anything the request parser rejects. The body is scanned once; it is only
+ * parsed into the internal representation when the provider speaks another dialect.
  */
 #define G_LOG_DOMAIN "sy-gateway"
 
@@ -13,16 +14,45 @@
 #include "gateway/sy-http.h"
 #include "gateway/sy-inbound-auth.h"
 #include "gateway/sy-proxy-request.h"
+#include "translate/sy-codec.h"
 
 #define MAX_JSON_DEPTH 128
 
+static const char *
+endpoint_name (SyDialect dialect)
+{
+  switch (dialect)
+    {
+    case SY_DIALECT_ANTHROPIC: return "/v1/messages";
+    case SY_DIALECT_GEMINI: return "/v1beta/models:generateContent";
+    case SY_DIALECT_RESPONSES: return "/v1/responses";
+    case SY_DIALECT_OPENAI:
+    default: return "/v1/chat/completions";
+    }
+}
+
+/* The member holding the conversation, which every dialect requires. */
+static const char *
+conversation_member (SyDialect dialect)
+{
+  switch (dialect)
+    {
+    case SY_DIALECT_GEMINI: return "contents";
+    case SY_DIALECT_RESPONSES: return "input";
+    case SY_DIALECT_ANTHROPIC:
+    case SY_DIALECT_OPENAI:
+    default: return "messages";
+    }
+}
+
 static void
 bad_request (SoupServerMessage *msg,
+             SyDialect          dialect,
              const char        *code,
              const char        *message)
 {
-  sy_http_respond_error (msg, SY_DIALECT_OPENAI, SOUP_STATUS_BAD_REQUEST, "invalid_request_error",
-                         code, "%s", message);
+  sy_http_respond_error (msg, dialect, SOUP_STATUS_BAD_REQUEST, "invalid_request_error", code,
+                         "%s", message);
 }
 
 static gboolean
@@ -35,127 +65,157 @@ content_type_is_json (SoupServerMessage *msg)
          g_str_has_suffix (type, "+json");
 }
 
-void
-sy_chat_endpoint_handle (SyGateway         *gateway,
-                         SoupServerMessage *msg,
-                         const char        *forced_provider)
+/* Method, key, content type, size and JSON well-formedness: the same for every dialect. */
+static GBytes *
+read_json_body (SyGateway             *gateway,
+                SoupServerMessage     *msg,
+                SyDialect              dialect,
+                SyApiKey             **api_key)
 {
-  SyProxyRequestInit init = { 0 };
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(SyApiKey) api_key = NULL;
   g_autofree char *auth_message = NULL;
-  g_autofree char *model = NULL;
-  SyJsonSpan model_span, messages_span;
-  SyJsonSpan stream_span = { 0, 0, SY_JSON_KIND_NULL };
+  gint64 limit = sy_settings_repo_get_int (sy_gateway_get_settings (gateway), "maxBodyBytes");
   const char *data;
   gsize len;
-  SyRoute *route;
-  gint64 limit = sy_settings_repo_get_int (sy_gateway_get_settings (gateway), "maxBodyBytes");
 
   if (soup_server_message_get_method (msg) != SOUP_METHOD_POST)
     {
-      sy_http_respond_error (msg, SY_DIALECT_OPENAI, SOUP_STATUS_METHOD_NOT_ALLOWED,
+      sy_http_respond_error (msg, dialect, SOUP_STATUS_METHOD_NOT_ALLOWED,
                              "invalid_request_error", "method_not_allowed",
                              "use POST for %s", g_uri_get_path (soup_server_message_get_uri (msg)));
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "POST");
-      return;
+      return NULL;
     }
-
   if (!sy_inbound_auth_check (sy_gateway_get_api_keys (gateway), msg,
                               sy_settings_repo_get_boolean (sy_gateway_get_settings (gateway),
                                                             "requireApiKey"),
-                              &api_key, &auth_message))
+                              api_key, &auth_message))
     {
-      sy_http_respond_error (msg, SY_DIALECT_OPENAI, SOUP_STATUS_UNAUTHORIZED,
-                             "authentication_error", "invalid_api_key", "%s", auth_message);
-      return;
+      sy_http_respond_error (msg, dialect, SOUP_STATUS_UNAUTHORIZED, "authentication_error",
+                             "invalid_api_key", "%s", auth_message);
+      return NULL;
     }
-
   if (!content_type_is_json (msg))
     {
-      sy_http_respond_error (msg, SY_DIALECT_OPENAI, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
+      sy_http_respond_error (msg, dialect, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
                              "invalid_request_error", "unsupported_media_type",
                              "send the request body as JSON with Content-Type: application/json");
-      return;
+      return NULL;
     }
 
+  if (sy_http_body_exceeded (msg, limit))
+    {
+      sy_http_respond_error (msg, dialect, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                             "invalid_request_error", "request_too_large",
+                             "the request body exceeds the limit of %" G_GINT64_FORMAT
+                             " bytes (setting maxBodyBytes)", limit);
+      return NULL;
+    }
   body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   data = g_bytes_get_data (body, &len);
-  if ((gint64) len > limit)
-    {
-      sy_http_respond_error (msg, SY_DIALECT_OPENAI, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
-                             "invalid_request_error", "request_too_large",
-                             "request body of %" G_GSIZE_FORMAT " bytes exceeds the limit of %"
-                             G_GINT64_FORMAT " bytes (setting maxBodyBytes)", len, limit);
-      return;
-    }
   if (len == 0)
     {
-      bad_request (msg, "invalid_json", "the request body is empty; send a JSON object");
-      return;
+      bad_request (msg, dialect, "invalid_json", "the request body is empty; send a JSON object");
+      return NULL;
     }
   if (!sy_json_check_object (data, len, MAX_JSON_DEPTH, &error))
     {
       g_autofree char *message = g_strdup_printf ("the request body is not valid: %s",
                                                   error->message);
-      bad_request (msg, "invalid_json", message);
-      return;
+      bad_request (msg, dialect, "invalid_json", message);
+      return NULL;
     }
+  return g_steal_pointer (&body);
+}
 
-  if (!sy_json_object_lookup (data, len, "model", &model_span))
+void
+sy_chat_endpoint_handle (SyGateway               *gateway,
+                         SoupServerMessage       *msg,
+                         const SyChatEndpointCall *call)
+{
+  SyProxyRequestInit init = { 0 };
+  SyDialect dialect = call->dialect;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SyApiKey) api_key = NULL;
+  g_autofree char *model = NULL;
+  g_autoptr(SyRoute) route = NULL;
+  g_autoptr(SyChatRequest) request = NULL;
+  SyJsonSpan model_span = { 0, 0, SY_JSON_KIND_NULL };
+  SyJsonSpan stream_span = { 0, 0, SY_JSON_KIND_NULL };
+  SyJsonSpan conversation_span;
+  const char *data;
+  gsize len;
+
+  if ((body = read_json_body (gateway, msg, dialect, &api_key)) == NULL)
+    return;
+  data = g_bytes_get_data (body, &len);
+
+  if (dialect == SY_DIALECT_GEMINI)
+    model = g_strdup (call->url_model);
+  else if (!sy_json_object_lookup (data, len, "model", &model_span))
     {
-      bad_request (msg, "missing_model", "missing required field: model");
+      bad_request (msg, dialect, "missing_model", "missing required field: model");
       return;
     }
-  if (model_span.kind != SY_JSON_KIND_STRING)
+  else if (model_span.kind != SY_JSON_KIND_STRING)
     {
-      bad_request (msg, "invalid_model", "model: expected a string such as \"openai/gpt-4o\"");
+      bad_request (msg, dialect, "invalid_model",
+                   "model: expected a string such as \"openai/gpt-4o\"");
       return;
     }
-  if (!sy_json_object_lookup (data, len, "messages", &messages_span) ||
-      messages_span.kind != SY_JSON_KIND_ARRAY)
+  else
+    model = sy_json_span_dup_string (data, &model_span);
+
+  if (!sy_json_object_lookup (data, len, conversation_member (dialect), &conversation_span) ||
+      (conversation_span.kind != SY_JSON_KIND_ARRAY &&
+       !(dialect == SY_DIALECT_RESPONSES && conversation_span.kind == SY_JSON_KIND_STRING)))
     {
-      bad_request (msg, "invalid_messages", "messages: expected a non-empty array of messages");
+      g_autofree char *message = g_strdup_printf ("%s: expected a non-empty array",
+                                                  conversation_member (dialect));
+      bad_request (msg, dialect, "invalid_messages", message);
       return;
     }
-  if (sy_json_object_lookup (data, len, "stream", &stream_span) &&
+  if (dialect != SY_DIALECT_GEMINI && sy_json_object_lookup (data, len, "stream", &stream_span) &&
       stream_span.kind != SY_JSON_KIND_BOOLEAN && stream_span.kind != SY_JSON_KIND_NULL)
     {
-      bad_request (msg, "invalid_stream", "stream: expected true or false");
+      bad_request (msg, dialect, "invalid_stream", "stream: expected true or false");
       return;
     }
 
-  model = sy_json_span_dup_string (data, &model_span);
-  route = forced_provider
+  route = call->forced_provider
             ? sy_model_resolver_resolve_for_provider (sy_gateway_get_resolver (gateway),
-                                                      forced_provider, model, &error)
+                                                      call->forced_provider, model, &error)
             : sy_model_resolver_resolve (sy_gateway_get_resolver (gateway), model, &error);
   if (route == NULL)
     {
-      sy_http_respond_gerror (msg, SY_DIALECT_OPENAI, error);
-      return;
-    }
-  if (route->dialect != SY_DIALECT_OPENAI)
-    {
-      sy_http_respond_error (msg, SY_DIALECT_OPENAI, SOUP_STATUS_NOT_IMPLEMENTED, "api_error",
-                             "dialect_not_supported",
-                             "provider \"%s\" speaks the %s API; translating Chat Completions to "
-                             "it is not available in this version",
-                             route->provider_label, sy_dialect_to_string (route->dialect));
-      sy_route_free (route);
+      sy_http_respond_gerror (msg, dialect, error);
       return;
     }
 
+  if (route->dialect != dialect)
+    {
+      request = sy_codec_get (dialect)->parse_request (data, len, &error);
+      if (request == NULL)
+        {
+          sy_http_respond_gerror (msg, dialect, error);
+          return;
+        }
+    }
+
   init.msg = msg;
-  init.client_dialect = SY_DIALECT_OPENAI;
-  init.endpoint = "/v1/chat/completions";
-  init.upstream_path = "/chat/completions";
+  init.client_dialect = dialect;
+  init.endpoint = endpoint_name (dialect);
   init.body = body;
+  init.has_model_span = model_span.kind == SY_JSON_KIND_STRING;
   init.model_start = model_span.start;
   init.model_end = model_span.end;
-  init.stream = stream_span.kind == SY_JSON_KIND_BOOLEAN && data[stream_span.start] == 't';
+  init.stream = dialect == SY_DIALECT_GEMINI
+                  ? call->url_stream
+                  : stream_span.kind == SY_JSON_KIND_BOOLEAN && data[stream_span.start] == 't';
   init.api_key = api_key;
-  init.route = route;
+  init.route = g_steal_pointer (&route);
+  init.request = g_steal_pointer (&request);
   sy_proxy_request_start (gateway, &init);
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * POST /v1/chat/completions and /v1/providers/{provider}/chat/completions: validates the
- * request, authenticates the client, resolves the model and hands over to SyProxyRequest.
+ * The AI endpoints of every dialect: POST /v1/chat/completions, /v1/messages, /v1/responses,
+ * /v1beta/models/{model}:generateContent and :streamGenerateContent, and the forced-provider
+ * /v1/providers/{provider}/chat/completions. Validates the request, authenticates the client,
+ * resolves the model and hands over to SyProxyRequest.
  */
 #pragma once
 
@@ -9,9 +11,16 @@
 
 G_BEGIN_DECLS
 
-/* forced_provider: from /v1/providers/{provider}/..., or NULL. */
-void sy_chat_endpoint_handle (SyGateway         *gateway,
-                              SoupServerMessage *msg,
-                              const char        *forced_provider);
+typedef struct
+{
+  SyDialect   dialect;          /* the client's */
+  const char *forced_provider;  /* from /v1/providers/{provider}/..., or NULL */
+  const char *url_model;        /* Gemini: the model from the URL path */
+  gboolean    url_stream;       /* Gemini: :streamGenerateContent */
+} SyChatEndpointCall;
+
+void sy_chat_endpoint_handle (SyGateway                *gateway,
+                              SoupServerMessage        *msg,
+                              const SyChatEndpointCall *call);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +20,7 @@
 #include "gateway/sy-api.h"
 #include "gateway/sy-chat-endpoint.h"
 #include "gateway/sy-connection-reaper.h"
+#include "gateway/sy-count-tokens-endpoint.h"
 #include "gateway/sy-http.h"
 #include "gateway/sy-models-endpoint.h"
 #include "gateway/sy-request-guard.h"
@@ -119,7 +121,7 @@ load_admin_token (const char  *data_dir,
       if ((st.st_mode & 077) != 0)
         {
           g_set_error (error, SY_GATEWAY_ERROR, SY_GATEWAY_ERROR_ADMIN_TOKEN,
-                       "%s is readable by other users; run: chmod 600 %s", path, path);
+                       _("%s is readable by other users; run: chmod 600 %s"), path, path);
           return NULL;
         }
       if (!g_file_get_contents (path, &token, NULL, error))
@@ -128,8 +130,8 @@ load_admin_token (const char  *data_dir,
       if (strlen (token) < 16)
         {
           g_set_error (error, SY_GATEWAY_ERROR, SY_GATEWAY_ERROR_ADMIN_TOKEN,
-                       "%s holds a token shorter than 16 characters; delete it to generate a "
-                       "new one", path);
+                       _("%s holds a token shorter than 16 characters; delete it to generate a "
+                         "new one"), path);
           return NULL;
         }
       return g_steal_pointer (&token);
@@ -144,7 +146,7 @@ load_admin_token (const char  *data_dir,
       if (fd >= 0)
         close (fd);
       g_set_error (error, SY_GATEWAY_ERROR, SY_GATEWAY_ERROR_ADMIN_TOKEN,
-                   "cannot write %s: %s", path, g_strerror (saved));
+                   _("cannot write %s: %s"), path, g_strerror (saved));
       return NULL;
     }
   close (fd);
@@ -180,7 +182,7 @@ sy_gateway_new (const SyConfig  *config,
     {
       int saved = errno;
 
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "cannot create %s: %s",
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("cannot create %s: %s"),
                    self->data_dir, g_strerror (saved));
       return NULL;
     }
@@ -233,6 +235,43 @@ strip_v1 (const char *path)
   return path;
 }
 
+/* "/v1beta/models/{model}:generateContent" or ":streamGenerateContent" (also without the
+ * version prefix). The model may hold slashes ("openai/gpt-4o"). */
+static gboolean
+handle_gemini (SyGateway         *self,
+               SoupServerMessage *msg,
+               const char        *raw_path)
+{
+  const char *path = raw_path;
+  const char *colon;
+  g_autofree char *model = NULL;
+  SyChatEndpointCall call = { SY_DIALECT_GEMINI };
+
+  if (g_str_has_prefix (path, "/v1beta/"))
+    path += strlen ("/v1beta");
+  else if (g_str_has_prefix (path, "/v1/"))
+    path += strlen ("/v1");
+  if (!g_str_has_prefix (path, "/models/"))
+    return FALSE;
+  path += strlen ("/models/");
+  colon = strrchr (path, ':');
+  if (colon == NULL || colon == path)
+    return FALSE;
+  if (g_str_equal (colon, ":generateContent"))
+    call.url_stream = FALSE;
+  else if (g_str_equal (colon, ":streamGenerateContent"))
+    call.url_stream = TRUE;
+  else
+    return FALSE;
+
+  model = g_uri_unescape_segment (path, colon, NULL);
+  if (model == NULL || *model == '\0')
+    return FALSE;
+  call.url_model = model;
+  sy_chat_endpoint_handle (self, msg, &call);
+  return TRUE;
+}
+
 static void
 server_cb (SoupServer        *server,
            SoupServerMessage *msg,
@@ -265,7 +304,13 @@ server_cb (SoupServer        *server,
 
   path = strip_v1 (raw_path);
   if (g_str_equal (path, "/chat/completions"))
-    sy_chat_endpoint_handle (self, msg, NULL);
+    sy_chat_endpoint_handle (self, msg, &(SyChatEndpointCall) { SY_DIALECT_OPENAI });
+  else if (g_str_equal (path, "/messages"))
+    sy_chat_endpoint_handle (self, msg, &(SyChatEndpointCall) { SY_DIALECT_ANTHROPIC });
+  else if (g_str_equal (path, "/messages/count_tokens"))
+    sy_count_tokens_endpoint_handle (self, msg);
+  else if (g_str_equal (path, "/responses"))
+    sy_chat_endpoint_handle (self, msg, &(SyChatEndpointCall) { SY_DIALECT_RESPONSES });
   else if (g_str_has_prefix (path, "/providers/") && g_str_has_suffix (path, "/chat/completions"))
     {
       gsize len = strlen (path) - strlen ("/providers/") - strlen ("/chat/completions");
@@ -275,13 +320,44 @@ server_cb (SoupServer        *server,
         sy_http_respond_error (msg, SY_DIALECT_OPENAI, SOUP_STATUS_NOT_FOUND,
                                "invalid_request_error", "not_found", "no route for %s", raw_path);
       else
-        sy_chat_endpoint_handle (self, msg, provider);
+        sy_chat_endpoint_handle (self, msg, &(SyChatEndpointCall) { SY_DIALECT_OPENAI, provider });
     }
   else if (g_str_equal (path, "/models") || g_str_equal (raw_path, "/v1"))
     sy_models_endpoint_handle (self, msg);
-  else
+  else if (!handle_gemini (self, msg, raw_path))
     sy_http_respond_error (msg, SY_DIALECT_OPENAI, SOUP_STATUS_NOT_FOUND, "invalid_request_error",
                            "not_found", "no route for %s %s", method, raw_path);
+}
+
+/* A chunked body has no announced size: count it as it arrives. Past the limit it is no
+ * longer kept (the handler answers 413 when it ends, see sy_http_body_exceeded()); far past it
+ * the connection is cut, so a client cannot make the server read without end. (libsoup reads a
+ * request body whole before any handler runs; no reply is possible until then.) */
+static void
+got_chunk_cb (SoupServerMessage *msg,
+              GBytes            *chunk,
+              gpointer           user_data)
+{
+  SyBodyBudget *budget = user_data;
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  GSocket *socket;
+
+  budget->received += g_bytes_get_size (chunk);
+  if (budget->received <= budget->limit)
+    return;
+  if (!budget->exceeded)
+    {
+      budget->exceeded = TRUE;
+      soup_message_body_set_accumulate (body, FALSE);
+      soup_message_body_truncate (body);
+    }
+  if (budget->received > 2 * budget->limit + 1024 * 1024 &&
+      (socket = soup_server_message_get_socket (msg)) != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (msg, got_chunk_cb, budget);
+      g_message ("closing a connection whose chunked request body went far past maxBodyBytes");
+      g_socket_shutdown (socket, TRUE, TRUE, NULL);
+    }
 }
 
 /* Refuses an announced body over the limit before soup reads it. */
@@ -296,8 +372,15 @@ early_cb (SoupServer        *server,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset limit = sy_settings_repo_get_int (self->settings, "maxBodyBytes");
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > limit)
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+    {
+      SyBodyBudget *budget = g_new0 (SyBodyBudget, 1);
+
+      budget->limit = limit;
+      g_object_set_data_full (G_OBJECT (msg), SY_BODY_BUDGET_KEY, budget, g_free);
+      g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), budget);
+    }
+  else if (soup_message_headers_get_content_length (headers) > limit)
     {
       sy_http_respond_error (msg, SY_DIALECT_OPENAI, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
                              "invalid_request_error", "request_too_large",
@@ -338,9 +421,9 @@ sy_gateway_listen (SyGateway   *self,
   if (!sy_host_is_loopback (host) && !sy_settings_repo_get_boolean (self->settings, "requireApiKey"))
     {
       g_set_error (error, SY_GATEWAY_ERROR, SY_GATEWAY_ERROR_INSECURE_BIND,
-                   "refusing to listen on %s without inbound API keys: anyone on the network "
-                   "could spend your provider accounts. Set REQUIRE_API_KEY=true (and create a key "
-                   "with POST /api/keys), or listen on 127.0.0.1", host);
+                   _("refusing to listen on %s without inbound API keys: anyone on the network "
+                     "could spend your provider accounts. Set REQUIRE_API_KEY=true (and create a key "
+                     "with POST /api/keys), or listen on 127.0.0.1"), host);
       return FALSE;
     }
 
@@ -349,7 +432,7 @@ sy_gateway_listen (SyGateway   *self,
   else if ((addr = g_inet_address_new_from_string (host)) == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "cannot listen on \"%s\": give an IP address such as 127.0.0.1 or 0.0.0.0", host);
+                   _("cannot listen on \"%s\": give an IP address such as 127.0.0.1 or 0.0.0.0"), host);
       return FALSE;
     }
   g_free (self->host);
@@ -365,7 +448,7 @@ sy_gateway_listen (SyGateway   *self,
   sockaddr = g_inet_socket_address_new (addr, port);
   if (!soup_server_listen (self->server, sockaddr, 0, error))
     {
-      g_prefix_error (error, "cannot listen on %s:%u: ", host, port);
+      g_prefix_error (error, _("cannot listen on %s:%u: "), host, port);
       g_clear_object (&self->reaper);
       g_clear_object (&self->server);
       return FALSE;

@@ -11,6 +11,7 @@
 
 #include "core/sy-json-scan.h"
 #include "routing/sy-model-resolver.h"
+#include "translate/sy-codec.h"
 #include "store/sy-database.h"
 
 void
@@ -124,6 +125,23 @@ sy_http_status_for_error (const GError  *error,
       *code = "invalid_json";
       return SOUP_STATUS_BAD_REQUEST;
     }
+  if (error->domain == SY_TRANSLATE_ERROR)
+    {
+      switch ((SyTranslateError) error->code)
+        {
+        case SY_TRANSLATE_ERROR_UNSUPPORTED:
+          *code = "unsupported";
+          return SOUP_STATUS_BAD_REQUEST;
+        case SY_TRANSLATE_ERROR_INVALID_RESPONSE:
+          *type = "api_error";
+          *code = "upstream_invalid_response";
+          return SOUP_STATUS_BAD_GATEWAY;
+        case SY_TRANSLATE_ERROR_INVALID_REQUEST:
+        default:
+          *code = "invalid_request";
+          return SOUP_STATUS_BAD_REQUEST;
+        }
+    }
   if (error->domain == SY_ROUTING_ERROR)
     {
       switch ((SyRoutingError) error->code)
@@ -210,4 +228,15 @@ sy_http_is_hop_by_hop (const char         *name,
 
   connection = soup_message_headers_get_list (headers, "Connection");
   return connection != NULL && soup_header_contains (connection, name);
+}
+
+gboolean
+sy_http_body_exceeded (SoupServerMessage *msg,
+                       goffset            limit)
+{
+  SyBodyBudget *budget = g_object_get_data (G_OBJECT (msg), SY_BODY_BUDGET_KEY);
+
+  if (budget != NULL && budget->exceeded)
+    return TRUE;
+  return soup_server_message_get_request_body (msg)->length > limit;
 }

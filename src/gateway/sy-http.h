@@ -37,6 +37,19 @@ guint     sy_http_status_for_error  (const GError      *error,
 void      sy_http_respond_gerror    (SoupServerMessage *msg,
                                      SyDialect          dialect,
                                      const GError      *error);
+/* How much of a chunked request body arrived, set up before the body is read. */
+#define SY_BODY_BUDGET_KEY "sy-body-budget"
+typedef struct
+{
+  goffset  limit;
+  goffset  received;
+  gboolean exceeded;
+} SyBodyBudget;
+
+/* TRUE when the request body passed limit bytes (announced or counted while it arrived). */
+gboolean  sy_http_body_exceeded     (SoupServerMessage *msg,
+                                     goffset            limit);
+
 /* TRUE for headers that must not cross a proxy (RFC 9110 7.6.1), including any named in
  * the message's own Connection header. */
 gboolean  sy_http_is_hop_by_hop     (const char        *name,

@@ -213,6 +213,7 @@ sy_models_endpoint_handle (SyGateway         *gateway,
     {
       sy_http_respond_error (msg, SY_DIALECT_OPENAI, SOUP_STATUS_METHOD_NOT_ALLOWED,
                              "invalid_request_error", "method_not_allowed", "use GET for models");
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "GET");
       return;
     }
   if (!sy_inbound_auth_check (sy_gateway_get_api_keys (gateway), msg,

@@ -11,18 +11,22 @@
 
 G_BEGIN_DECLS
 
+#include "translate/sy-chat.h"
+
 typedef struct
 {
   SoupServerMessage *msg;
   SyDialect          client_dialect;
-  const char        *endpoint;        /* "/v1/chat/completions" */
-  const char        *upstream_path;   /* appended to the base URL: "/chat/completions" */
-  GBytes            *body;
-  gsize              model_start;     /* byte span of the "model" string value in body */
+  const char        *endpoint;        /* "/v1/chat/completions", for the usage log */
+  GBytes            *body;            /* the client's body, as received */
+  gboolean           has_model_span;  /* body holds the model as a top-level string */
+  gsize              model_start;     /* its byte span, for same-dialect forwarding */
   gsize              model_end;
   gboolean           stream;          /* the client asked for a stream */
   SyApiKey          *api_key;         /* nullable */
   SyRoute           *route;           /* taken */
+  SyChatRequest     *request;         /* taken; the parsed body, needed when the route's dialect
+                                       * differs from the client's (NULL otherwise) */
 } SyProxyRequestInit;
 
 #define SY_TYPE_PROXY_REQUEST (sy_proxy_request_get_type ())

@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "switchyard-server"
 
 #include <glib-unix.h>
+#include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
 
@@ -31,6 +32,9 @@ main (int   argc,
   g_autofree char *url = NULL;
 
   setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   config = sy_config_new_from_args (&argc, &argv, &error);
   if (config == NULL)

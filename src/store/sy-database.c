@@ -210,6 +210,10 @@ sy_database_open (const char  *path,
                    self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
       return NULL;
     }
+  /* Usage rows and key hashes are nobody else's business, whatever the directory's mode. The
+   * WAL and shared-memory files SQLite creates later take the database file's mode. */
+  if (g_strcmp0 (path, ":memory:") != 0)
+    g_chmod (path, 0600);
   sqlite3_extended_result_codes (self->db, 0);
   sqlite3_busy_timeout (self->db, 5000);
 

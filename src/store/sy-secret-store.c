@@ -8,6 +8,8 @@
 
 #include "store/sy-secret-store.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "store/sy-file-secret-store.h"
 #include "store/sy-libsecret-store.h"
 #include "store/sy-memory-secret-store.h"
@@ -217,7 +219,7 @@ sy_secret_store_new_for_host (const char  *kind,
   if (kind != NULL && g_strcmp0 (kind, "file") != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Unknown secret store “%s” (expected libsecret, file or memory)", kind);
+                   _("Unknown secret store “%s” (expected libsecret, file or memory)"), kind);
       return NULL;
     }
 

@@ -32,7 +32,9 @@ static const SettingSpec schema[] = {
   { "idleTimeoutMs",      SETTING_INT,     300000,            1000,  3600000 },
   { "totalTimeoutMs",     SETTING_INT,     3600000,           0,     86400000 },
   { "maxBodyBytes",       SETTING_INT,     32 * 1024 * 1024,  1024,  1024 * 1024 * 1024 },
-  { "keepAliveIdleMs",    SETTING_INT,     30000,             1000,  3600000 },
+  /* Longer than the clients' own pools (hyper, behind Codex, keeps idle connections 90 s):
+   * closing first makes them write into a dead connection. */
+  { "keepAliveIdleMs",    SETTING_INT,     120000,            1000,  3600000 },
 };
 
 struct _SySettingsRepo

@@ -13,6 +13,7 @@
 #define BATCH_MAX     512
 #define PENDING_MAX   100000
 #define RETRY_MAX_US  (5 * G_USEC_PER_SEC)
+#define GATHER_US     (50 * 1000)   /* rows reach the database at most this much later */
 
 typedef enum {
   ITEM_ROW,
@@ -81,20 +82,20 @@ bind_count (sqlite3_stmt *stmt,
     sqlite3_bind_int64 (stmt, col, v);
 }
 
-static gboolean
-write_batch (SyDatabase  *db,
-             GPtrArray   *rows,
-             GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+static const char insert_sql[] =
+  "INSERT INTO usage_history (timestamp, request_id, endpoint, api_key_id, requested_model, "
+  "provider, connection_id, model, status, success, stream, attempts, tokens_input, "
+  "tokens_output, tokens_cache_read, tokens_cache_creation, tokens_reasoning, latency_ms, "
+  "ttfb_ms, error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-  stmt = sy_database_prepare (db,
-    "INSERT INTO usage_history (timestamp, request_id, endpoint, api_key_id, requested_model, "
-    "provider, connection_id, model, status, success, stream, attempts, tokens_input, "
-    "tokens_output, tokens_cache_read, tokens_cache_creation, tokens_reasoning, latency_ms, "
-    "ttfb_ms, error_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    error);
-  if (stmt == NULL || !sy_database_exec (db, "BEGIN IMMEDIATE", error))
+/* One transaction; stmt is the writer's prepared insert, reused across batches. */
+static gboolean
+write_batch (SyDatabase    *db,
+             sqlite3_stmt  *stmt,
+             GPtrArray     *rows,
+             GError       **error)
+{
+  if (!sy_database_exec (db, "BEGIN IMMEDIATE", error))
     return FALSE;
 
   for (guint i = 0; i < rows->len; i++)
@@ -153,13 +154,14 @@ signal_flush (Item *item)
 static gboolean
 commit_pending (SyUsageWriter *self,
                 SyDatabase    *db,
+                sqlite3_stmt  *stmt,
                 GPtrArray     *pending)
 {
   g_autoptr(GError) error = NULL;
 
   if (pending->len == 0)
     return TRUE;
-  if (db != NULL && write_batch (db, pending, &error))
+  if (db != NULL && stmt != NULL && write_batch (db, stmt, pending, &error))
     {
       g_atomic_pointer_add (&self->written, pending->len);
       g_ptr_array_set_size (pending, 0);
@@ -185,10 +187,11 @@ writer_thread (gpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(SyDatabase) db = sy_database_open (self->db_path, &error);
   g_autoptr(GPtrArray) pending = g_ptr_array_new_with_free_func ((GDestroyNotify) sy_usage_record_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
   gint64 retry_delay = 0;
   gboolean running = TRUE;
 
-  if (db == NULL)
+  if (db == NULL || (stmt = sy_database_prepare (db, insert_sql, &error)) == NULL)
     g_warning ("usage log: %s", error->message);
 
   while (running)
@@ -213,12 +216,37 @@ writer_thread (gpointer data)
             }
           if (item != NULL)
             g_free (item);
-          if (pending->len >= BATCH_MAX && !commit_pending (self, db, pending))
-            break;
+          /* Full batches commit as they fill, unless the disk is failing: then everything
+           * waits for the backoff below instead of retrying once per row. */
+          if (pending->len >= BATCH_MAX && retry_delay == 0 && !commit_pending (self, db, stmt, pending))
+            retry_delay = G_USEC_PER_SEC / 10;
           item = g_async_queue_try_pop (self->queue);
         }
 
-      if (commit_pending (self, db, pending))
+      /* Let a burst gather into one transaction: wait a little for more rows unless a flush
+       * or shutdown is waiting. */
+      if (flushes == NULL && running && retry_delay == 0 && pending->len > 0 &&
+          pending->len < BATCH_MAX)
+        {
+          gint64 deadline = g_get_monotonic_time () + GATHER_US;
+          gint64 left;
+
+          while (pending->len < BATCH_MAX && (left = deadline - g_get_monotonic_time ()) > 0 &&
+                 (item = g_async_queue_timeout_pop (self->queue, left)) != NULL)
+            {
+              if (item->kind == ITEM_ROW)
+                {
+                  g_ptr_array_add (pending, item->record);
+                  g_free (item);
+                  continue;
+                }
+              /* A flush or stop: commit now, handle it on the next turn. */
+              g_async_queue_push_front (self->queue, item);
+              break;
+            }
+        }
+
+      if (commit_pending (self, db, stmt, pending))
         retry_delay = 0;
       else
         retry_delay = CLAMP (retry_delay * 2, G_USEC_PER_SEC / 10, RETRY_MAX_US);

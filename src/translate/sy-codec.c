@@ -8,12 +8,6 @@
 
 G_DEFINE_QUARK (sy-translate-error-quark, sy_translate_error)
 
-/* TRANSITIONAL, while the four codecs land in parallel: a dialect whose codec is not linked
- * yet resolves to NULL. Remove the weak attributes once all four exist. */
-extern const SyCodec sy_openai_codec __attribute__ ((weak));
-extern const SyCodec sy_anthropic_codec __attribute__ ((weak));
-extern const SyCodec sy_gemini_codec __attribute__ ((weak));
-extern const SyCodec sy_responses_codec __attribute__ ((weak));
 
 const SyCodec *
 sy_codec_get (SyDialect dialect)

@@ -1,0 +1,550 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The proxy path, second half: the upstream has answered with a status and headers; carry the
+ * answer to the client. Four shapes, each in the client's dialect:
+ *
+ *   upstream        client wants    how
+ *   SSE             a stream        chunk by chunk: as is (same dialect, watched for usage and
+ *                                   a proper end) or through a SyStreamTranslator
+ *   SSE             JSON            decoded and assembled, then written as one response
+ *   JSON            JSON            as is (same dialect) or parsed and re-emitted
+ *   JSON            a stream        parsed and replayed as a complete stream
+ *
+ * A stream is pulled: the next upstream read is issued only when the client has taken enough
+ * of what was written, so a slow client slows the upstream instead of growing memory. A
+ * failure before the first byte goes back to the attempt loop; after it, the stream ends with
+ * an error event, never a silent clean end.
+ */
+#define G_LOG_DOMAIN "sy-gateway"
+
+#include "sy-proxy-request-private.h"
+
+#include <string.h>
+
+#include "core/sy-json-scan.h"
+#include "gateway/sy-http.h"
+#include "translate/sy-response-assembler.h"
+#include "translate/sy-usage-scan.h"
+
+#define READ_CHUNK          16384
+#define MAX_CHUNKS_QUEUED   4
+#define MAX_BUFFERED_BODY   (64 * 1024 * 1024)
+
+static void read_stream_next (SyProxyRequest *self);
+
+void
+_sy_proxy_relay_mark_first_byte (SyProxyRequest *self)
+{
+  if (self->first_byte_us == 0)
+    self->first_byte_us = g_get_monotonic_time ();
+}
+
+static gboolean
+upstream_is_sse (SyProxyRequest *self)
+{
+  const char *type = soup_message_headers_get_content_type (
+    soup_message_get_response_headers (self->upstream), NULL);
+
+  return SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (self->upstream)) &&
+         g_strcmp0 (type, "text/event-stream") == 0;
+}
+
+/* Status and end-to-end headers from upstream; content headers are set by the caller. */
+static void
+commit_headers (SyProxyRequest *self,
+                guint           status,
+                gboolean        copy_upstream)
+{
+  SoupMessageHeaders *in = soup_message_get_response_headers (self->upstream);
+  SoupMessageHeaders *out = soup_server_message_get_response_headers (self->msg);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  self->committed = TRUE;
+  self->final_status = status;
+  soup_server_message_set_status (self->msg, status, NULL);
+  soup_message_headers_iter_init (&iter, in);
+  while (copy_upstream && soup_message_headers_iter_next (&iter, &name, &value))
+    {
+      if (sy_http_is_hop_by_hop (name, in) ||
+          g_ascii_strcasecmp (name, "Content-Length") == 0 ||
+          g_ascii_strcasecmp (name, "Content-Type") == 0 ||
+          g_ascii_strcasecmp (name, "Set-Cookie") == 0 ||
+          g_ascii_strcasecmp (name, "Date") == 0 ||
+          g_ascii_strcasecmp (name, "Server") == 0)
+        continue;
+      soup_message_headers_append (out, name, value);
+    }
+  _sy_proxy_request_add_route_headers (self);
+}
+
+static void
+respond_bytes (SyProxyRequest *self,
+               guint           status,
+               const char     *content_type,
+               guint8         *data,
+               gsize           len)
+{
+  SoupMessageHeaders *out = soup_server_message_get_response_headers (self->msg);
+
+  _sy_proxy_request_stop_timer (self);
+  commit_headers (self, status, self->request == NULL);
+  _sy_proxy_relay_mark_first_byte (self);
+  soup_message_headers_set_content_type (out, content_type, NULL);
+  soup_message_headers_set_content_length (out, len);
+  soup_message_body_truncate (soup_server_message_get_response_body (self->msg));
+  soup_message_body_append_take (soup_server_message_get_response_body (self->msg), data, len);
+  self->completed = TRUE;
+  soup_server_message_unpause (self->msg);
+}
+
+static void
+respond_gstring (SyProxyRequest *self,
+                 guint           status,
+                 const char     *content_type,
+                 GString        *text)
+{
+  gsize len = text->len;
+
+  respond_bytes (self, status, content_type, (guint8 *) g_string_free (text, FALSE), len);
+}
+
+/* A short printable excerpt of a body that is not what it should be, for error messages. */
+static char *
+excerpt (const guint8 *data,
+         gsize         len)
+{
+  GString *s = g_string_new (NULL);
+
+  for (gsize i = 0; i < len && s->len < 160; i++)
+    g_string_append_c (s, g_ascii_isprint (data[i]) ? (char) data[i] : ' ');
+  return g_strstrip (g_string_free (s, FALSE));
+}
+
+/* The upstream's answer could not be used. Before the first byte that is a failed attempt;
+ * with no account left, a 502 in the client's dialect. */
+static void
+unusable_answer (SyProxyRequest *self,
+                 const char     *message)
+{
+  if (_sy_proxy_request_has_next (self))
+    {
+      _sy_proxy_request_attempt_failed (self, SOUP_STATUS_BAD_GATEWAY, message);
+      return;
+    }
+  _sy_proxy_request_respond_error (self, SOUP_STATUS_BAD_GATEWAY, "api_error",
+                                   "upstream_invalid_response", message);
+}
+
+/* --- streams -------------------------------------------------------------------------------- */
+
+/* An error event in the client's dialect, ending a stream whose bytes were relayed as is. */
+static void
+append_error_event (SyProxyRequest *self,
+                    GString        *out,
+                    const char     *code,
+                    const char     *message)
+{
+  g_autoptr(SyStreamTranslator) renderer =
+    sy_stream_translator_new (self->client_dialect, self->client_dialect,
+                              self->route->upstream_model);
+
+  _sy_proxy_request_set_error_code (self, code);
+  sy_stream_translator_fail (renderer, SOUP_STATUS_BAD_GATEWAY, "api_error", message, out);
+}
+
+static void
+complete_stream (SyProxyRequest *self,
+                 GString        *tail)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (self->msg);
+
+  _sy_proxy_request_stop_timer (self);
+  if (tail->len > 0)
+    soup_message_body_append (body, SOUP_MEMORY_TAKE, g_string_free (tail, FALSE), tail->len);
+  else
+    g_string_free (tail, TRUE);
+  sy_usage_merge (&self->usage, self->watcher ? sy_stream_watcher_get_usage (self->watcher)
+                                               : sy_stream_translator_get_usage (self->translator));
+  soup_message_body_complete (body);
+  self->completed = TRUE;
+  soup_server_message_unpause (self->msg);
+}
+
+static void
+stream_failed (SyProxyRequest *self,
+               const char     *code,
+               const char     *message)
+{
+  GString *tail = g_string_new (NULL);
+
+  if (self->request == NULL)
+    append_error_event (self, tail, code, message);
+  else
+    {
+      _sy_proxy_request_set_error_code (self, code);
+      sy_stream_translator_fail (self->translator, SOUP_STATUS_BAD_GATEWAY, "api_error", message,
+                                 tail);
+    }
+  complete_stream (self, tail);
+}
+
+static void
+stream_ended (SyProxyRequest *self)
+{
+  GString *tail = g_string_new (NULL);
+
+  if (self->request != NULL)
+    sy_stream_translator_finish (self->translator, tail);
+  else
+    {
+      /* Relayed as is. libsoup 3.2 reports a chunked body cut between chunks as a clean EOF,
+       * so "the stream ended properly" is the dialect's own end, which the watcher saw. */
+      sy_stream_watcher_finish (self->watcher);
+      if (!sy_stream_watcher_saw_end (self->watcher))
+        append_error_event (self, tail, "upstream_truncated",
+                            "the upstream closed the stream before it was complete");
+    }
+  complete_stream (self, tail);
+}
+
+static void
+stream_read_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(SyProxyRequest) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result,
+                                                              &error);
+  SoupMessageBody *body;
+  const char *data;
+  gsize len;
+  gboolean appended;
+
+  self->read_pending = FALSE;
+  if (self->client_gone || self->completed)
+    {
+      _sy_proxy_request_finish (self);
+      return;
+    }
+  if (bytes == NULL)
+    {
+      const char *why = _sy_proxy_request_timer_message (self->fired_timer);
+
+      stream_failed (self, self->fired_timer ? "upstream_timeout" : "upstream_broken",
+                     why ? why : error->message);
+      return;
+    }
+  data = g_bytes_get_data (bytes, &len);
+  if (len == 0)
+    {
+      stream_ended (self);
+      return;
+    }
+
+  _sy_proxy_request_start_timer (self, SY_TIMER_IDLE);
+  _sy_proxy_relay_mark_first_byte (self);
+  body = soup_server_message_get_response_body (self->msg);
+  if (self->request == NULL)
+    {
+      sy_stream_watcher_push (self->watcher, data, len);
+      soup_message_body_append_bytes (body, bytes);
+      appended = TRUE;
+    }
+  else
+    {
+      GString *out = g_string_new (NULL);
+
+      if (!sy_stream_translator_push (self->translator, data, len, out, &error))
+        {
+          if (out->len > 0)
+            soup_message_body_append (body, SOUP_MEMORY_TAKE, g_string_free (out, FALSE), out->len);
+          else
+            g_string_free (out, TRUE);
+          stream_failed (self, "upstream_malformed", error->message);
+          return;
+        }
+      if (sy_stream_translator_is_over (self->translator))
+        {
+          /* The upstream said its last word (or an error): nothing after it matters. */
+          complete_stream (self, out);
+          return;
+        }
+      appended = out->len > 0;
+      if (appended)
+        soup_message_body_append (body, SOUP_MEMORY_TAKE, g_string_free (out, FALSE), out->len);
+      else
+        g_string_free (out, TRUE);
+    }
+
+  /* Only a written chunk is acknowledged by wrote-chunk; a read that translated to nothing
+   * (an event held back until the next one) reads on at once. */
+  if (appended)
+    {
+      self->chunks_queued++;
+      soup_server_message_unpause (self->msg);
+    }
+
+  if (self->chunks_queued < MAX_CHUNKS_QUEUED)
+    read_stream_next (self);
+  else
+    self->waiting_for_client = TRUE;
+}
+
+static void
+read_stream_next (SyProxyRequest *self)
+{
+  if (self->read_pending || self->completed || self->client_gone)
+    return;
+  self->read_pending = TRUE;
+  self->waiting_for_client = FALSE;
+  g_input_stream_read_bytes_async (self->upstream_body, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   self->attempt_cancellable, stream_read_cb,
+                                   g_object_ref (self));
+}
+
+static void
+wrote_chunk_cb (SoupServerMessage *msg,
+                gpointer           user_data)
+{
+  SyProxyRequest *self = user_data;
+
+  if (self->chunks_queued > 0)
+    self->chunks_queued--;
+  if (self->waiting_for_client && self->chunks_queued < MAX_CHUNKS_QUEUED)
+    read_stream_next (self);
+}
+
+static void
+start_stream_relay (SyProxyRequest *self)
+{
+  SoupMessageHeaders *out = soup_server_message_get_response_headers (self->msg);
+
+  if (self->request == NULL)
+    self->watcher = sy_stream_watcher_new (self->route->dialect);
+  else
+    self->translator = sy_stream_translator_new (self->route->dialect, self->client_dialect,
+                                                 self->route->upstream_model);
+  commit_headers (self, soup_message_get_status (self->upstream), self->request == NULL);
+  soup_message_headers_set_content_type (out, "text/event-stream", NULL);
+  soup_message_headers_set_encoding (out, SOUP_ENCODING_CHUNKED);
+  soup_message_body_set_accumulate (soup_server_message_get_response_body (self->msg), FALSE);
+  self->wrote_chunk_id = g_signal_connect (self->msg, "wrote-chunk",
+                                           G_CALLBACK (wrote_chunk_cb), self);
+  _sy_proxy_request_start_timer (self, SY_TIMER_IDLE);
+  read_stream_next (self);
+}
+
+/* --- whole answers ------------------------------------------------------------------------ */
+
+/* A complete response for the client, as JSON or replayed as a stream. */
+static void
+respond_response (SyProxyRequest *self,
+                  SyChatResponse *response,
+                  guint           status)
+{
+  const SyCodec *client = sy_codec_get (self->client_dialect);
+
+  sy_usage_merge (&self->usage, &response->usage);
+  if (response->model == NULL)
+    response->model = g_strdup (self->route->upstream_model);
+
+  if (self->stream)
+    {
+      g_autoptr(SyStreamTranslator) replay =
+        sy_stream_translator_new (self->route->dialect, self->client_dialect,
+                                  self->route->upstream_model);
+      GString *text = g_string_new (NULL);
+
+      sy_stream_translator_set_output (replay, text);
+      sy_chat_response_replay (response, sy_stream_translator_add_event, replay);
+      respond_gstring (self, status, "text/event-stream", text);
+    }
+  else
+    {
+      g_autoptr(GBytes) body = client->emit_response (response, self->notes);
+      gsize len;
+      gconstpointer data = g_bytes_get_data (body, &len);
+
+      respond_bytes (self, status, "application/json", g_memdup2 (data, len), len);
+    }
+}
+
+/* An upstream error status, carried over in the client's dialect. */
+static void
+respond_upstream_error (SyProxyRequest *self,
+                        guint           status,
+                        const guint8   *data,
+                        gsize           len,
+                        gboolean        is_json)
+{
+  g_autofree char *type = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *body = NULL;
+  gsize body_len;
+
+  _sy_proxy_request_set_error_code (self, "upstream_error");
+  if (is_json && self->request == NULL)
+    {
+      respond_bytes (self, status, "application/json", g_memdup2 (data, len), len);
+      return;
+    }
+  if (!is_json ||
+      !sy_codec_get (self->route->dialect)->parse_error ((const char *) data, len, &type, &message))
+    {
+      g_autofree char *snippet = excerpt (data, len);
+
+      message = g_strdup_printf ("upstream %s answered %u%s%s", self->route->provider_label,
+                                 status, *snippet ? ": " : "", snippet);
+    }
+  body = sy_codec_get (self->client_dialect)->format_error (status,
+                                                            type ? type : "api_error",
+                                                            NULL, message);
+  body_len = strlen (body);
+  respond_bytes (self, status, "application/json", (guint8 *) g_steal_pointer (&body), body_len);
+}
+
+static void
+complete_buffered (SyProxyRequest *self)
+{
+  guint status = soup_message_get_status (self->upstream);
+  const char *content_type =
+    soup_message_headers_get_content_type (soup_message_get_response_headers (self->upstream), NULL);
+  gsize len = self->buffer->len;
+  const guint8 *data = self->buffer->data;
+  gboolean is_json = sy_json_check_object ((const char *) data, len, 128, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SyChatResponse) response = NULL;
+
+  _sy_proxy_request_stop_timer (self);
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      respond_upstream_error (self, status, data, len, is_json);
+      return;
+    }
+  if (!is_json)
+    {
+      g_autofree char *snippet = excerpt (data, len);
+      g_autofree char *message =
+        g_strdup_printf ("upstream %s answered %u with %s instead of JSON%s%s",
+                         self->route->provider_label, status,
+                         content_type ? content_type : "no content type",
+                         *snippet ? ": " : "", snippet);
+
+      unusable_answer (self, message);
+      return;
+    }
+
+  if (self->request == NULL && !self->stream)
+    {
+      /* Same dialect: the bytes as the upstream wrote them, the usage read off them. */
+      sy_usage_scan_json (self->route->dialect, (const char *) data, len, &self->usage);
+      respond_bytes (self, status, content_type ? content_type : "application/json",
+                     g_byte_array_steal (self->buffer, NULL), len);
+      return;
+    }
+  response = sy_codec_get (self->route->dialect)->parse_response ((const char *) data, len, &error);
+  if (response == NULL)
+    {
+      /* Includes an upstream "response.failed": an error, never an empty 200. */
+      g_autofree char *message = g_strdup_printf ("upstream %s: %s", self->route->provider_label,
+                                                  error->message);
+      unusable_answer (self, message);
+      return;
+    }
+  respond_response (self, response, status);
+}
+
+static void
+complete_assembled (SyProxyRequest *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SyChatResponse) response = NULL;
+
+  sy_stream_translator_finish (self->translator, NULL);
+  response = sy_stream_translator_steal_response (self->translator, &error);
+  if (response == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("upstream %s: %s", self->route->provider_label,
+                                                  error->message);
+      unusable_answer (self, message);
+      return;
+    }
+  respond_response (self, response, soup_message_get_status (self->upstream));
+}
+
+static void
+buffered_read_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(SyProxyRequest) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result,
+                                                              &error);
+  gsize len;
+  const char *data;
+
+  self->read_pending = FALSE;
+  if (self->client_gone)
+    {
+      _sy_proxy_request_finish (self);
+      return;
+    }
+  if (bytes == NULL)
+    {
+      const char *why = _sy_proxy_request_timer_message (self->fired_timer);
+
+      _sy_proxy_request_attempt_failed (self, self->fired_timer ? SOUP_STATUS_GATEWAY_TIMEOUT
+                                                                : SOUP_STATUS_BAD_GATEWAY,
+                                        why ? why : error->message);
+      return;
+    }
+  data = g_bytes_get_data (bytes, &len);
+  if (len == 0)
+    {
+      if (self->translator != NULL)
+        complete_assembled (self);
+      else
+        complete_buffered (self);
+      return;
+    }
+  self->received += len;
+  if (self->received > MAX_BUFFERED_BODY)
+    {
+      _sy_proxy_request_respond_error (self, SOUP_STATUS_BAD_GATEWAY, "api_error",
+                                       "upstream_too_large", "the upstream response exceeds 64 MiB");
+      return;
+    }
+  if (self->translator != NULL)
+    {
+      /* Not kept: the assembler holds the decoded parts. */
+      sy_stream_translator_push (self->translator, data, len, NULL, NULL);
+    }
+  else
+    g_byte_array_append (self->buffer, (const guint8 *) data, len);
+
+  self->read_pending = TRUE;
+  g_input_stream_read_bytes_async (self->upstream_body, 65536, G_PRIORITY_DEFAULT,
+                                   self->attempt_cancellable, buffered_read_cb,
+                                   g_object_ref (self));
+}
+
+void
+_sy_proxy_relay_start (SyProxyRequest *self)
+{
+  if (upstream_is_sse (self) && self->stream)
+    {
+      start_stream_relay (self);
+      return;
+    }
+  if (upstream_is_sse (self))
+    self->translator = sy_stream_translator_new_assembler (self->route->dialect);
+  self->buffer = g_byte_array_new ();
+  self->read_pending = TRUE;
+  g_input_stream_read_bytes_async (self->upstream_body, 65536, G_PRIORITY_DEFAULT,
+                                   self->attempt_cancellable, buffered_read_cb,
+                                   g_object_ref (self));
+}

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Internals shared by the two halves of SyProxyRequest: sy-proxy-request.c (the attempt loop,
+ * timers and the upstream exchange) and sy-proxy-relay.c (the answer back to the client, as
+ * is or translated). Nothing outside those two files includes this.
+ */
+#pragma once
+
+#include "gateway/sy-proxy-request.h"
+#include "translate/sy-codec.h"
+#include "translate/sy-stream-translator.h"
+#include "translate/sy-stream-watcher.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  SY_TIMER_NONE,
+  SY_TIMER_CONNECT,
+  SY_TIMER_FIRST_BYTE,
+  SY_TIMER_IDLE,
+  SY_TIMER_TOTAL,
+} SyTimerKind;
+
+struct _SyProxyRequest
+{
+  GObject             parent_instance;
+
+  SyProxyRequest     *self_ref;       /* held until the client has its answer */
+  SyGateway          *gateway;
+  SoupServerMessage  *msg;
+  SyDialect           client_dialect;
+  char               *endpoint;
+  GBytes             *body;
+  gboolean            has_model_span;
+  gsize               model_start;
+  gsize               model_end;
+  gboolean            stream;
+  SyApiKey           *api_key;
+  SyRoute            *route;
+  SyChatRequest      *request;        /* NULL: same dialect, forwarded byte-faithfully */
+  GBytes             *upstream_request_body;  /* built once per route */
+  GPtrArray          *notes;          /* what translation could not carry */
+  char               *request_id;
+
+  GCancellable       *cancellable;    /* the whole request */
+  GCancellable       *attempt_cancellable;
+  gulong              cancel_link_id;
+  guint               next_candidate;
+  guint               attempts;
+  SyConnection       *connection;     /* current attempt */
+  SoupMessage        *upstream;
+  GInputStream       *upstream_body;
+
+  guint               timer_id;
+  SyTimerKind         timer_kind;
+  SyTimerKind         fired_timer;
+  guint               total_timer_id;
+
+  gboolean            committed;      /* status and headers handed to the client */
+  gboolean            completed;      /* the response is whole; finished is expected */
+  gboolean            client_gone;
+  guint               chunks_queued;
+  gboolean            read_pending;
+  gboolean            waiting_for_client;
+  GByteArray         *buffer;         /* a buffered upstream body */
+  gsize               received;       /* upstream body bytes of this attempt */
+  SyStreamTranslator *translator;     /* a translated or assembled upstream stream */
+  SyStreamWatcher    *watcher;        /* an upstream stream relayed as is */
+  SyUsage             usage;
+
+  gulong              finished_id;
+  gulong              disconnected_id;
+  gulong              wrote_chunk_id;
+
+  gint64              start_us;
+  gint64              first_byte_us;
+  guint               final_status;
+  char               *error_code;
+  char               *last_error;     /* why the previous attempt failed */
+  guint               last_status;
+};
+
+/* sy-proxy-request.c */
+void        _sy_proxy_request_attempt_failed (SyProxyRequest *self,
+                                              guint           status,
+                                              const char     *message);
+void        _sy_proxy_request_respond_error  (SyProxyRequest *self,
+                                              guint           status,
+                                              const char     *type,
+                                              const char     *code,
+                                              const char     *message);
+void        _sy_proxy_request_start_timer    (SyProxyRequest *self,
+                                              SyTimerKind     kind);
+void        _sy_proxy_request_stop_timer     (SyProxyRequest *self);
+const char *_sy_proxy_request_timer_message  (SyTimerKind     kind);
+void        _sy_proxy_request_set_error_code (SyProxyRequest *self,
+                                              const char     *code);
+void        _sy_proxy_request_add_route_headers (SyProxyRequest *self);
+gboolean    _sy_proxy_request_has_next       (SyProxyRequest *self);
+void        _sy_proxy_request_finish         (SyProxyRequest *self);
+
+/* sy-proxy-relay.c: called once the upstream answered with a status and headers. */
+void        _sy_proxy_relay_start            (SyProxyRequest *self);
+/* The first byte is about to reach the client. */
+void        _sy_proxy_relay_mark_first_byte  (SyProxyRequest *self);
+
+G_END_DECLS

@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * JSON reading and writing helpers of the Gemini codec: checked parsing of untrusted bytes,
+ * typed member getters that name the offending path (accepting Gemini's camelCase and
+ * snake_case spellings), compact writing. Pure.
+ */
+#define G_LOG_DOMAIN "sy-translate"
+
+#include "sy-gemini-private.h"
+
+#include <string.h>
+
+#include "core/sy-json-scan.h"
+
+JsonNode *
+_sy_gemini_parse_object (const char  *data,
+                         gsize        len,
+                         int          code,
+                         const char  *what,
+                         GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local = NULL;
+
+  if (data == NULL || !sy_json_check_object (data, len, SY_GEMINI_MAX_DEPTH, &local))
+    {
+      _sy_gemini_set_error (error, code, what, "%s",
+                            local ? local->message : "expected a JSON object");
+      return NULL;
+    }
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, (gssize) len, &local))
+    {
+      _sy_gemini_set_error (error, code, what, "%s", local->message);
+      return NULL;
+    }
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+void
+_sy_gemini_set_error (GError     **error,
+                      int          code,
+                      const char  *path,
+                      const char  *format,
+                      ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (path != NULL && *path != '\0')
+    g_set_error (error, SY_TRANSLATE_ERROR, code, "%s: %s", path, message);
+  else
+    g_set_error_literal (error, SY_TRANSLATE_ERROR, code, message);
+}
+
+char *
+_sy_gemini_path (const char *path,
+                 const char *member)
+{
+  if (path == NULL || *path == '\0')
+    return g_strdup (member);
+  return g_strconcat (path, ".", member, NULL);
+}
+
+/* "systemInstruction" -> "system_instruction"; FALSE if it does not fit or has no capital. */
+static gboolean
+snake_case (const char *camel,
+            char       *buf,
+            gsize       size)
+{
+  gsize n = 0;
+  gboolean changed = FALSE;
+
+  for (const char *p = camel; *p != '\0'; p++)
+    {
+      if (n + 3 > size)
+        return FALSE;
+      if (g_ascii_isupper (*p))
+        {
+          buf[n++] = '_';
+          buf[n++] = g_ascii_tolower (*p);
+          changed = TRUE;
+        }
+      else
+        buf[n++] = *p;
+    }
+  buf[n] = '\0';
+  return changed;
+}
+
+static JsonNode *
+lookup (JsonObject *object,
+        const char *camel)
+{
+  char snake[96];
+  JsonNode *node;
+
+  if (object == NULL)
+    return NULL;
+  node = json_object_get_member (object, camel);
+  if (node == NULL && snake_case (camel, snake, sizeof snake))
+    node = json_object_get_member (object, snake);
+  return node;
+}
+
+JsonNode *
+_sy_gemini_member (JsonObject *object,
+                   const char *camel)
+{
+  JsonNode *node = lookup (object, camel);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  return node;
+}
+
+gboolean
+_sy_gemini_has_member (JsonObject *object,
+                       const char *camel)
+{
+  return _sy_gemini_member (object, camel) != NULL;
+}
+
+static gboolean
+wrong_type (const char  *path,
+            const char  *member,
+            int          code,
+            const char  *expected,
+            GError     **error)
+{
+  g_autofree char *where = _sy_gemini_path (path, member);
+
+  _sy_gemini_set_error (error, code, where, "expected %s", expected);
+  return FALSE;
+}
+
+gboolean
+_sy_gemini_get_string (JsonObject  *object,
+                       const char  *path,
+                       const char  *member,
+                       int          code,
+                       const char **out,
+                       GError     **error)
+{
+  JsonNode *node = _sy_gemini_member (object, member);
+
+  *out = NULL;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return wrong_type (path, member, code, "a string", error);
+  *out = json_node_get_string (node);
+  return TRUE;
+}
+
+gboolean
+_sy_gemini_get_required_string (JsonObject  *object,
+                                const char  *path,
+                                const char  *member,
+                                const char **out,
+                                GError     **error)
+{
+  if (!_sy_gemini_get_string (object, path, member, SY_TRANSLATE_ERROR_INVALID_REQUEST, out,
+                              error))
+    return FALSE;
+  if (*out == NULL)
+    {
+      g_autofree char *where = _sy_gemini_path (path, member);
+
+      _sy_gemini_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, where, "required");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_sy_gemini_unsupported_member (JsonObject  *object,
+                               const char  *path,
+                               const char  *member,
+                               const char  *why,
+                               GError     **error)
+{
+  g_autofree char *where = NULL;
+
+  if (!_sy_gemini_has_member (object, member))
+    return FALSE;
+  where = _sy_gemini_path (path, member);
+  _sy_gemini_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, where, "%s", why);
+  return TRUE;
+}
+
+gboolean
+_sy_gemini_get_bool (JsonObject  *object,
+                     const char  *path,
+                     const char  *member,
+                     int          code,
+                     gboolean    *out,
+                     GError     **error)
+{
+  JsonNode *node = _sy_gemini_member (object, member);
+
+  *out = FALSE;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return wrong_type (path, member, code, "a boolean", error);
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+gboolean
+_sy_gemini_get_int (JsonObject  *object,
+                    const char  *path,
+                    const char  *member,
+                    int          code,
+                    gint64      *out,
+                    GError     **error)
+{
+  JsonNode *node = _sy_gemini_member (object, member);
+  GType type;
+
+  *out = SY_UNSET;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return wrong_type (path, member, code, "an integer", error);
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_INT64)
+    {
+      *out = json_node_get_int (node);
+      return TRUE;
+    }
+  if (type == G_TYPE_DOUBLE)
+    {
+      double d = json_node_get_double (node);
+
+      if (d == (double) (gint64) d && d > -9007199254740992.0 && d < 9007199254740992.0)
+        {
+          *out = (gint64) d;
+          return TRUE;
+        }
+    }
+  if (type == G_TYPE_STRING)
+    {
+      gint64 v;
+
+      if (g_ascii_string_to_signed (json_node_get_string (node), 10, G_MININT64, G_MAXINT64,
+                                    &v, NULL))
+        {
+          *out = v;
+          return TRUE;
+        }
+    }
+  return wrong_type (path, member, code, "an integer", error);
+}
+
+gboolean
+_sy_gemini_get_number (JsonObject  *object,
+                       const char  *path,
+                       const char  *member,
+                       int          code,
+                       double      *out,
+                       GError     **error)
+{
+  JsonNode *node = _sy_gemini_member (object, member);
+  GType type;
+
+  *out = NAN;
+  if (node == NULL)
+    return TRUE;
+  type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
+    return wrong_type (path, member, code, "a number", error);
+  *out = json_node_get_double (node);
+  if (!isfinite (*out))
+    return wrong_type (path, member, code, "a finite number", error);
+  return TRUE;
+}
+
+gboolean
+_sy_gemini_get_object (JsonObject  *object,
+                       const char  *path,
+                       const char  *member,
+                       int          code,
+                       JsonObject **out,
+                       GError     **error)
+{
+  JsonNode *node = _sy_gemini_member (object, member);
+
+  *out = NULL;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return wrong_type (path, member, code, "an object", error);
+  *out = json_node_get_object (node);
+  return TRUE;
+}
+
+gboolean
+_sy_gemini_get_array (JsonObject  *object,
+                      const char  *path,
+                      const char  *member,
+                      int          code,
+                      JsonArray  **out,
+                      GError     **error)
+{
+  JsonNode *node = _sy_gemini_member (object, member);
+
+  *out = NULL;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return wrong_type (path, member, code, "an array", error);
+  *out = json_node_get_array (node);
+  return TRUE;
+}
+
+void
+_sy_gemini_append_string (GString    *out,
+                          const char *s)
+{
+  if (s == NULL)
+    g_string_append (out, "null");
+  else
+    sy_json_append_string (out, s);
+}
+
+void
+_sy_gemini_append_double (GString *out,
+                          double   value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (value))
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  g_ascii_formatd (buf, sizeof buf, "%.15g", value);
+  if (g_ascii_strtod (buf, NULL) != value)
+    g_ascii_formatd (buf, sizeof buf, "%.17g", value);
+  g_string_append (out, buf);
+}
+
+void
+_sy_gemini_append_node (GString  *out,
+                        JsonNode *node)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+  JsonArray *array;
+
+  if (node == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      g_string_append_c (out, '{');
+      json_object_iter_init_ordered (&iter, json_node_get_object (node));
+      while (json_object_iter_next_ordered (&iter, &name, &member))
+        {
+          if (out->str[out->len - 1] != '{')
+            g_string_append_c (out, ',');
+          sy_json_append_string (out, name);
+          g_string_append_c (out, ':');
+          _sy_gemini_append_node (out, member);
+        }
+      g_string_append_c (out, '}');
+      break;
+    case JSON_NODE_ARRAY:
+      array = json_node_get_array (node);
+      g_string_append_c (out, '[');
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          if (i > 0)
+            g_string_append_c (out, ',');
+          _sy_gemini_append_node (out, json_array_get_element (array, i));
+        }
+      g_string_append_c (out, ']');
+      break;
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_INT64:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          _sy_gemini_append_double (out, json_node_get_double (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_STRING:
+          sy_json_append_string (out, json_node_get_string (node));
+          break;
+        default:
+          g_string_append (out, "null");
+          break;
+        }
+      break;
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (out, "null");
+      break;
+    }
+}
+
+void
+_sy_gemini_note (GPtrArray  *notes,
+                 const char *format,
+                 ...)
+{
+  va_list args;
+
+  if (notes == NULL)
+    return;
+  va_start (args, format);
+  g_ptr_array_add (notes, g_strdup_vprintf (format, args));
+  va_end (args);
+}
