@@ -29,23 +29,6 @@ sy_http_respond_json (SoupServerMessage *msg,
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, len);
 }
 
-static const char *
-gemini_status_name (guint status)
-{
-  switch (status)
-    {
-    case 400: return "INVALID_ARGUMENT";
-    case 401: return "UNAUTHENTICATED";
-    case 403: return "PERMISSION_DENIED";
-    case 404: return "NOT_FOUND";
-    case 413: return "INVALID_ARGUMENT";
-    case 429: return "RESOURCE_EXHAUSTED";
-    case 503: return "UNAVAILABLE";
-    case 504: return "DEADLINE_EXCEEDED";
-    default: return status >= 500 ? "INTERNAL" : "FAILED_PRECONDITION";
-    }
-}
-
 char *
 sy_http_format_error (SyDialect   dialect,
                       guint       status,
@@ -53,40 +36,7 @@ sy_http_format_error (SyDialect   dialect,
                       const char *code,
                       const char *message)
 {
-  GString *out = g_string_sized_new (128);
-
-  switch (dialect)
-    {
-    case SY_DIALECT_ANTHROPIC:
-      g_string_append (out, "{\"type\":\"error\",\"error\":{\"type\":");
-      sy_json_append_string (out, type);
-      g_string_append (out, ",\"message\":");
-      sy_json_append_string (out, message);
-      g_string_append (out, "}}");
-      break;
-    case SY_DIALECT_GEMINI:
-      g_string_append_printf (out, "{\"error\":{\"code\":%u,\"message\":", status);
-      sy_json_append_string (out, message);
-      g_string_append (out, ",\"status\":");
-      sy_json_append_string (out, gemini_status_name (status));
-      g_string_append (out, "}}");
-      break;
-    case SY_DIALECT_OPENAI:
-    case SY_DIALECT_RESPONSES:
-    default:
-      g_string_append (out, "{\"error\":{\"message\":");
-      sy_json_append_string (out, message);
-      g_string_append (out, ",\"type\":");
-      sy_json_append_string (out, type);
-      g_string_append (out, ",\"param\":null,\"code\":");
-      if (code != NULL)
-        sy_json_append_string (out, code);
-      else
-        g_string_append (out, "null");
-      g_string_append (out, "}}");
-      break;
-    }
-  return g_string_free (out, FALSE);
+  return sy_codec_get (dialect)->format_error (status, type, code, message);
 }
 
 void

@@ -547,6 +547,34 @@ test_tool_round_trip (gconstpointer data)
   sy_test_gateway_free (t);
 }
 
+/* count_tokens answers locally, marked as an estimate, and grows with the text. */
+static void
+test_count_tokens (void)
+{
+  SyTestGateway *t = sy_test_gateway_new ();
+  g_autoptr(SyTestResponse) small = NULL;
+  g_autoptr(SyTestResponse) large = NULL;
+  g_autoptr(SyTestResponse) bad = NULL;
+  g_autofree char *long_text = g_strnfill (4000, 'a');
+  g_autofree char *body = g_strdup_printf ("{\"model\":\"x\",\"messages\":[{\"role\":\"user\","
+                                           "\"content\":\"%s\"}]}", long_text);
+
+  small = sy_test_gateway_request (t, "POST", "/v1/messages/count_tokens", "application/json",
+                                   "{\"model\":\"x\",\"messages\":[{\"role\":\"user\","
+                                   "\"content\":\"hi\"}]}", -1, NULL);
+  large = sy_test_gateway_request (t, "POST", "/v1/messages/count_tokens", "application/json",
+                                   body, -1, NULL);
+  bad = sy_test_gateway_request (t, "POST", "/v1/messages/count_tokens", "application/json",
+                                 "{\"messages\": 3}", -1, NULL);
+  g_assert_cmpuint (small->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_one (small->headers, "X-Switchyard-Estimate"), ==, "true");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (small->json), "input_tokens"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (large->json), "input_tokens"), >=, 1000);
+  g_assert_cmpuint (bad->status, ==, 400);
+  g_assert_cmpstr (sy_test_response_get_string (bad, "type"), ==, "error");
+  sy_test_gateway_free (t);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -576,5 +604,6 @@ main (int   argc,
           g_test_add_data_func (text_path, pair, test_text);
           g_test_add_data_func (tool_path, pair, test_tool_round_trip);
         }
+  g_test_add_func ("/sy/gateway/translate/count-tokens", test_count_tokens);
   return g_test_run ();
 }

@@ -419,6 +419,19 @@ _sy_gemini_schema_sanitize (JsonNode    *schema,
 
 static JsonNode *from_openapi (JsonNode *node);
 
+static gboolean
+is_count_keyword (const char *key)
+{
+  static const char *const counts[] = {
+    "minItems", "maxItems", "minLength", "maxLength", "minProperties", "maxProperties",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    if (g_str_equal (key, counts[i]))
+      return TRUE;
+  return FALSE;
+}
+
 static JsonNode *
 from_openapi_object (JsonObject *in)
 {
@@ -475,6 +488,15 @@ from_openapi_object (JsonObject *in)
         }
       else if (g_str_equal (key, "items") || g_str_equal (key, "additionalProperties"))
         json_object_set_member (out, key, from_openapi (value));
+      else if (is_string (value) && is_count_keyword (key))
+        {
+          /* int64 counts, which proto3 JSON writes as strings */
+          gint64 n;
+
+          if (g_ascii_string_to_signed (json_node_get_string (value), 10, 0, G_MAXINT64, &n,
+                                        NULL))
+            json_object_set_int_member (out, key, n);
+        }
       else
         json_object_set_member (out, key, json_node_copy (value));
     }
