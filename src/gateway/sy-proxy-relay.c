@@ -32,6 +32,16 @@
 
 static void read_stream_next (SyProxyRequest *self);
 
+/* Hands a GString's text to the client's body (the length is read before the string goes). */
+static void
+append_gstring (SoupMessageBody *body,
+                GString         *text)
+{
+  gsize len = text->len;
+
+  soup_message_body_append (body, SOUP_MEMORY_TAKE, g_string_free (text, FALSE), len);
+}
+
 void
 _sy_proxy_relay_mark_first_byte (SyProxyRequest *self)
 {
@@ -60,8 +70,10 @@ commit_headers (SyProxyRequest *self,
   SoupMessageHeadersIter iter;
   const char *name, *value;
 
-  self->committed = TRUE;
   self->final_status = status;
+  if (self->early)
+    return;  /* status and headers went out with the first keep-alive */
+  self->committed = TRUE;
   soup_server_message_set_status (self->msg, status, NULL);
   soup_message_headers_iter_init (&iter, in);
   while (copy_upstream && soup_message_headers_iter_next (&iter, &name, &value))
@@ -88,6 +100,18 @@ respond_bytes (SyProxyRequest *self,
   SoupMessageHeaders *out = soup_server_message_get_response_headers (self->msg);
 
   _sy_proxy_request_stop_timer (self);
+  _sy_proxy_relay_stop_keepalive (self);
+  if (self->early)
+    {
+      /* A replayed stream into the stream the keep-alives opened. */
+      soup_message_body_append_take (soup_server_message_get_response_body (self->msg), data, len);
+      soup_message_body_complete (soup_server_message_get_response_body (self->msg));
+      self->final_status = status;
+      self->completed = TRUE;
+      _sy_proxy_relay_mark_first_byte (self);
+      soup_server_message_unpause (self->msg);
+      return;
+    }
   commit_headers (self, status, self->request == NULL);
   _sy_proxy_relay_mark_first_byte (self);
   soup_message_headers_set_content_type (out, content_type, NULL);
@@ -161,7 +185,7 @@ complete_stream (SyProxyRequest *self,
 
   _sy_proxy_request_stop_timer (self);
   if (tail->len > 0)
-    soup_message_body_append (body, SOUP_MEMORY_TAKE, g_string_free (tail, FALSE), tail->len);
+    append_gstring (body, tail);
   else
     g_string_free (tail, TRUE);
   sy_usage_merge (&self->usage, self->watcher ? sy_stream_watcher_get_usage (self->watcher)
@@ -259,7 +283,7 @@ stream_read_cb (GObject      *source,
       if (!sy_stream_translator_push (self->translator, data, len, out, &error))
         {
           if (out->len > 0)
-            soup_message_body_append (body, SOUP_MEMORY_TAKE, g_string_free (out, FALSE), out->len);
+            append_gstring (body, out);
           else
             g_string_free (out, TRUE);
           stream_failed (self, "upstream_malformed", error->message);
@@ -273,7 +297,7 @@ stream_read_cb (GObject      *source,
         }
       appended = out->len > 0;
       if (appended)
-        soup_message_body_append (body, SOUP_MEMORY_TAKE, g_string_free (out, FALSE), out->len);
+        append_gstring (body, out);
       else
         g_string_free (out, TRUE);
     }
@@ -326,12 +350,18 @@ start_stream_relay (SyProxyRequest *self)
   else
     self->translator = sy_stream_translator_new (self->route->dialect, self->client_dialect,
                                                  self->route->upstream_model);
-  commit_headers (self, soup_message_get_status (self->upstream), self->request == NULL);
-  soup_message_headers_set_content_type (out, "text/event-stream", NULL);
-  soup_message_headers_set_encoding (out, SOUP_ENCODING_CHUNKED);
-  soup_message_body_set_accumulate (soup_server_message_get_response_body (self->msg), FALSE);
-  self->wrote_chunk_id = g_signal_connect (self->msg, "wrote-chunk",
-                                           G_CALLBACK (wrote_chunk_cb), self);
+  _sy_proxy_relay_stop_keepalive (self);
+  if (!self->early)
+    {
+      commit_headers (self, soup_message_get_status (self->upstream), self->request == NULL);
+      soup_message_headers_set_content_type (out, "text/event-stream", NULL);
+      soup_message_headers_set_encoding (out, SOUP_ENCODING_CHUNKED);
+      soup_message_body_set_accumulate (soup_server_message_get_response_body (self->msg), FALSE);
+      self->wrote_chunk_id = g_signal_connect (self->msg, "wrote-chunk",
+                                               G_CALLBACK (wrote_chunk_cb), self);
+    }
+  else
+    self->final_status = soup_message_get_status (self->upstream);
   _sy_proxy_request_start_timer (self, SY_TIMER_IDLE);
   read_stream_next (self);
 }
@@ -385,7 +415,7 @@ respond_upstream_error (SyProxyRequest *self,
   gsize body_len;
 
   _sy_proxy_request_set_error_code (self, "upstream_error");
-  if (is_json && self->request == NULL)
+  if (is_json && self->request == NULL && !self->early)
     {
       respond_bytes (self, status, "application/json", g_memdup2 (data, len), len);
       return;
@@ -397,6 +427,12 @@ respond_upstream_error (SyProxyRequest *self,
 
       message = g_strdup_printf ("upstream %s answered %u%s%s", self->route->provider_label,
                                  status, *snippet ? ": " : "", snippet);
+    }
+  if (self->early)
+    {
+      _sy_proxy_relay_fail_early (self, status, type ? type : "api_error", "upstream_error",
+                                  message);
+      return;
     }
   body = sy_codec_get (self->client_dialect)->format_error (status,
                                                             type ? type : "api_error",
@@ -530,6 +566,98 @@ buffered_read_cb (GObject      *source,
   g_input_stream_read_bytes_async (self->upstream_body, 65536, G_PRIORITY_DEFAULT,
                                    self->attempt_cancellable, buffered_read_cb,
                                    g_object_ref (self));
+}
+
+/* --- keep-alives while a streaming client waits ------------------------------------------ */
+
+/* Opens the client's stream (200, text/event-stream) before any upstream has answered. No
+ * content goes out until one does, so failover still works; from here on errors are events. */
+static void
+commit_early (SyProxyRequest *self)
+{
+  SoupMessageHeaders *out = soup_server_message_get_response_headers (self->msg);
+
+  self->early = TRUE;
+  self->committed = TRUE;
+  self->final_status = SOUP_STATUS_OK;
+  soup_server_message_set_status (self->msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_content_type (out, "text/event-stream", NULL);
+  soup_message_headers_set_encoding (out, SOUP_ENCODING_CHUNKED);
+  soup_message_headers_replace (out, "X-Request-Id", self->request_id);
+  soup_message_headers_replace (out, "X-Switchyard-Provider", self->route->provider_label);
+  soup_message_headers_replace (out, "X-Switchyard-Model", self->route->upstream_model);
+  soup_message_body_set_accumulate (soup_server_message_get_response_body (self->msg), FALSE);
+  self->wrote_chunk_id = g_signal_connect (self->msg, "wrote-chunk",
+                                           G_CALLBACK (wrote_chunk_cb), self);
+}
+
+static gboolean
+keepalive_cb (gpointer user_data)
+{
+  SyProxyRequest *self = user_data;
+  g_autoptr(SyStreamTranslator) renderer = NULL;
+  GString *ping;
+
+  if (self->client_gone || self->completed || (self->committed && !self->early))
+    {
+      self->keepalive_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (!self->committed)
+    commit_early (self);
+
+  renderer = sy_stream_translator_new (self->client_dialect, self->client_dialect,
+                                       self->route->upstream_model);
+  ping = g_string_new (NULL);
+  sy_stream_translator_ping (renderer, ping);
+  if (ping->len > 0)
+    {
+      self->chunks_queued++;
+      append_gstring (soup_server_message_get_response_body (self->msg), ping);
+    }
+  else
+    g_string_free (ping, TRUE);
+  soup_server_message_unpause (self->msg);
+  return G_SOURCE_CONTINUE;
+}
+
+void
+_sy_proxy_relay_start_keepalive (SyProxyRequest *self)
+{
+  gint64 ms = sy_settings_repo_get_int (sy_gateway_get_settings (self->gateway),
+                                        "streamKeepAliveMs");
+
+  if (ms > 0 && self->keepalive_id == 0)
+    self->keepalive_id = g_timeout_add ((guint) ms, keepalive_cb, self);
+}
+
+void
+_sy_proxy_relay_stop_keepalive (SyProxyRequest *self)
+{
+  g_clear_handle_id (&self->keepalive_id, g_source_remove);
+}
+
+void
+_sy_proxy_relay_fail_early (SyProxyRequest *self,
+                            guint           status,
+                            const char     *type,
+                            const char     *code,
+                            const char     *message)
+{
+  g_autoptr(SyStreamTranslator) renderer =
+    sy_stream_translator_new (self->client_dialect, self->client_dialect,
+                              self->route->upstream_model);
+  GString *out = g_string_new (NULL);
+  SoupMessageBody *body = soup_server_message_get_response_body (self->msg);
+
+  _sy_proxy_relay_stop_keepalive (self);
+  _sy_proxy_request_set_error_code (self, code);
+  self->final_status = status;
+  sy_stream_translator_fail (renderer, status, type, message, out);
+  append_gstring (body, out);
+  soup_message_body_complete (body);
+  self->completed = TRUE;
+  soup_server_message_unpause (self->msg);
 }
 
 void

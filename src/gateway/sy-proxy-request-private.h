@@ -57,6 +57,10 @@ struct _SyProxyRequest
   guint               total_timer_id;
 
   gboolean            committed;      /* status and headers handed to the client */
+  gboolean            early;          /* committed as a stream by keep-alive pings, before any
+                                       * upstream answered: failover still possible, errors
+                                       * must be events */
+  guint               keepalive_id;
   gboolean            completed;      /* the response is whole; finished is expected */
   gboolean            client_gone;
   guint               chunks_queued;
@@ -99,7 +103,17 @@ void        _sy_proxy_request_add_route_headers (SyProxyRequest *self);
 gboolean    _sy_proxy_request_has_next       (SyProxyRequest *self);
 void        _sy_proxy_request_finish         (SyProxyRequest *self);
 
-/* sy-proxy-relay.c: called once the upstream answered with a status and headers. */
+/* sy-proxy-relay.c */
+/* Streaming clients waiting for a slow upstream get keep-alives in their dialect. */
+void        _sy_proxy_relay_start_keepalive  (SyProxyRequest *self);
+void        _sy_proxy_relay_stop_keepalive   (SyProxyRequest *self);
+/* Ends an early-committed stream with an error event. */
+void        _sy_proxy_relay_fail_early       (SyProxyRequest *self,
+                                              guint           status,
+                                              const char     *type,
+                                              const char     *code,
+                                              const char     *message);
+/* Called once the upstream answered with a status and headers. */
 void        _sy_proxy_relay_start            (SyProxyRequest *self);
 /* The first byte is about to reach the client. */
 void        _sy_proxy_relay_mark_first_byte  (SyProxyRequest *self);

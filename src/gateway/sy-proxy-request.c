@@ -52,6 +52,7 @@ sy_proxy_request_dispose (GObject *object)
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_clear_handle_id (&self->total_timer_id, g_source_remove);
+  g_clear_handle_id (&self->keepalive_id, g_source_remove);
   if (self->cancel_link_id != 0)
     g_cancellable_disconnect (self->cancellable, self->cancel_link_id);
   self->cancel_link_id = 0;
@@ -129,6 +130,7 @@ _sy_proxy_request_finish (SyProxyRequest *self)
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_clear_handle_id (&self->total_timer_id, g_source_remove);
+  g_clear_handle_id (&self->keepalive_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   sy_gateway_untrack_request (self->gateway, self->cancellable);
 
@@ -201,6 +203,11 @@ _sy_proxy_request_respond_error (SyProxyRequest *self,
   if (self->client_gone)
     {
       _sy_proxy_request_finish (self);
+      return;
+    }
+  if (self->early)
+    {
+      _sy_proxy_relay_fail_early (self, status, type, code, message);
       return;
     }
   self->final_status = status;
@@ -675,5 +682,7 @@ sy_proxy_request_start (SyGateway          *gateway,
     self->total_timer_id = g_timeout_add ((guint) total_ms, total_timer_cb, self);
 
   soup_server_message_pause (self->msg);
+  if (self->stream)
+    _sy_proxy_relay_start_keepalive (self);
   next_attempt (self);
 }

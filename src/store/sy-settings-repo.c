@@ -34,6 +34,9 @@ static const SettingSpec schema[] = {
   { "maxBodyBytes",       SETTING_INT,     32 * 1024 * 1024,  1024,  1024 * 1024 * 1024 },
   /* Longer than the clients' own pools (hyper, behind Codex, keeps idle connections 90 s):
    * closing first makes them write into a dead connection. */
+  /* A streaming client waiting for a slow first byte gets its dialect's keep-alive this often
+   * (Anthropic "event: ping", an SSE comment for OpenAI); 0 turns them off. */
+  { "streamKeepAliveMs",  SETTING_INT,     15000,             0,     300000 },
   { "keepAliveIdleMs",    SETTING_INT,     120000,            1000,  3600000 },
 };
 

@@ -525,6 +525,85 @@ test_stream_idle_timeout (Fixture       *f,
   g_assert_nonnull (strstr (body, "idleTimeoutMs"));
 }
 
+static char *
+add_anthropic_account (Fixture    *f,
+                       const char *key,
+                       int         priority)
+{
+  g_autofree char *node = g_strdup_printf ("{\"prefix\":\"an\",\"apiType\":\"anthropic\","
+                                           "\"baseUrl\":\"%s\"}",
+                                           sy_mock_upstream_get_base_url (f->t->mock));
+  g_autofree char *account = g_strdup_printf ("{\"provider\":\"an\",\"apiKey\":\"%s\","
+                                              "\"priority\":%d}", key, priority);
+  g_autoptr(SyTestResponse) n = NULL;
+  g_autoptr(SyTestResponse) a = NULL;
+
+  if (priority == 1)
+    {
+      n = sy_test_gateway_api (f->t, "POST", "/api/provider-nodes", node);
+      g_assert_cmpuint (n->status, ==, 201);
+    }
+  a = sy_test_gateway_api (f->t, "POST", "/api/providers", account);
+  g_assert_cmpuint (a->status, ==, 201);
+  return g_strdup (sy_test_response_get_string (a, "id"));
+}
+
+static const char anthropic_stream_body[] =
+  "{\"model\":\"an/m1\",\"max_tokens\":100,\"stream\":true,"
+  "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+/* A streaming client waiting on a slow upstream gets its dialect's pings; the stream stays
+ * open for a failover, and the answer that follows has exactly one message_start. */
+static void
+test_keepalive_pings_then_failover (Fixture       *f,
+                                    gconstpointer  data)
+{
+  SyMockBehaviour hang = { .kind = SY_MOCK_HANG };
+  g_autofree char *a = add_anthropic_account (f, "sk-a", 1);
+  g_autofree char *b = add_anthropic_account (f, "sk-b", 2);
+  g_autoptr(SyTestResponse) s = sy_test_gateway_api (f->t, "PUT", "/api/settings",
+                                                     "{\"streamKeepAliveMs\": 200, "
+                                                     "\"firstByteTimeoutMs\": 1000}");
+  g_autoptr(SyTestResponse) r = NULL;
+  g_autofree char *body = NULL;
+
+  g_assert_cmpuint (s->status, ==, 200);
+  sy_mock_upstream_push (f->t->mock, &hang);
+  r = sy_test_gateway_request (f->t, "POST", "/v1/messages", "application/json",
+                               anthropic_stream_body, -1, NULL);
+  body = sy_test_response_dup_body (r);
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_true (g_str_has_prefix (body, "event: ping\n"));
+  g_assert_cmpuint (count_events (body, "event: message_start"), ==, 1);
+  g_assert_cmpuint (count_events (body, "event: message_stop"), ==, 1);
+  g_assert_nonnull (strstr (body, "tok2 "));
+  g_assert_cmpuint (sy_mock_upstream_get_requests (f->t->mock)->len, ==, 2);
+}
+
+/* The same, but nothing answers: the opened stream ends with an Anthropic error event. */
+static void
+test_keepalive_pings_then_error_event (Fixture       *f,
+                                       gconstpointer  data)
+{
+  SyMockBehaviour hang = { .kind = SY_MOCK_HANG };
+  g_autofree char *a = add_anthropic_account (f, "sk-a", 1);
+  g_autoptr(SyTestResponse) s = sy_test_gateway_api (f->t, "PUT", "/api/settings",
+                                                     "{\"streamKeepAliveMs\": 200, "
+                                                     "\"firstByteTimeoutMs\": 1000}");
+  g_autoptr(SyTestResponse) r = NULL;
+  g_autofree char *body = NULL;
+
+  sy_mock_upstream_push (f->t->mock, &hang);
+  r = sy_test_gateway_request (f->t, "POST", "/v1/messages", "application/json",
+                               anthropic_stream_body, -1, NULL);
+  body = sy_test_response_dup_body (r);
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_true (g_str_has_prefix (body, "event: ping\n"));
+  g_assert_nonnull (strstr (body, "event: error\n"));
+  g_assert_nonnull (strstr (body, "firstByteTimeoutMs"));
+  g_assert_null (strstr (body, "message_start"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -546,6 +625,8 @@ main (int   argc,
   ADD ("stream-upstream-drops", test_stream_upstream_drops);
   ADD ("stream-idle-timeout", test_stream_idle_timeout);
   ADD ("usage-recorded", test_usage_recorded);
+  ADD ("keepalive-pings-then-failover", test_keepalive_pings_then_failover);
+  ADD ("keepalive-pings-then-error-event", test_keepalive_pings_then_error_event);
   ADD ("keepalive-fd-soak", test_keepalive_fd_soak);
   ADD ("client-disconnect-cancels-upstream", test_client_disconnect_cancels_upstream);
 
