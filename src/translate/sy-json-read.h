@@ -22,7 +22,7 @@ JsonNode       *sy_json_read_load         (JsonParser  *parser,
 
 /* data as one JSON object (a new reference), as sy_json_read_load checks it. Fails with
  * SY_TRANSLATE_ERROR code, "<what>: <why>"; what names the input ("request body"). */
-JsonNode       *sy_json_read_object       (const char  *data,
+JsonNode       *sy_json_read_body         (const char  *data,
                                            gsize        len,
                                            guint        max_depth,
                                            int          code,
@@ -76,12 +76,12 @@ gboolean        sy_json_read_number       (JsonObject  *object,
                                            int          code,
                                            double      *out,
                                            GError     **error);
-gboolean        sy_json_read_object_member (JsonObject  *object,
-                                            const char  *path,
-                                            const char  *member,
-                                            int          code,
-                                            JsonObject **out,
-                                            GError     **error);
+gboolean        sy_json_read_object       (JsonObject  *object,
+                                           const char  *path,
+                                           const char  *member,
+                                           int          code,
+                                           JsonObject **out,
+                                           GError     **error);
 gboolean        sy_json_read_array        (JsonObject  *object,
                                            const char  *path,
                                            const char  *member,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Helpers the Anthropic codec's files share: typed readers of untrusted JSON whose errors
- * start with the bad field's path, JSON writers, usage arithmetic and the stop-reason and
+ * Helpers the Anthropic codec's files share: its readers' "required" contract over the shared
+ * sy-json-read.h ones, usage arithmetic, writers of its own shapes, and the stop-reason and
  * error-type tables. Pure: no I/O, no state; nothing here trusts its input.
  */
 #define G_LOG_DOMAIN "sy-translate"
@@ -24,57 +24,12 @@ _sy_anthropic_parse_object (JsonParser  *parser,
                             GError     **error)
 {
   g_autoptr(GError) local = NULL;
+  JsonNode *root = sy_json_read_load (parser, data, len, SY_ANTHROPIC_MAX_DEPTH, &local);
 
-  /* The scanner validates syntax, UTF-8 and depth without allocating, so json-glib's
-   * recursive parser never sees hostile nesting. */
-  if (data == NULL || !sy_json_check_object (data, len, SY_ANTHROPIC_MAX_DEPTH, &local))
-    {
-      g_set_error (error, SY_TRANSLATE_ERROR, SY_TRANSLATE_ERROR_INVALID_REQUEST,
-                   "body: not a valid JSON object: %s",
-                   local ? local->message : "no data");
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, data, (gssize) len, &local))
-    {
-      g_set_error (error, SY_TRANSLATE_ERROR, SY_TRANSLATE_ERROR_INVALID_REQUEST,
-                   "body: not a valid JSON object: %s", local->message);
-      return NULL;
-    }
-  return json_parser_get_root (parser);
-}
-
-void
-_sy_anthropic_set_error (GError           **error,
-                         SyTranslateError   code,
-                         const char        *path,
-                         const char        *key,
-                         const char        *format,
-                         ...)
-{
-  g_autofree char *text = NULL;
-  va_list args;
-
-  va_start (args, format);
-  text = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  if (key == NULL)
-    g_set_error (error, SY_TRANSLATE_ERROR, code, "%s: %s", path, text);
-  else
-    g_set_error (error, SY_TRANSLATE_ERROR, code, "%s%s%s: %s", path, *path ? "." : "", key,
-                 text);
-}
-
-/* The member's node, or NULL when it is absent or null. */
-static JsonNode *
-member (JsonObject *obj,
-        const char *key)
-{
-  JsonNode *node = json_object_get_member (obj, key);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return NULL;
-  return node;
+  if (root == NULL)
+    g_set_error (error, SY_TRANSLATE_ERROR, SY_TRANSLATE_ERROR_INVALID_REQUEST,
+                 "body: not a valid JSON object: %s", data ? local->message : "no data");
+  return root;
 }
 
 static gboolean
@@ -84,8 +39,8 @@ missing (const char  *path,
          GError     **error)
 {
   if (required)
-    _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, key,
-                             "is required");
+    sy_json_read_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, key,
+                            "is required");
   return !required;
 }
 
@@ -97,19 +52,9 @@ _sy_anthropic_get_string (JsonObject   *obj,
                           const char  **out,
                           GError      **error)
 {
-  JsonNode *node = member (obj, key);
-
-  *out = NULL;
-  if (node == NULL)
-    return missing (path, key, required, error);
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, key,
-                               "expected a string");
-      return FALSE;
-    }
-  *out = json_node_get_string (node);
-  return TRUE;
+  if (!sy_json_read_string (obj, path, key, SY_TRANSLATE_ERROR_INVALID_REQUEST, out, error))
+    return FALSE;
+  return *out != NULL || missing (path, key, required, error);
 }
 
 gboolean
@@ -119,7 +64,7 @@ _sy_anthropic_get_int (JsonObject   *obj,
                        gint64       *out,
                        GError      **error)
 {
-  JsonNode *node = member (obj, key);
+  JsonNode *node = sy_json_read_member (obj, key);
   GType type;
 
   if (node == NULL)
@@ -140,8 +85,8 @@ _sy_anthropic_get_int (JsonObject   *obj,
           return TRUE;
         }
     }
-  _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, key,
-                           "expected an integer");
+  sy_json_read_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, key,
+                          "expected an integer");
   return FALSE;
 }
 
@@ -152,7 +97,7 @@ _sy_anthropic_get_double (JsonObject   *obj,
                           double       *out,
                           GError      **error)
 {
-  JsonNode *node = member (obj, key);
+  JsonNode *node = sy_json_read_member (obj, key);
   GType type;
 
   if (node == NULL)
@@ -168,8 +113,8 @@ _sy_anthropic_get_double (JsonObject   *obj,
       *out = json_node_get_double (node);
       return TRUE;
     }
-  _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, key,
-                           "expected a number");
+  sy_json_read_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, key,
+                          "expected a number");
   return FALSE;
 }
 
@@ -180,17 +125,12 @@ _sy_anthropic_get_bool (JsonObject   *obj,
                         gboolean     *out,
                         GError      **error)
 {
-  JsonNode *node = member (obj, key);
+  int value;
 
-  if (node == NULL)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, key,
-                               "expected true or false");
-      return FALSE;
-    }
-  *out = json_node_get_boolean (node);
+  if (!sy_json_read_bool (obj, path, key, SY_TRANSLATE_ERROR_INVALID_REQUEST, &value, error))
+    return FALSE;
+  if (value != SY_UNSET)
+    *out = value;
   return TRUE;
 }
 
@@ -202,19 +142,9 @@ _sy_anthropic_get_object (JsonObject   *obj,
                           JsonObject  **out,
                           GError      **error)
 {
-  JsonNode *node = member (obj, key);
-
-  *out = NULL;
-  if (node == NULL)
-    return missing (path, key, required, error);
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, key,
-                               "expected an object");
-      return FALSE;
-    }
-  *out = json_node_get_object (node);
-  return TRUE;
+  if (!sy_json_read_object (obj, path, key, SY_TRANSLATE_ERROR_INVALID_REQUEST, out, error))
+    return FALSE;
+  return *out != NULL || missing (path, key, required, error);
 }
 
 gboolean
@@ -225,45 +155,9 @@ _sy_anthropic_get_array (JsonObject   *obj,
                          JsonArray   **out,
                          GError      **error)
 {
-  JsonNode *node = member (obj, key);
-
-  *out = NULL;
-  if (node == NULL)
-    return missing (path, key, required, error);
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    {
-      _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, key,
-                               "expected an array");
-      return FALSE;
-    }
-  *out = json_node_get_array (node);
-  return TRUE;
-}
-
-JsonObject *
-_sy_anthropic_array_object (JsonArray   *array,
-                            guint        i,
-                            const char  *path,
-                            GError     **error)
-{
-  JsonNode *node = json_array_get_element (array, i);
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, SY_TRANSLATE_ERROR, SY_TRANSLATE_ERROR_INVALID_REQUEST,
-                   "%s[%u]: expected an object", path, i);
-      return NULL;
-    }
-  return json_node_get_object (node);
-}
-
-char *
-_sy_anthropic_node_to_string (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-
-  json_generator_set_root (gen, node);
-  return json_generator_to_data (gen, NULL);
+  if (!sy_json_read_array (obj, path, key, SY_TRANSLATE_ERROR_INVALID_REQUEST, out, error))
+    return FALSE;
+  return *out != NULL || missing (path, key, required, error);
 }
 
 /* --- usage ---------------------------------------------------------------------------------- */
@@ -279,7 +173,7 @@ read_count (JsonObject *usage,
             const char *key,
             gint64     *out)
 {
-  JsonNode *node = member (usage, key);
+  JsonNode *node = sy_json_read_member (usage, key);
 
   if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
       json_node_get_value_type (node) == G_TYPE_INT64 && json_node_get_int (node) >= 0)
@@ -416,33 +310,6 @@ _sy_anthropic_key (GString    *out,
   g_string_append_c (out, '"');
   g_string_append (out, key);
   g_string_append (out, "\":");
-}
-
-void
-_sy_anthropic_append_double (GString *out,
-                             double   value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  g_assert (isfinite (value));
-  /* 0.7 stays "0.7"; only values that need it get all 17 digits. */
-  g_ascii_formatd (buf, sizeof buf, "%.15g", value);
-  if (g_ascii_strtod (buf, NULL) != value)
-    g_ascii_formatd (buf, sizeof buf, "%.17g", value);
-  g_string_append (out, buf);
-}
-
-void
-_sy_anthropic_append_string_len (GString    *out,
-                                 GString    *scratch,
-                                 const char *text,
-                                 gsize       len)
-{
-  g_string_truncate (scratch, 0);
-  if (text != NULL)
-    g_string_append_len (scratch, text, (gssize) len);
-  /* An embedded NUL would end the string early: it cannot come from JSON text anyway. */
-  sy_json_append_string (out, scratch->str);
 }
 
 void

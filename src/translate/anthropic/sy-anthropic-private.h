@@ -7,6 +7,8 @@
 #pragma once
 
 #include "translate/sy-codec.h"
+#include "translate/sy-json-read.h"
+#include "translate/sy-json-write.h"
 
 G_BEGIN_DECLS
 
@@ -108,22 +110,6 @@ gboolean    _sy_anthropic_get_array   (JsonObject   *obj,
                                        gboolean      required,
                                        JsonArray   **out,
                                        GError      **error);
-/* The object at index i of array, or an error "<path>[i]: expected an object". */
-JsonObject *_sy_anthropic_array_object (JsonArray   *array,
-                                        guint        i,
-                                        const char  *path,
-                                        GError     **error);
-
-/* Sets an INVALID_REQUEST (or UNSUPPORTED) error whose message starts with path. */
-void        _sy_anthropic_set_error   (GError     **error,
-                                       SyTranslateError code,
-                                       const char  *path,
-                                       const char  *key,
-                                       const char  *format,
-                                       ...) G_GNUC_PRINTF (5, 6);
-
-/* The object node as compact JSON text. */
-char       *_sy_anthropic_node_to_string (JsonNode *node);
 
 /* Anthropic's own counts, SY_UNSET when not given. Its input_tokens excludes the tokens read
  * from or written to the cache; the IR's input includes them. */
@@ -159,15 +145,6 @@ gboolean     _sy_anthropic_is_error_type         (const char *type);
 void        _sy_anthropic_key         (GString     *out,
                                        gboolean    *first,
                                        const char  *key);
-/* Appends a JSON number for a double (shortest text that reads back the same). */
-void        _sy_anthropic_append_double (GString   *out,
-                                         double     value);
-/* Appends len bytes of text (not necessarily NUL-terminated) as a JSON string. scratch is a
- * buffer the caller keeps to avoid an allocation per call. */
-void        _sy_anthropic_append_string_len (GString    *out,
-                                             GString    *scratch,
-                                             const char *text,
-                                             gsize       len);
 /* Anthropic's usage object for a complete message or a message_start event. Counts the
  * source did not give are written as 0 only where the schema requires an integer
  * (input_tokens, output_tokens); the cache counts are left out when unknown. */

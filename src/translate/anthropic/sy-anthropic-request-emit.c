@@ -286,7 +286,7 @@ append_tools (Emit    *e,
       g_string_append (out, ",\"input_schema\":");
       if (tool->parameters != NULL && JSON_NODE_HOLDS_OBJECT (tool->parameters))
         {
-          schema = _sy_anthropic_node_to_string (tool->parameters);
+          schema = json_to_string (tool->parameters, FALSE);
           g_string_append (out, schema);
         }
       else
@@ -351,7 +351,7 @@ append_sampling (Emit           *e,
             _sy_anthropic_note (e->notes, "temperature %g clamped to %g: Anthropic's range is "
                                 "0 to 1", r->temperature, t);
           g_string_append (out, ",\"temperature\":");
-          _sy_anthropic_append_double (out, t);
+          sy_json_write_double (out, t);
           has_temperature = TRUE;
         }
     }
@@ -366,7 +366,7 @@ append_sampling (Emit           *e,
       else
         {
           g_string_append (out, ",\"top_p\":");
-          _sy_anthropic_append_double (out, r->top_p);
+          sy_json_write_double (out, r->top_p);
         }
     }
   if (r->top_k >= 0)
@@ -426,7 +426,7 @@ append_output_config (Emit           *e,
     }
   if (schema)
     {
-      g_autofree char *text = _sy_anthropic_node_to_string (r->format_schema);
+      g_autofree char *text = json_to_string (r->format_schema, FALSE);
 
       _sy_anthropic_key (out, &first, "format");
       g_string_append (out, "{\"type\":\"json_schema\",\"schema\":");

@@ -31,8 +31,8 @@ get_count (JsonObject  *obj,
     return FALSE;
   if (value < 0)
     {
-      _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, key,
-                               "expected a non-negative integer");
+      sy_json_read_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, key,
+                              "expected a non-negative integer");
       return FALSE;
     }
   *out = value;
@@ -86,15 +86,15 @@ parse_image_block (JsonObject  *block,
     }
   else if (g_str_equal (type, "file"))
     {
-      _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, source_path, "type",
-                               "images uploaded with the Files API (\"file\") cannot be "
-                               "translated; send them as base64 or url");
+      sy_json_read_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, source_path, "type",
+                              "images uploaded with the Files API (\"file\") cannot be "
+                              "translated; send them as base64 or url");
       return NULL;
     }
   else
     {
-      _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, source_path, "type",
-                               "expected \"base64\" or \"url\"");
+      sy_json_read_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, source_path, "type",
+                              "expected \"base64\" or \"url\"");
       return NULL;
     }
   return g_steal_pointer (&part);
@@ -105,8 +105,8 @@ unsupported_block (const char  *type,
                    const char  *path,
                    GError     **error)
 {
-  _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, path, "type",
-                           "\"%s\" blocks cannot be translated to other providers", type);
+  sy_json_read_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, path, "type",
+                          "\"%s\" blocks cannot be translated to other providers", type);
   return FALSE;
 }
 
@@ -132,8 +132,8 @@ parse_tool_result_content (JsonObject  *block,
     }
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, "content",
-                               "expected a string or an array");
+      sy_json_read_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, "content",
+                              "expected a string or an array");
       return FALSE;
     }
 
@@ -142,7 +142,8 @@ parse_tool_result_content (JsonObject  *block,
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       char item_path[PATH_SIZE];
-      JsonObject *item = _sy_anthropic_array_object (array, i, content_path, error);
+      JsonObject *item = sy_json_read_array_object (array, i, content_path,
+                                                    SY_TRANSLATE_ERROR_INVALID_REQUEST, error);
       const char *type;
       SyPart *inner;
 
@@ -183,11 +184,11 @@ parse_tool_use_block (JsonObject  *block,
   if (input == NULL || JSON_NODE_HOLDS_NULL (input))
     part->arguments = g_strdup ("{}");
   else if (JSON_NODE_HOLDS_OBJECT (input))
-    part->arguments = _sy_anthropic_node_to_string (input);
+    part->arguments = json_to_string (input, FALSE);
   else
     {
-      _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, "input",
-                               "expected an object");
+      sy_json_read_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, "input",
+                              "expected an object");
       return NULL;
     }
   return g_steal_pointer (&part);
@@ -265,8 +266,8 @@ parse_block (SyChatRequest  *request,
     {
       if (role != SY_ROLE_USER)
         {
-          _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, "type",
-                                   "tool_result blocks belong in user messages");
+          sy_json_read_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, "type",
+                                  "tool_result blocks belong in user messages");
           return NULL;
         }
       return parse_tool_result_block (request, block, path, error);
@@ -302,8 +303,8 @@ parse_message (SyChatRequest  *request,
     message = sy_message_new (SY_ROLE_ASSISTANT);
   else
     {
-      _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, "role",
-                               "expected \"user\" or \"assistant\"");
+      sy_json_read_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, "role",
+                              "expected \"user\" or \"assistant\"");
       return FALSE;
     }
 
@@ -323,7 +324,8 @@ parse_message (SyChatRequest  *request,
       for (guint i = 0; i < json_array_get_length (blocks); i++)
         {
           char block_path[PATH_SIZE];
-          JsonObject *block = _sy_anthropic_array_object (blocks, i, blocks_path, error);
+          JsonObject *block = sy_json_read_array_object (blocks, i, blocks_path,
+                                                         SY_TRANSLATE_ERROR_INVALID_REQUEST, error);
           SyPart *part;
 
           g_snprintf (block_path, sizeof block_path, "%s[%u]", blocks_path, i);
@@ -335,8 +337,8 @@ parse_message (SyChatRequest  *request,
     }
   else
     {
-      _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, "content",
-                               content == NULL ? "is required"
+      sy_json_read_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, "content",
+                              content == NULL ? "is required"
                                                : "expected a string or an array");
       return FALSE;
     }
@@ -364,8 +366,8 @@ parse_system (SyChatRequest  *request,
     }
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, "system", NULL,
-                               "expected a string or an array of text blocks");
+      sy_json_read_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, "system", NULL,
+                              "expected a string or an array of text blocks");
       return FALSE;
     }
 
@@ -373,7 +375,8 @@ parse_system (SyChatRequest  *request,
   for (guint i = 0; i < json_array_get_length (blocks); i++)
     {
       char path[PATH_SIZE];
-      JsonObject *block = _sy_anthropic_array_object (blocks, i, "system", error);
+      JsonObject *block = sy_json_read_array_object (blocks, i, "system",
+                                                     SY_TRANSLATE_ERROR_INVALID_REQUEST, error);
       const char *type;
       SyPart *part;
 
@@ -382,8 +385,8 @@ parse_system (SyChatRequest  *request,
         return FALSE;
       if (!g_str_equal (type, "text"))
         {
-          _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, "type",
-                                   "expected \"text\"");
+          sy_json_read_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, "type",
+                                  "expected \"text\"");
           return FALSE;
         }
       if ((part = parse_text_block (block, path, error)) == NULL)
@@ -406,7 +409,8 @@ parse_tools (SyChatRequest  *request,
     {
       g_autoptr(SyTool) tool = sy_tool_new ();
       char path[PATH_SIZE];
-      JsonObject *obj = _sy_anthropic_array_object (tools, i, "tools", error);
+      JsonObject *obj = sy_json_read_array_object (tools, i, "tools",
+                                                   SY_TRANSLATE_ERROR_INVALID_REQUEST, error);
       const char *type, *name, *description;
       JsonObject *schema;
 
@@ -415,9 +419,9 @@ parse_tools (SyChatRequest  *request,
         return FALSE;
       if (type != NULL && !g_str_equal (type, "custom"))
         {
-          _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, path, "type",
-                                   "server tool \"%s\" cannot be translated to other "
-                                   "providers", type);
+          sy_json_read_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, path, "type",
+                                  "server tool \"%s\" cannot be translated to other "
+                                  "providers", type);
           return FALSE;
         }
       if (!_sy_anthropic_get_string (obj, path, "name", TRUE, &name, error) ||
@@ -465,8 +469,8 @@ parse_tool_choice (SyChatRequest  *request,
     }
   else
     {
-      _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, "tool_choice", "type",
-                               "expected \"auto\", \"any\", \"tool\" or \"none\"");
+      sy_json_read_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, "tool_choice", "type",
+                              "expected \"auto\", \"any\", \"tool\" or \"none\"");
       return FALSE;
     }
 
@@ -501,8 +505,8 @@ parse_thinking (SyChatRequest  *request,
     {
       if (!json_object_has_member (thinking, "budget_tokens"))
         {
-          _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, "thinking",
-                                   "budget_tokens", "is required when thinking is enabled");
+          sy_json_read_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, "thinking",
+                                  "budget_tokens", "is required when thinking is enabled");
           return FALSE;
         }
       if (!get_count (thinking, "thinking", "budget_tokens", &budget, error))
@@ -515,8 +519,8 @@ parse_thinking (SyChatRequest  *request,
     {
       /* adaptive: the model decides how much to think; output_config.effort, if given,
        * says how hard. The IR has no "model decides" value, so it stays unset. */
-      _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, "thinking", "type",
-                               "expected \"enabled\", \"disabled\" or \"adaptive\"");
+      sy_json_read_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, "thinking", "type",
+                              "expected \"enabled\", \"disabled\" or \"adaptive\"");
       return FALSE;
     }
   return TRUE;
@@ -543,8 +547,8 @@ parse_format (SyChatRequest  *request,
     return FALSE;
   if (!g_str_equal (type, "json_schema"))
     {
-      _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, format_path, "type",
-                               "expected \"json_schema\"");
+      sy_json_read_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, format_path, "type",
+                              "expected \"json_schema\"");
       return FALSE;
     }
   if (!_sy_anthropic_get_object (format, format_path, "schema", TRUE, &schema, error))
@@ -588,9 +592,9 @@ parse_output_config (SyChatRequest  *request,
     ;
   if (i == G_N_ELEMENTS (efforts))
     {
-      _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, "output_config",
-                               "effort", "expected \"low\", \"medium\", \"high\", \"xhigh\" "
-                               "or \"max\"");
+      sy_json_read_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, "output_config",
+                              "effort", "expected \"low\", \"medium\", \"high\", \"xhigh\" "
+                              "or \"max\"");
       return FALSE;
     }
   /* thinking {type: disabled} wins: reasoning stays off. */
@@ -667,9 +671,9 @@ _sy_anthropic_parse_request (const char  *data,
 
   if (mcp_servers != NULL && json_array_get_length (mcp_servers) > 0)
     {
-      _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, "mcp_servers", NULL,
-                               "Anthropic's MCP connector cannot be translated to other "
-                               "providers");
+      sy_json_read_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, "mcp_servers", NULL,
+                              "Anthropic's MCP connector cannot be translated to other "
+                              "providers");
       return NULL;
     }
 
@@ -679,7 +683,8 @@ _sy_anthropic_parse_request (const char  *data,
 
   for (guint i = 0; i < json_array_get_length (messages); i++)
     {
-      JsonObject *obj = _sy_anthropic_array_object (messages, i, "messages", error);
+      JsonObject *obj = sy_json_read_array_object (messages, i, "messages",
+                                                   SY_TRANSLATE_ERROR_INVALID_REQUEST, error);
 
       if (obj == NULL || !parse_message (request, obj, i, error))
         return NULL;

@@ -59,22 +59,22 @@ parse_content_block (JsonObject  *block,
       input = json_object_get_member (block, "input");
       if (input != NULL && !JSON_NODE_HOLDS_NULL (input) && !JSON_NODE_HOLDS_OBJECT (input))
         {
-          _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, "input",
-                                   "expected an object");
+          sy_json_read_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, "input",
+                                  "expected an object");
           return NULL;
         }
       part = sy_part_new (SY_PART_TOOL_CALL);
       part->id = g_strdup (id);
       part->name = g_strdup (name);
       part->arguments = input != NULL && JSON_NODE_HOLDS_OBJECT (input)
-                          ? _sy_anthropic_node_to_string (input) : g_strdup ("{}");
+                          ? json_to_string (input, FALSE) : g_strdup ("{}");
       return g_steal_pointer (&part);
     }
 
   /* server_tool_use, web_search_tool_result, ...: only server tools produce them, and
    * requests with server tools are refused before they reach an upstream. */
-  _sy_anthropic_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, path, "type",
-                           "\"%s\" blocks cannot be translated", type);
+  sy_json_read_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, path, "type",
+                          "\"%s\" blocks cannot be translated", type);
   return NULL;
 }
 
@@ -121,7 +121,8 @@ parse_message (SyChatResponse  *response,
   for (guint i = 0; i < json_array_get_length (content); i++)
     {
       char path[PATH_SIZE];
-      JsonObject *block = _sy_anthropic_array_object (content, i, "content", error);
+      JsonObject *block = sy_json_read_array_object (content, i, "content",
+                                                     SY_TRANSLATE_ERROR_INVALID_REQUEST, error);
       SyPart *part;
 
       g_snprintf (path, sizeof path, "content[%u]", i);

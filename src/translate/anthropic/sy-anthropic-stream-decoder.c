@@ -230,7 +230,7 @@ content_block_start (SyAnthropicStreamDecoder  *self,
       /* Normally {} with the input following as fragments; a whole input is passed on. */
       if (input != NULL && JSON_NODE_HOLDS_OBJECT (input) &&
           json_object_get_size (json_node_get_object (input)) > 0)
-        input_text = _sy_anthropic_node_to_string (input);
+        input_text = json_to_string (input, FALSE);
     }
   else if (g_str_equal (type, "thinking"))
     {

@@ -45,7 +45,6 @@ struct _SyAnthropicStreamEncoder
   char            *id;
   char            *model;
   SyUsage          usage;
-  GString         *scratch;
   gboolean         start_pending;
   gboolean         message_started;
   gboolean         finished;
@@ -152,8 +151,7 @@ write_block_start (SyAnthropicStreamEncoder *self,
       break;
     case SY_PART_REDACTED_THINKING:
       g_string_append (out, "{\"type\":\"redacted_thinking\",\"data\":");
-      _sy_anthropic_append_string_len (out, self->scratch, part->pending->str,
-                                       part->pending->len);
+      sy_json_write_string_len (out, part->pending->str, part->pending->len);
       g_string_append_c (out, '}');
       g_string_truncate (part->pending, 0);
       break;
@@ -196,7 +194,7 @@ write_delta (SyAnthropicStreamEncoder *self,
   begin_event (out, "content_block_delta");
   g_string_append_printf (out, ",\"index\":%d,\"delta\":{\"type\":\"%s\",\"%s\":",
                           part->block, type, field);
-  _sy_anthropic_append_string_len (out, self->scratch, text, len);
+  sy_json_write_string_len (out, text, len);
   g_string_append_c (out, '}');
   end_event (out);
 }
@@ -521,7 +519,7 @@ on_error (SyAnthropicStreamEncoder *self,
   sy_json_append_string (out, type);
   g_string_append (out, ",\"message\":");
   if (event->text != NULL)
-    _sy_anthropic_append_string_len (out, self->scratch, event->text, event->text_len);
+    sy_json_write_string_len (out, event->text, event->text_len);
   else
     g_string_append (out, "\"the upstream reported an error\"");
   g_string_append_c (out, '}');
@@ -605,7 +603,6 @@ sy_anthropic_stream_encoder_finalize (GObject *object)
   g_ptr_array_unref (self->parts);
   g_free (self->id);
   g_free (self->model);
-  g_string_free (self->scratch, TRUE);
   G_OBJECT_CLASS (sy_anthropic_stream_encoder_parent_class)->finalize (object);
 }
 
@@ -620,7 +617,6 @@ static void
 sy_anthropic_stream_encoder_init (SyAnthropicStreamEncoder *self)
 {
   self->parts = g_ptr_array_new_with_free_func (part_free);
-  self->scratch = g_string_new (NULL);
   sy_usage_init (&self->usage);
 }
 

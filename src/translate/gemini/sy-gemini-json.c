@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * JSON reading and writing helpers of the Gemini codec: checked parsing of untrusted bytes,
- * typed member getters that name the offending path (accepting Gemini's camelCase and
- * snake_case spellings), compact writing. Pure.
+ * Gemini's own JSON reading and writing: typed member getters accepting both the camelCase and
+ * snake_case spellings (and proto3 string integers), its parse error wording, and a node
+ * writer with short doubles. Generic helpers are sy-json-read.h, sy-json-write.h. Pure.
  */
 #define G_LOG_DOMAIN "sy-translate"
 
@@ -19,51 +19,20 @@ _sy_gemini_parse_object (const char  *data,
                          const char  *what,
                          GError     **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local = NULL;
 
-  if (data == NULL || !sy_json_check_object (data, len, SY_GEMINI_MAX_DEPTH, &local))
+  if (data == NULL)
     {
-      _sy_gemini_set_error (error, code, what, "%s",
-                            local ? local->message : "expected a JSON object");
+      sy_json_read_set_error (error, code, what, NULL, "expected a JSON object");
       return NULL;
     }
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) len, &local))
+  if (sy_json_read_load (parser, data, len, SY_GEMINI_MAX_DEPTH, &local) == NULL)
     {
-      _sy_gemini_set_error (error, code, what, "%s", local->message);
+      sy_json_read_set_error (error, code, what, NULL, "%s", local->message);
       return NULL;
     }
-  return json_node_copy (json_parser_get_root (parser));
-}
-
-void
-_sy_gemini_set_error (GError     **error,
-                      int          code,
-                      const char  *path,
-                      const char  *format,
-                      ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  if (path != NULL && *path != '\0')
-    g_set_error (error, SY_TRANSLATE_ERROR, code, "%s: %s", path, message);
-  else
-    g_set_error_literal (error, SY_TRANSLATE_ERROR, code, message);
-}
-
-char *
-_sy_gemini_path (const char *path,
-                 const char *member)
-{
-  if (path == NULL || *path == '\0')
-    return g_strdup (member);
-  return g_strconcat (path, ".", member, NULL);
+  return json_node_ref (json_parser_get_root (parser));
 }
 
 /* "systemInstruction" -> "system_instruction"; FALSE if it does not fit or has no capital. */
@@ -132,9 +101,7 @@ wrong_type (const char  *path,
             const char  *expected,
             GError     **error)
 {
-  g_autofree char *where = _sy_gemini_path (path, member);
-
-  _sy_gemini_set_error (error, code, where, "expected %s", expected);
+  sy_json_read_set_error (error, code, path, member, "expected %s", expected);
   return FALSE;
 }
 
@@ -169,9 +136,8 @@ _sy_gemini_get_required_string (JsonObject  *object,
     return FALSE;
   if (*out == NULL)
     {
-      g_autofree char *where = _sy_gemini_path (path, member);
-
-      _sy_gemini_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, where, "required");
+      sy_json_read_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, path, member,
+                              "required");
       return FALSE;
     }
   return TRUE;
@@ -184,12 +150,9 @@ _sy_gemini_unsupported_member (JsonObject  *object,
                                const char  *why,
                                GError     **error)
 {
-  g_autofree char *where = NULL;
-
   if (!_sy_gemini_has_member (object, member))
     return FALSE;
-  where = _sy_gemini_path (path, member);
-  _sy_gemini_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, where, "%s", why);
+  sy_json_read_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, path, member, "%s", why);
   return TRUE;
 }
 
@@ -320,33 +283,6 @@ _sy_gemini_get_array (JsonObject  *object,
 }
 
 void
-_sy_gemini_append_string (GString    *out,
-                          const char *s)
-{
-  if (s == NULL)
-    g_string_append (out, "null");
-  else
-    sy_json_append_string (out, s);
-}
-
-void
-_sy_gemini_append_double (GString *out,
-                          double   value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (!isfinite (value))
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  g_ascii_formatd (buf, sizeof buf, "%.15g", value);
-  if (g_ascii_strtod (buf, NULL) != value)
-    g_ascii_formatd (buf, sizeof buf, "%.17g", value);
-  g_string_append (out, buf);
-}
-
-void
 _sy_gemini_append_node (GString  *out,
                         JsonNode *node)
 {
@@ -390,10 +326,10 @@ _sy_gemini_append_node (GString  *out,
       switch (json_node_get_value_type (node))
         {
         case G_TYPE_INT64:
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          sy_json_write_int (out, json_node_get_int (node));
           break;
         case G_TYPE_DOUBLE:
-          _sy_gemini_append_double (out, json_node_get_double (node));
+          sy_json_write_double (out, json_node_get_double (node));
           break;
         case G_TYPE_BOOLEAN:
           g_string_append (out, json_node_get_boolean (node) ? "true" : "false");

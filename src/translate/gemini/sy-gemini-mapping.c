@@ -217,32 +217,32 @@ _sy_gemini_append_usage (GString       *out,
                      "Gemini's usageMetadata", usage->cache_creation);
   if (usage->input < 0 && usage->output < 0 && usage->cache_read < 0 && usage->reasoning < 0)
     return;
-  _sy_gemini_key (out, "usageMetadata");
+  sy_json_write_key (out, "usageMetadata");
   g_string_append_c (out, '{');
   if (usage->input >= 0)
     {
-      _sy_gemini_key (out, "promptTokenCount");
+      sy_json_write_key (out, "promptTokenCount");
       g_string_append_printf (out, "%" G_GINT64_FORMAT, usage->input);
     }
   if (usage->output >= 0)
     {
-      _sy_gemini_key (out, "candidatesTokenCount");
+      sy_json_write_key (out, "candidatesTokenCount");
       g_string_append_printf (out, "%" G_GINT64_FORMAT,
                               MAX (usage->output - MAX (usage->reasoning, 0), 0));
     }
   if (usage->reasoning >= 0)
     {
-      _sy_gemini_key (out, "thoughtsTokenCount");
+      sy_json_write_key (out, "thoughtsTokenCount");
       g_string_append_printf (out, "%" G_GINT64_FORMAT, usage->reasoning);
     }
   if (usage->cache_read >= 0)
     {
-      _sy_gemini_key (out, "cachedContentTokenCount");
+      sy_json_write_key (out, "cachedContentTokenCount");
       g_string_append_printf (out, "%" G_GINT64_FORMAT, usage->cache_read);
     }
   if (usage->input >= 0 && usage->output >= 0)
     {
-      _sy_gemini_key (out, "totalTokenCount");
+      sy_json_write_key (out, "totalTokenCount");
       g_string_append_printf (out, "%" G_GINT64_FORMAT, usage->input + usage->output);
     }
   g_string_append_c (out, '}');

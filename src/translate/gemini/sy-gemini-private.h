@@ -7,6 +7,8 @@
 #pragma once
 
 #include "translate/sy-codec.h"
+#include "translate/sy-json-read.h"
+#include "translate/sy-json-write.h"
 
 G_BEGIN_DECLS
 
@@ -87,13 +89,6 @@ JsonNode       *_sy_gemini_parse_object   (const char  *data,
                                            const char  *what,
                                            GError     **error);
 
-/* Sets error (domain SY_TRANSLATE_ERROR) to "<path>: <message>" (path may be NULL). */
-void            _sy_gemini_set_error      (GError     **error,
-                                           int          code,
-                                           const char  *path,
-                                           const char  *format,
-                                           ...) G_GNUC_PRINTF (4, 5);
-
 /* The member's node, or NULL when it is absent or JSON null. Gemini's JSON accepts both the
  * lowerCamelCase name and the proto's snake_case name: camel is given, both are tried. */
 JsonNode       *_sy_gemini_member         (JsonObject  *object,
@@ -153,10 +148,6 @@ gboolean        _sy_gemini_get_array      (JsonObject  *object,
                                            JsonArray  **out,
                                            GError     **error);
 
-/* "<path>.<member>" (or member alone when path is empty); free with g_free. */
-char           *_sy_gemini_path           (const char  *path,
-                                           const char  *member);
-
 /* Reads a usageMetadata object into usage (unknown counts stay SY_UNSET). */
 void            _sy_gemini_read_usage     (JsonObject  *object,
                                            SyUsage     *usage);
@@ -180,37 +171,6 @@ guint           _sy_gemini_error_status   (guint        status,
 
 /* --- writing -------------------------------------------------------------------------------- */
 
-/* Starts a member: a comma unless it is the first in its object, then "key":. key is a
- * literal ASCII name that needs no escaping. */
-static inline void
-_sy_gemini_key (GString    *out,
-                const char *key)
-{
-  char last = out->len ? out->str[out->len - 1] : '\0';
-
-  if (last != '{' && last != '[' && last != '\0')
-    g_string_append_c (out, ',');
-  g_string_append_c (out, '"');
-  g_string_append (out, key);
-  g_string_append (out, "\":");
-}
-
-/* Starts an array element: a comma unless it is the first. */
-static inline void
-_sy_gemini_elem (GString *out)
-{
-  char last = out->len ? out->str[out->len - 1] : '\0';
-
-  if (last != '[' && last != '\0')
-    g_string_append_c (out, ',');
-}
-
-/* A JSON string, or null for NULL. */
-void            _sy_gemini_append_string  (GString     *out,
-                                           const char  *s);
-/* The shortest text that reads back as the same double (null for NaN or infinity). */
-void            _sy_gemini_append_double  (GString     *out,
-                                           double       value);
 /* Compact JSON for a node (doubles as above). */
 void            _sy_gemini_append_node    (GString     *out,
                                            JsonNode    *node);

@@ -31,7 +31,7 @@ parse_declaration (SyChatRequest  *request,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      _sy_gemini_set_error (error, INVALID, path, "expected an object");
+      sy_json_read_set_error (error, INVALID, path, NULL, "expected an object");
       return FALSE;
     }
   decl = json_node_get_object (node);
@@ -43,17 +43,17 @@ parse_declaration (SyChatRequest  *request,
   if ((openapi != NULL && !JSON_NODE_HOLDS_OBJECT (openapi)) ||
       (json_schema != NULL && !JSON_NODE_HOLDS_OBJECT (json_schema)))
     {
-      g_autofree char *where = _sy_gemini_path (path, openapi != NULL && !JSON_NODE_HOLDS_OBJECT (
+      g_autofree char *where = sy_json_read_path (path, openapi != NULL && !JSON_NODE_HOLDS_OBJECT (
                                                   openapi) ? "parameters" :
                                                 "parametersJsonSchema");
 
-      _sy_gemini_set_error (error, INVALID, where, "expected an object");
+      sy_json_read_set_error (error, INVALID, where, NULL, "expected an object");
       return FALSE;
     }
   if (openapi != NULL && json_schema != NULL)
     {
-      _sy_gemini_set_error (error, INVALID, path,
-                            "parameters and parametersJsonSchema are mutually exclusive");
+      sy_json_read_set_error (error, INVALID, path, NULL,
+                              "parameters and parametersJsonSchema are mutually exclusive");
       return FALSE;
     }
   tool->name = g_strdup (name);
@@ -81,22 +81,22 @@ _sy_gemini_parse_tools (SyChatRequest  *request,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          _sy_gemini_set_error (error, INVALID, path, "expected an object");
+          sy_json_read_set_error (error, INVALID, path, NULL, "expected an object");
           return FALSE;
         }
       tool = json_node_get_object (node);
       for (guint b = 0; b < G_N_ELEMENTS (builtin_tools); b++)
         if (_sy_gemini_has_member (tool, builtin_tools[b]))
           {
-            g_autofree char *where = _sy_gemini_path (path, builtin_tools[b]);
+            g_autofree char *where = sy_json_read_path (path, builtin_tools[b]);
 
-            _sy_gemini_set_error (error, UNSUPPORTED, where,
-                                  "Gemini's built-in tools cannot be translated");
+            sy_json_read_set_error (error, UNSUPPORTED, where, NULL,
+                                    "Gemini's built-in tools cannot be translated");
             return FALSE;
           }
       if (!_sy_gemini_get_array (tool, path, "functionDeclarations", INVALID, &decls, error))
         return FALSE;
-      decls_path = _sy_gemini_path (path, "functionDeclarations");
+      decls_path = sy_json_read_path (path, "functionDeclarations");
       for (guint j = 0; decls != NULL && j < json_array_get_length (decls); j++)
         {
           g_autofree char *where = g_strdup_printf ("%s[%u]", decls_path, j);
@@ -141,7 +141,7 @@ _sy_gemini_parse_tool_config (SyChatRequest  *request,
       {
         g_autofree char *where = g_strdup_printf ("%s.allowedFunctionNames[%u]", path, i);
 
-        _sy_gemini_set_error (error, INVALID, where, "expected a string");
+        sy_json_read_set_error (error, INVALID, where, NULL, "expected a string");
         return FALSE;
       }
 
@@ -176,10 +176,10 @@ _sy_gemini_parse_tool_config (SyChatRequest  *request,
     }
   else
     {
-      g_autofree char *where = _sy_gemini_path (path, "mode");
+      g_autofree char *where = sy_json_read_path (path, "mode");
 
-      _sy_gemini_set_error (error, INVALID, where,
-                            "expected AUTO, ANY, NONE or VALIDATED, not \"%s\"", mode);
+      sy_json_read_set_error (error, INVALID, where, NULL,
+                              "expected AUTO, ANY, NONE or VALIDATED, not \"%s\"", mode);
       return FALSE;
     }
   return TRUE;
@@ -213,9 +213,10 @@ parse_thinking (SyChatRequest  *request,
         request->thinking_budget = budget;
       else if (budget != -1)  /* -1: dynamic, the model decides: nothing to say */
         {
-          g_autofree char *where = _sy_gemini_path (path, "thinkingBudget");
+          g_autofree char *where = sy_json_read_path (path, "thinkingBudget");
 
-          _sy_gemini_set_error (error, INVALID, where, "expected -1, 0 or a positive integer");
+          sy_json_read_set_error (error, INVALID, where, NULL,
+                                  "expected -1, 0 or a positive integer");
           return FALSE;
         }
     }
@@ -228,10 +229,10 @@ parse_thinking (SyChatRequest  *request,
           break;
       if (i == G_N_ELEMENTS (levels))
         {
-          g_autofree char *where = _sy_gemini_path (path, "thinkingLevel");
+          g_autofree char *where = sy_json_read_path (path, "thinkingLevel");
 
-          _sy_gemini_set_error (error, INVALID, where,
-                                "expected minimal, low, medium or high, not \"%s\"", level);
+          sy_json_read_set_error (error, INVALID, where, NULL,
+                                  "expected minimal, low, medium or high, not \"%s\"", level);
           return FALSE;
         }
       request->reasoning_effort = levels[i].effort;
@@ -254,11 +255,11 @@ parse_format (SyChatRequest  *request,
   if ((openapi != NULL && !JSON_NODE_HOLDS_OBJECT (openapi)) ||
       (json_schema != NULL && !JSON_NODE_HOLDS_OBJECT (json_schema)))
     {
-      g_autofree char *where = _sy_gemini_path (path, openapi != NULL && !JSON_NODE_HOLDS_OBJECT (
+      g_autofree char *where = sy_json_read_path (path, openapi != NULL && !JSON_NODE_HOLDS_OBJECT (
                                                   openapi) ? "responseSchema" :
                                                 "responseJsonSchema");
 
-      _sy_gemini_set_error (error, INVALID, where, "expected an object");
+      sy_json_read_set_error (error, INVALID, where, NULL, "expected an object");
       return FALSE;
     }
   if (mime != NULL && g_ascii_strcasecmp (mime, "text/plain") == 0 && openapi == NULL &&
@@ -277,9 +278,10 @@ parse_format (SyChatRequest  *request,
     }
   else if (mime != NULL)
     {
-      g_autofree char *where = _sy_gemini_path (path, "responseMimeType");
+      g_autofree char *where = sy_json_read_path (path, "responseMimeType");
 
-      _sy_gemini_set_error (error, UNSUPPORTED, where, "%s output cannot be translated", mime);
+      sy_json_read_set_error (error, UNSUPPORTED, where, NULL,
+                              "%s output cannot be translated", mime);
       return FALSE;
     }
   return TRUE;
@@ -317,26 +319,26 @@ _sy_gemini_parse_generation_config (SyChatRequest  *request,
 
   if (request->max_tokens < 0 && _sy_gemini_has_member (config, "maxOutputTokens"))
     {
-      _sy_gemini_set_error (error, INVALID, "generationConfig.maxOutputTokens",
-                            "expected a non-negative integer");
+      sy_json_read_set_error (error, INVALID, "generationConfig.maxOutputTokens", NULL,
+                              "expected a non-negative integer");
       return FALSE;
     }
   if (request->top_k < 0 && _sy_gemini_has_member (config, "topK"))
     {
-      _sy_gemini_set_error (error, INVALID, "generationConfig.topK",
-                            "expected a non-negative integer");
+      sy_json_read_set_error (error, INVALID, "generationConfig.topK", NULL,
+                              "expected a non-negative integer");
       return FALSE;
     }
   if (candidates > 1)
     {
-      _sy_gemini_set_error (error, UNSUPPORTED, "generationConfig.candidateCount",
-                            "more than one candidate cannot be translated");
+      sy_json_read_set_error (error, UNSUPPORTED, "generationConfig.candidateCount", NULL,
+                              "more than one candidate cannot be translated");
       return FALSE;
     }
   if (want_logprobs || logprobs > 0)
     {
-      _sy_gemini_set_error (error, UNSUPPORTED, "generationConfig.responseLogprobs",
-                            "log probabilities cannot be translated");
+      sy_json_read_set_error (error, UNSUPPORTED, "generationConfig.responseLogprobs", NULL,
+                              "log probabilities cannot be translated");
       return FALSE;
     }
   if (_sy_gemini_unsupported_member (config, path, "speechConfig",
@@ -350,7 +352,8 @@ _sy_gemini_parse_generation_config (SyChatRequest  *request,
         {
           g_autofree char *where = g_strdup_printf ("%s.responseModalities[%u]", path, i);
 
-          _sy_gemini_set_error (error, UNSUPPORTED, where, "only text output can be translated");
+          sy_json_read_set_error (error, UNSUPPORTED, where, NULL,
+                                  "only text output can be translated");
           return FALSE;
         }
     }
@@ -365,7 +368,7 @@ _sy_gemini_parse_generation_config (SyChatRequest  *request,
             {
               g_autofree char *where = g_strdup_printf ("%s.stopSequences[%u]", path, i);
 
-              _sy_gemini_set_error (error, INVALID, where, "expected a string");
+              sy_json_read_set_error (error, INVALID, where, NULL, "expected a string");
               return FALSE;
             }
           g_ptr_array_add (request->stop, g_strdup (s));

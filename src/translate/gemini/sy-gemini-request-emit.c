@@ -75,7 +75,7 @@ append_signature (GString    *out,
 {
   if (signature == NULL || *signature == '\0')
     return;
-  _sy_gemini_key (out, "thoughtSignature");
+  sy_json_write_key (out, "thoughtSignature");
   sy_json_append_string (out, signature);
 }
 
@@ -86,13 +86,13 @@ emit_image (Emit        *e,
             GString     *out,
             GError     **error)
 {
-  _sy_gemini_elem (out);
+  sy_json_write_elem (out);
   if (part->data != NULL)
     {
       if (part->media_type == NULL)
         {
-          _sy_gemini_set_error (error, UNSUPPORTED, path,
-                                "an inline image needs a media type for Gemini");
+          sy_json_read_set_error (error, UNSUPPORTED, path, NULL,
+                                  "an inline image needs a media type for Gemini");
           return FALSE;
         }
       g_string_append (out, "{\"inlineData\":{\"mimeType\":");
@@ -104,19 +104,19 @@ emit_image (Emit        *e,
     }
   if (part->url == NULL)
     {
-      _sy_gemini_set_error (error, INVALID, path, "an image needs data or a url");
+      sy_json_read_set_error (error, INVALID, path, NULL, "an image needs data or a url");
       return FALSE;
     }
   g_string_append (out, "{\"fileData\":{");
   if (part->media_type != NULL)
     {
-      _sy_gemini_key (out, "mimeType");
+      sy_json_write_key (out, "mimeType");
       sy_json_append_string (out, part->media_type);
     }
   else
     _sy_gemini_note (e->notes, "%s: image URL sent as fileData without a mimeType (none was "
                      "given; Gemini infers it)", path);
-  _sy_gemini_key (out, "fileUri");
+  sy_json_write_key (out, "fileUri");
   sy_json_append_string (out, part->url);
   g_string_append (out, "}}");
   return TRUE;
@@ -136,9 +136,9 @@ emit_tool_call (Emit        *e,
 
   if (part->name == NULL || *part->name == '\0')
     {
-      g_autofree char *where = _sy_gemini_path (path, "name");
+      g_autofree char *where = sy_json_read_path (path, "name");
 
-      _sy_gemini_set_error (error, INVALID, where, "required");
+      sy_json_read_set_error (error, INVALID, where, NULL, "required");
       return FALSE;
     }
   while (args != NULL && g_ascii_isspace (*args))
@@ -147,10 +147,10 @@ emit_tool_call (Emit        *e,
     args = "{}";
   else if (!sy_json_check_object (args, strlen (args), SY_GEMINI_MAX_DEPTH, &local))
     {
-      g_autofree char *where = _sy_gemini_path (path, "arguments");
+      g_autofree char *where = sy_json_read_path (path, "arguments");
 
-      _sy_gemini_set_error (error, INVALID, where, "Gemini needs a JSON object: %s",
-                            local->message);
+      sy_json_read_set_error (error, INVALID, where, NULL, "Gemini needs a JSON object: %s",
+                              local->message);
       return FALSE;
     }
   if ((signature == NULL || *signature == '\0') && needs_signature)
@@ -160,7 +160,7 @@ emit_tool_call (Emit        *e,
                        "made by this Gemini model); sent with Gemini's documented placeholder "
                        "signature, which Gemini 3 requires", path, part->name);
     }
-  _sy_gemini_elem (out);
+  sy_json_write_elem (out);
   g_string_append (out, "{\"functionCall\":{\"name\":");
   sy_json_append_string (out, part->name);
   g_string_append (out, ",\"args\":");
@@ -186,14 +186,15 @@ emit_tool_result (Emit        *e,
     name = sy_chat_request_find_tool_name ((SyChatRequest *) e->request, part->id);
   if (name == NULL || *name == '\0')
     {
-      _sy_gemini_set_error (error, INVALID, path, "the function this result answers is unknown "
-                            "(no name, and no earlier call with id %s): Gemini needs its name",
-                            part->id ? part->id : "(none)");
+      sy_json_read_set_error (error, INVALID, path, NULL,
+                              "the function this result answers is unknown "
+                              "(no name, and no earlier call with id %s): Gemini needs its name",
+                              part->id ? part->id : "(none)");
       return FALSE;
     }
   text = part->content != NULL ? sy_parts_dup_text (part->content) : g_strdup (part->text);
 
-  _sy_gemini_elem (out);
+  sy_json_write_elem (out);
   g_string_append (out, "{\"functionResponse\":{\"name\":");
   sy_json_append_string (out, name);
   g_string_append (out, ",\"response\":");
@@ -233,7 +234,7 @@ flush_images (GString *out,
 {
   if (images->len == 0)
     return;
-  _sy_gemini_elem (out);
+  sy_json_write_elem (out);
   g_string_append_len (out, images->str, images->len);
   g_string_truncate (images, 0);
 }
@@ -253,7 +254,7 @@ emit_part (Emit        *e,
       if ((part->text == NULL || *part->text == '\0') &&
           (part->signature == NULL || *part->signature == '\0'))
         break;
-      _sy_gemini_elem (out);
+      sy_json_write_elem (out);
       g_string_append (out, "{\"text\":");
       sy_json_append_string (out, part->text ? part->text : "");
       append_signature (out, part->signature);
@@ -398,7 +399,7 @@ emit_user_turn (Emit       *e,
       _sy_gemini_note (e->notes, "messages[%u]: the call to %s (%s) has no result; Gemini needs "
                        "one, so an error response was added", first, call->name,
                        call->id ? call->id : "no id");
-      _sy_gemini_elem (out);
+      sy_json_write_elem (out);
       g_string_append (out, "{\"functionResponse\":{\"name\":");
       sy_json_append_string (out, call->name);
       g_string_append (out, ",\"response\":{\"error\":\"no result was given for this call\"}}}");
@@ -440,7 +441,7 @@ emit_contents (Emit     *e,
   GPtrArray *messages = e->request->messages;
   int open_role = -1;
 
-  _sy_gemini_key (out, "contents");
+  sy_json_write_key (out, "contents");
   g_string_append_c (out, '[');
   for (guint first = 0, end; first < messages->len; first = end)
     {
@@ -504,11 +505,11 @@ emit_system (Emit    *e,
         continue;
       if (!open)
         {
-          _sy_gemini_key (out, "systemInstruction");
+          sy_json_write_key (out, "systemInstruction");
           g_string_append (out, "{\"parts\":[");
           open = TRUE;
         }
-      _sy_gemini_elem (out);
+      sy_json_write_elem (out);
       g_string_append (out, "{\"text\":");
       sy_json_append_string (out, part->text);
       g_string_append_c (out, '}');
@@ -526,7 +527,7 @@ emit_tools (Emit     *e,
 
   if (r->tools->len == 0)
     return TRUE;
-  _sy_gemini_key (out, "tools");
+  sy_json_write_key (out, "tools");
   g_string_append (out, "[{\"functionDeclarations\":[");
   for (guint i = 0; i < r->tools->len; i++)
     {
@@ -536,15 +537,15 @@ emit_tools (Emit     *e,
         {
           g_autofree char *where = g_strdup_printf ("tools[%u].name", i);
 
-          _sy_gemini_set_error (error, INVALID, where, "required");
+          sy_json_read_set_error (error, INVALID, where, NULL, "required");
           return FALSE;
         }
-      _sy_gemini_elem (out);
+      sy_json_write_elem (out);
       g_string_append (out, "{\"name\":");
       sy_json_append_string (out, tool->name);
       if (tool->description != NULL)
         {
-          _sy_gemini_key (out, "description");
+          sy_json_write_key (out, "description");
           sy_json_append_string (out, tool->description);
         }
       if (tool->parameters != NULL)
@@ -556,7 +557,7 @@ emit_tools (Emit     *e,
 
           if (clean == NULL)
             return FALSE;
-          _sy_gemini_key (out, "parametersJsonSchema");
+          sy_json_write_key (out, "parametersJsonSchema");
           _sy_gemini_append_node (out, clean);
         }
       if (tool->strict)
@@ -620,7 +621,7 @@ emit_thinking (Emit    *e,
     }
   if (budget < 0)
     return;
-  _sy_gemini_key (out, "thinkingConfig");
+  sy_json_write_key (out, "thinkingConfig");
   g_string_append_printf (out, "{\"thinkingBudget\":%" G_GINT64_FORMAT, budget);
   /* so that the reasoning comes back and the client can be shown it */
   if (budget > 0)
@@ -638,46 +639,46 @@ emit_generation_config (Emit     *e,
 
   if (r->max_tokens >= 0)
     {
-      _sy_gemini_key (out, "maxOutputTokens");
+      sy_json_write_key (out, "maxOutputTokens");
       g_string_append_printf (out, "%" G_GINT64_FORMAT, r->max_tokens);
     }
   if (!isnan (r->temperature))
     {
-      _sy_gemini_key (out, "temperature");
-      _sy_gemini_append_double (out, r->temperature);
+      sy_json_write_key (out, "temperature");
+      sy_json_write_double (out, r->temperature);
     }
   if (!isnan (r->top_p))
     {
-      _sy_gemini_key (out, "topP");
-      _sy_gemini_append_double (out, r->top_p);
+      sy_json_write_key (out, "topP");
+      sy_json_write_double (out, r->top_p);
     }
   if (r->top_k >= 0)
     {
-      _sy_gemini_key (out, "topK");
+      sy_json_write_key (out, "topK");
       g_string_append_printf (out, "%" G_GINT64_FORMAT, r->top_k);
     }
   if (!isnan (r->presence_penalty))
     {
-      _sy_gemini_key (out, "presencePenalty");
-      _sy_gemini_append_double (out, r->presence_penalty);
+      sy_json_write_key (out, "presencePenalty");
+      sy_json_write_double (out, r->presence_penalty);
     }
   if (!isnan (r->frequency_penalty))
     {
-      _sy_gemini_key (out, "frequencyPenalty");
-      _sy_gemini_append_double (out, r->frequency_penalty);
+      sy_json_write_key (out, "frequencyPenalty");
+      sy_json_write_double (out, r->frequency_penalty);
     }
   if (r->seed != SY_UNSET)
     {
-      _sy_gemini_key (out, "seed");
+      sy_json_write_key (out, "seed");
       g_string_append_printf (out, "%" G_GINT64_FORMAT, r->seed);
     }
   if (r->stop != NULL && r->stop->len > 0)
     {
-      _sy_gemini_key (out, "stopSequences");
+      sy_json_write_key (out, "stopSequences");
       g_string_append_c (out, '[');
       for (guint i = 0; i < MIN (r->stop->len, MAX_STOP_SEQUENCES); i++)
         {
-          _sy_gemini_elem (out);
+          sy_json_write_elem (out);
           sy_json_append_string (out, g_ptr_array_index (r->stop, i));
         }
       g_string_append_c (out, ']');
@@ -688,12 +689,12 @@ emit_generation_config (Emit     *e,
   switch (r->format)
     {
     case SY_FORMAT_TEXT:
-      _sy_gemini_key (out, "responseMimeType");
+      sy_json_write_key (out, "responseMimeType");
       g_string_append (out, "\"text/plain\"");
       break;
     case SY_FORMAT_JSON_OBJECT:
     case SY_FORMAT_JSON_SCHEMA:
-      _sy_gemini_key (out, "responseMimeType");
+      sy_json_write_key (out, "responseMimeType");
       g_string_append (out, "\"application/json\"");
       if (r->format == SY_FORMAT_JSON_SCHEMA && r->format_schema != NULL)
         {
@@ -704,7 +705,7 @@ emit_generation_config (Emit     *e,
 
           if (clean == NULL)
             return FALSE;
-          _sy_gemini_key (out, "responseJsonSchema");
+          sy_json_write_key (out, "responseJsonSchema");
           _sy_gemini_append_node (out, clean);
         }
       break;
@@ -734,7 +735,7 @@ _sy_gemini_emit_request (const SyChatRequest  *request,
     return NULL;
   if (config->len > 0)
     {
-      _sy_gemini_key (out, "generationConfig");
+      sy_json_write_key (out, "generationConfig");
       g_string_append_c (out, '{');
       g_string_append_len (out, config->str, config->len);
       g_string_append_c (out, '}');

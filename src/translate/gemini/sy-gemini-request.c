@@ -79,14 +79,14 @@ parse_media (JsonObject  *part,
     {
       SyPart *image;
 
-      where = _sy_gemini_path (path, "inlineData");
+      where = sy_json_read_path (path, "inlineData");
       if (!_sy_gemini_get_required_string (blob, where, "mimeType", &mime, error) ||
           !_sy_gemini_get_required_string (blob, where, "data", &data, error))
         return NULL;
       if (!g_str_has_prefix (mime, "image/"))
         {
-          _sy_gemini_set_error (error, UNSUPPORTED, where,
-                                "%s data cannot be translated (only images can)", mime);
+          sy_json_read_set_error (error, UNSUPPORTED, where, NULL,
+                                  "%s data cannot be translated (only images can)", mime);
           return NULL;
         }
       image = sy_part_new (SY_PART_IMAGE);
@@ -101,20 +101,20 @@ parse_media (JsonObject  *part,
     {
       SyPart *image;
 
-      where = _sy_gemini_path (path, "fileData");
+      where = sy_json_read_path (path, "fileData");
       if (!_sy_gemini_get_string (blob, where, "mimeType", INVALID, &mime, error) ||
           !_sy_gemini_get_required_string (blob, where, "fileUri", &uri, error))
         return NULL;
       if (mime != NULL && !g_str_has_prefix (mime, "image/"))
         {
-          _sy_gemini_set_error (error, UNSUPPORTED, where,
-                                "%s files cannot be translated (only images can)", mime);
+          sy_json_read_set_error (error, UNSUPPORTED, where, NULL,
+                                  "%s files cannot be translated (only images can)", mime);
           return NULL;
         }
       if (!is_http_url (uri))
         {
-          _sy_gemini_set_error (error, UNSUPPORTED, where,
-                                "fileUri %s cannot be translated (only http(s) URLs can)", uri);
+          sy_json_read_set_error (error, UNSUPPORTED, where, NULL,
+                                  "fileUri %s cannot be translated (only http(s) URLs can)", uri);
           return NULL;
         }
       image = sy_part_new (SY_PART_IMAGE);
@@ -141,9 +141,9 @@ parse_function_call (Parse       *p,
     return NULL;
   if (args != NULL && !JSON_NODE_HOLDS_OBJECT (args))
     {
-      g_autofree char *where = _sy_gemini_path (path, "args");
+      g_autofree char *where = sy_json_read_path (path, "args");
 
-      _sy_gemini_set_error (error, INVALID, where, "expected an object");
+      sy_json_read_set_error (error, INVALID, where, NULL, "expected an object");
       return NULL;
     }
   part->name = g_strdup (name);
@@ -212,7 +212,7 @@ parse_function_response (Parse       *p,
 {
   g_autoptr(SyPart) part = sy_part_new (SY_PART_TOOL_RESULT);
   JsonNode *response = _sy_gemini_member (object, "response");
-  g_autofree char *parts_path = _sy_gemini_path (path, "parts");
+  g_autofree char *parts_path = sy_json_read_path (path, "parts");
   const char *name, *id;
   JsonArray *parts;
 
@@ -222,9 +222,9 @@ parse_function_response (Parse       *p,
     return NULL;
   if (response != NULL && !JSON_NODE_HOLDS_OBJECT (response))
     {
-      g_autofree char *where = _sy_gemini_path (path, "response");
+      g_autofree char *where = sy_json_read_path (path, "response");
 
-      _sy_gemini_set_error (error, INVALID, where, "expected an object");
+      sy_json_read_set_error (error, INVALID, where, NULL, "expected an object");
       return NULL;
     }
   part->name = g_strdup (name);
@@ -242,14 +242,15 @@ parse_function_response (Parse       *p,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          _sy_gemini_set_error (error, INVALID, where, "expected an object");
+          sy_json_read_set_error (error, INVALID, where, NULL, "expected an object");
           return NULL;
         }
       image = parse_media (json_node_get_object (node), where, error);
       if (image == NULL)
         {
           if (error == NULL || *error == NULL)
-            _sy_gemini_set_error (error, UNSUPPORTED, where, "expected inlineData or fileData");
+            sy_json_read_set_error (error, UNSUPPORTED, where, NULL,
+                                    "expected inlineData or fileData");
           return NULL;
         }
       g_ptr_array_add (part->content, image);
@@ -321,7 +322,7 @@ parse_part (Parse       *p,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      _sy_gemini_set_error (error, INVALID, path, "expected an object");
+      sy_json_read_set_error (error, INVALID, path, NULL, "expected an object");
       return FALSE;
     }
   object = json_node_get_object (node);
@@ -337,11 +338,11 @@ parse_part (Parse       *p,
     return FALSE;
   if (inner != NULL)
     {
-      g_autofree char *where = _sy_gemini_path (path, "functionCall");
+      g_autofree char *where = sy_json_read_path (path, "functionCall");
 
       if (role != SY_ROLE_ASSISTANT)
         {
-          _sy_gemini_set_error (error, INVALID, where, "only model turns call functions");
+          sy_json_read_set_error (error, INVALID, where, NULL, "only model turns call functions");
           return FALSE;
         }
       if ((part = parse_function_call (p, inner, where, error)) == NULL)
@@ -354,11 +355,12 @@ parse_part (Parse       *p,
     return FALSE;
   if (part == NULL && inner != NULL)
     {
-      g_autofree char *where = _sy_gemini_path (path, "functionResponse");
+      g_autofree char *where = sy_json_read_path (path, "functionResponse");
 
       if (role != SY_ROLE_USER)
         {
-          _sy_gemini_set_error (error, INVALID, where, "function responses belong to user turns");
+          sy_json_read_set_error (error, INVALID, where, NULL,
+                                  "function responses belong to user turns");
           return FALSE;
         }
       if ((part = parse_function_response (p, inner, where, error)) == NULL)
@@ -377,8 +379,8 @@ parse_part (Parse       *p,
       if (_sy_gemini_has_member (object, "executableCode") ||
           _sy_gemini_has_member (object, "codeExecutionResult"))
         {
-          _sy_gemini_set_error (error, UNSUPPORTED, path,
-                                "code execution parts cannot be translated");
+          sy_json_read_set_error (error, UNSUPPORTED, path, NULL,
+                                  "code execution parts cannot be translated");
           return FALSE;
         }
       if (signature != NULL)
@@ -390,8 +392,8 @@ parse_part (Parse       *p,
             last->signature = g_strdup (signature);
           return TRUE;
         }
-      _sy_gemini_set_error (error, UNSUPPORTED, path, "unsupported part (expected text, "
-                            "inlineData, fileData, functionCall or functionResponse)");
+      sy_json_read_set_error (error, UNSUPPORTED, path, NULL, "unsupported part (expected text, "
+                              "inlineData, fileData, functionCall or functionResponse)");
       return FALSE;
     }
   g_ptr_array_add (sy_chat_request_ensure_message (p->request, role)->parts, part);
@@ -414,7 +416,7 @@ parse_contents (Parse       *p,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          _sy_gemini_set_error (error, INVALID, path, "expected an object");
+          sy_json_read_set_error (error, INVALID, path, NULL, "expected an object");
           return FALSE;
         }
       content = json_node_get_object (node);
@@ -429,9 +431,9 @@ parse_contents (Parse       *p,
         role = SY_ROLE_ASSISTANT;
       else
         {
-          g_autofree char *where = _sy_gemini_path (path, "role");
+          g_autofree char *where = sy_json_read_path (path, "role");
 
-          _sy_gemini_set_error (error, INVALID, where, "expected \"user\" or \"model\"");
+          sy_json_read_set_error (error, INVALID, where, NULL, "expected \"user\" or \"model\"");
           return FALSE;
         }
       for (guint j = 0; parts != NULL && j < json_array_get_length (parts); j++)
@@ -462,7 +464,7 @@ parse_system (SyChatRequest  *request,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          _sy_gemini_set_error (error, INVALID, path, "expected an object");
+          sy_json_read_set_error (error, INVALID, path, NULL, "expected an object");
           return FALSE;
         }
       if (!_sy_gemini_get_string (json_node_get_object (node), path, "text", INVALID, &text,
@@ -470,8 +472,8 @@ parse_system (SyChatRequest  *request,
         return FALSE;
       if (text == NULL)
         {
-          _sy_gemini_set_error (error, UNSUPPORTED, path,
-                                "only text can be translated in a system instruction");
+          sy_json_read_set_error (error, UNSUPPORTED, path, NULL,
+                                  "only text can be translated in a system instruction");
           return FALSE;
         }
       g_ptr_array_add (request->system, sy_part_new_text (text));
@@ -508,7 +510,7 @@ _sy_gemini_parse_request (const char  *data,
     return NULL;
   if (contents == NULL)
     {
-      _sy_gemini_set_error (error, INVALID, "contents", "required");
+      sy_json_read_set_error (error, INVALID, "contents", NULL, "required");
       return NULL;
     }
   /* A context cache lives at Google: another provider cannot see what it holds. */

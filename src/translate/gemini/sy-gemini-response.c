@@ -56,7 +56,7 @@ parse_part (SyChatResponse  *response,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      _sy_gemini_set_error (error, INVALID, path, "expected an object");
+      sy_json_read_set_error (error, INVALID, path, NULL, "expected an object");
       return FALSE;
     }
   object = json_node_get_object (node);
@@ -91,7 +91,7 @@ parse_part (SyChatResponse  *response,
     }
   if (call != NULL)
     {
-      g_autofree char *where = _sy_gemini_path (path, "functionCall");
+      g_autofree char *where = sy_json_read_path (path, "functionCall");
       JsonNode *args = _sy_gemini_member (call, "args");
       const char *name, *id;
       GString *json;
@@ -101,7 +101,7 @@ parse_part (SyChatResponse  *response,
         return FALSE;
       if (name == NULL || (args != NULL && !JSON_NODE_HOLDS_OBJECT (args)))
         {
-          _sy_gemini_set_error (error, INVALID, where, "expected a name and object args");
+          sy_json_read_set_error (error, INVALID, where, NULL, "expected a name and object args");
           return FALSE;
         }
       json = g_string_new (NULL);
@@ -127,9 +127,9 @@ parse_part (SyChatResponse  *response,
       last->signature = g_strdup (signature);
       return TRUE;
     }
-  _sy_gemini_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, path,
-                        "this kind of output (not text or a function call) cannot be "
-                        "translated");
+  sy_json_read_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, path, NULL,
+                          "this kind of output (not text or a function call) cannot be "
+                          "translated");
   return FALSE;
 }
 
@@ -146,7 +146,7 @@ parse_candidate (SyChatResponse  *response,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      _sy_gemini_set_error (error, INVALID, path, "expected an object");
+      sy_json_read_set_error (error, INVALID, path, NULL, "expected an object");
       return FALSE;
     }
   candidate = json_node_get_object (node);
@@ -166,9 +166,10 @@ parse_candidate (SyChatResponse  *response,
   response->stop_reason = _sy_gemini_stop_reason (finish, has_tool_call, &failed);
   if (failed)
     {
-      _sy_gemini_set_error (error, INVALID, "candidates[0].finishReason", "the model failed: %s%s%s",
-                            finish, finish_message ? ": " : "",
-                            finish_message ? finish_message : "");
+      sy_json_read_set_error (error, INVALID, "candidates[0].finishReason", NULL,
+                              "the model failed: %s%s%s",
+                              finish, finish_message ? ": " : "",
+                              finish_message ? finish_message : "");
       return FALSE;
     }
   return TRUE;
@@ -196,8 +197,8 @@ _sy_gemini_parse_response (const char  *data,
       const char *message = NULL;
 
       _sy_gemini_get_string (upstream_error, NULL, "message", INVALID, &message, NULL);
-      _sy_gemini_set_error (error, INVALID, "error", "the upstream answered an error: %s",
-                            message ? message : "(no message)");
+      sy_json_read_set_error (error, INVALID, "error", NULL, "the upstream answered an error: %s",
+                              message ? message : "(no message)");
       return NULL;
     }
   response = sy_chat_response_new ();
@@ -246,7 +247,7 @@ append_part (SyPart    *part,
     case SY_PART_THINKING:
       if ((part->text == NULL || *part->text == '\0') && part->signature == NULL)
         return;
-      _sy_gemini_elem (out);
+      sy_json_write_elem (out);
       g_string_append (out, "{\"text\":");
       sy_json_append_string (out, part->text ? part->text : "");
       if (part->kind == SY_PART_THINKING)
@@ -267,15 +268,15 @@ append_part (SyPart    *part,
           *malformed = TRUE;
           return;
         }
-      _sy_gemini_elem (out);
+      sy_json_write_elem (out);
       g_string_append (out, "{\"functionCall\":{");
       if (part->id != NULL)
         {
-          _sy_gemini_key (out, "id");
+          sy_json_write_key (out, "id");
           sy_json_append_string (out, part->id);
         }
-      _sy_gemini_key (out, "name");
-      _sy_gemini_append_string (out, part->name ? part->name : "");
+      sy_json_write_key (out, "name");
+      sy_json_write_string (out, part->name ? part->name : "");
       g_string_append (out, ",\"args\":");
       g_string_append (out, args);
       g_string_append_c (out, '}');
@@ -287,7 +288,7 @@ append_part (SyPart    *part,
                            "Gemini inlineData; not sent", index);
           return;
         }
-      _sy_gemini_elem (out);
+      sy_json_write_elem (out);
       if (part->data != NULL)
         {
           g_string_append (out, "{\"inlineData\":{\"mimeType\":");
@@ -298,7 +299,7 @@ append_part (SyPart    *part,
       else
         {
           g_string_append (out, "{\"fileData\":{\"fileUri\":");
-          _sy_gemini_append_string (out, part->url ? part->url : "");
+          sy_json_write_string (out, part->url ? part->url : "");
         }
       g_string_append_c (out, '}');
       break;
@@ -310,7 +311,7 @@ append_part (SyPart    *part,
     }
   if (part->signature != NULL && *part->signature != '\0')
     {
-      _sy_gemini_key (out, "thoughtSignature");
+      sy_json_write_key (out, "thoughtSignature");
       sy_json_append_string (out, part->signature);
     }
   g_string_append_c (out, '}');
@@ -334,7 +335,7 @@ _sy_gemini_emit_response (const SyChatResponse *response,
     finish = "MALFORMED_FUNCTION_CALL";
   if (finish != NULL)
     {
-      _sy_gemini_key (out, "finishReason");
+      sy_json_write_key (out, "finishReason");
       sy_json_append_string (out, finish);
     }
   if (response->stop_sequence != NULL)
@@ -344,12 +345,12 @@ _sy_gemini_emit_response (const SyChatResponse *response,
   _sy_gemini_append_usage (out, &response->usage, notes);
   if (response->model != NULL)
     {
-      _sy_gemini_key (out, "modelVersion");
+      sy_json_write_key (out, "modelVersion");
       sy_json_append_string (out, response->model);
     }
   if (response->id != NULL)
     {
-      _sy_gemini_key (out, "responseId");
+      sy_json_write_key (out, "responseId");
       sy_json_append_string (out, response->id);
     }
   g_string_append_c (out, '}');

@@ -381,8 +381,8 @@ sanitize_node (Sanitizer   *s,
   if (depth > SY_GEMINI_MAX_DEPTH)
     {
       s->failed = TRUE;
-      _sy_gemini_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, s->path,
-                            "the schema nests deeper than %u levels", SY_GEMINI_MAX_DEPTH);
+      sy_json_read_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, s->path, NULL,
+                              "the schema nests deeper than %u levels", SY_GEMINI_MAX_DEPTH);
       return NULL;
     }
   if (is_boolean (node))
@@ -390,8 +390,8 @@ sanitize_node (Sanitizer   *s,
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       s->failed = TRUE;
-      _sy_gemini_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, s->path,
-                            "%s%sexpected a schema object", where, *where ? ": " : "");
+      sy_json_read_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, s->path, NULL,
+                              "%s%sexpected a schema object", where, *where ? ": " : "");
       return NULL;
     }
   return sanitize_object (s, json_node_get_object (node), where, depth, error);
@@ -408,8 +408,8 @@ _sy_gemini_schema_sanitize (JsonNode    *schema,
 
   if (schema == NULL || !JSON_NODE_HOLDS_OBJECT (schema))
     {
-      _sy_gemini_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, path,
-                            "the schema must be a JSON object");
+      sy_json_read_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, path, NULL,
+                              "the schema must be a JSON object");
       return NULL;
     }
   return sanitize_node (&s, schema, "", 0, error);

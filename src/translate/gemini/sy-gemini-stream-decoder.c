@@ -129,7 +129,7 @@ decode_call (Sink        *sink,
     return FALSE;
   if (name == NULL || (args != NULL && !JSON_NODE_HOLDS_OBJECT (args)))
     {
-      _sy_gemini_set_error (error, INVALID, path, "expected a name and object args");
+      sy_json_read_set_error (error, INVALID, path, NULL, "expected a name and object args");
       return FALSE;
     }
   if (args != NULL)
@@ -187,7 +187,7 @@ decode_part (Sink        *sink,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      _sy_gemini_set_error (error, INVALID, path, "expected an object");
+      sy_json_read_set_error (error, INVALID, path, NULL, "expected an object");
       return FALSE;
     }
   part = json_node_get_object (node);
@@ -220,7 +220,7 @@ decode_part (Sink        *sink,
     }
   if (call != NULL)
     {
-      g_autofree char *where = _sy_gemini_path (path, "functionCall");
+      g_autofree char *where = sy_json_read_path (path, "functionCall");
 
       return decode_call (sink, call, where, signature, error);
     }
@@ -234,9 +234,9 @@ decode_part (Sink        *sink,
         }
       return TRUE;
     }
-  _sy_gemini_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, path,
-                        "this kind of output (not text or a function call) cannot be "
-                        "translated");
+  sy_json_read_set_error (error, SY_TRANSLATE_ERROR_UNSUPPORTED, path, NULL,
+                          "this kind of output (not text or a function call) cannot be "
+                          "translated");
   return FALSE;
 }
 
@@ -289,7 +289,7 @@ decode_candidate (Sink        *sink,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      _sy_gemini_set_error (error, INVALID, path, "expected an object");
+      sy_json_read_set_error (error, INVALID, path, NULL, "expected an object");
       return FALSE;
     }
   candidate = json_node_get_object (node);

@@ -6,6 +6,8 @@
 #pragma once
 
 #include "translate/sy-codec.h"
+#include "translate/sy-json-read.h"
+#include "translate/sy-json-write.h"
 
 G_BEGIN_DECLS
 
@@ -63,61 +65,6 @@ JsonNode       *_sy_openai_parse_object   (const char  *data,
                                            const char  *what,
                                            GError     **error);
 
-/* Sets error (domain SY_TRANSLATE_ERROR) to "<path>.<member>: <message>"; path or member may
- * be NULL or empty. */
-void            _sy_openai_set_error      (GError     **error,
-                                           int          code,
-                                           const char  *path,
-                                           const char  *member,
-                                           const char  *format,
-                                           ...) G_GNUC_PRINTF (5, 6);
-
-/* The member's node, or NULL when it is absent or JSON null. */
-JsonNode       *_sy_openai_member         (JsonObject  *object,
-                                           const char  *member);
-
-/* Typed getters: absent or null members give NULL / SY_UNSET / NAN and succeed; a value of the
- * wrong type fails with "<path>.<member>: expected ...". */
-gboolean        _sy_openai_get_string     (JsonObject  *object,
-                                           const char  *path,
-                                           const char  *member,
-                                           int          code,
-                                           const char **out,
-                                           GError     **error);
-gboolean        _sy_openai_get_bool       (JsonObject  *object,
-                                           const char  *path,
-                                           const char  *member,
-                                           int          code,
-                                           int         *out,
-                                           GError     **error);
-gboolean        _sy_openai_get_int        (JsonObject  *object,
-                                           const char  *path,
-                                           const char  *member,
-                                           int          code,
-                                           gint64      *out,
-                                           GError     **error);
-gboolean        _sy_openai_get_number     (JsonObject  *object,
-                                           const char  *path,
-                                           const char  *member,
-                                           int          code,
-                                           double      *out,
-                                           GError     **error);
-gboolean        _sy_openai_get_object     (JsonObject  *object,
-                                           const char  *path,
-                                           const char  *member,
-                                           int          code,
-                                           JsonObject **out,
-                                           GError     **error);
-gboolean        _sy_openai_get_array      (JsonObject  *object,
-                                           const char  *path,
-                                           const char  *member,
-                                           int          code,
-                                           JsonArray  **out,
-                                           GError     **error);
-
-/* The string a node holds, or NULL if it is not a string. */
-const char     *_sy_openai_node_string    (JsonNode    *node);
-
 /* Reads a Chat Completions usage object into usage (unknown counts stay SY_UNSET). */
 void            _sy_openai_read_usage     (JsonObject  *object,
                                            SyUsage     *usage);
@@ -126,40 +73,6 @@ void            _sy_openai_read_usage     (JsonObject  *object,
 SyStopReason    _sy_openai_stop_reason_from_string (const char *finish_reason);
 
 /* --- writing -------------------------------------------------------------------------------- */
-
-/* Starts a member: a comma unless it is the first in its object, then "key":. key is a
- * literal ASCII name that needs no escaping. */
-static inline void
-_sy_openai_key (GString    *out,
-                const char *key)
-{
-  char last = out->len ? out->str[out->len - 1] : '\0';
-
-  if (last != '{' && last != '[' && last != '\0')
-    g_string_append_c (out, ',');
-  g_string_append_c (out, '"');
-  g_string_append (out, key);
-  g_string_append (out, "\":");
-}
-
-/* Starts an array element: a comma unless it is the first. */
-static inline void
-_sy_openai_elem (GString *out)
-{
-  char last = out->len ? out->str[out->len - 1] : '\0';
-
-  if (last != '[' && last != '\0')
-    g_string_append_c (out, ',');
-}
-
-/* A JSON string, or null for NULL. */
-void            _sy_openai_append_string  (GString     *out,
-                                           const char  *s);
-/* The shortest text that reads back as the same double. */
-void            _sy_openai_append_double  (GString     *out,
-                                           double       value);
-void            _sy_openai_append_node    (GString     *out,
-                                           JsonNode    *node);
 
 /* The finish_reason for a stop reason; what Chat Completions cannot say goes to notes (may be
  * NULL). */

@@ -28,9 +28,9 @@ static void
 append_text_part (GString    *out,
                   const char *text)
 {
-  _sy_openai_elem (out);
+  sy_json_write_elem (out);
   g_string_append (out, "{\"type\":\"text\",\"text\":");
-  _sy_openai_append_string (out, text ? text : "");
+  sy_json_write_string (out, text ? text : "");
   g_string_append_c (out, '}');
 }
 
@@ -38,16 +38,16 @@ static void
 append_image_part (GString      *out,
                    const SyPart *image)
 {
-  _sy_openai_elem (out);
+  sy_json_write_elem (out);
   g_string_append (out, "{\"type\":\"image_url\",\"image_url\":{\"url\":");
   if (image->url != NULL)
-    _sy_openai_append_string (out, image->url);
+    sy_json_write_string (out, image->url);
   else
     {
       g_autofree char *url = g_strconcat ("data:", image->media_type, ";base64,", image->data,
                                           NULL);
 
-      _sy_openai_append_string (out, url);
+      sy_json_write_string (out, url);
     }
   g_string_append (out, "}}");
 }
@@ -65,9 +65,9 @@ append_texts (GString   *out,
               GPtrArray *texts)
 {
   if (texts->len == 0)
-    _sy_openai_append_string (out, "");
+    sy_json_write_string (out, "");
   else if (texts->len == 1)
-    _sy_openai_append_string (out, ((SyPart *) g_ptr_array_index (texts, 0))->text ?: "");
+    sy_json_write_string (out, ((SyPart *) g_ptr_array_index (texts, 0))->text ?: "");
   else
     {
       g_string_append_c (out, '[');
@@ -97,9 +97,9 @@ emit_tool_message (Emit         *e,
     _sy_openai_note (e->notes, "tool result %s: its error flag was dropped: Chat Completions "
                                "has no field for it", id);
 
-  _sy_openai_elem (e->out);
+  sy_json_write_elem (e->out);
   g_string_append (e->out, "{\"role\":\"tool\",\"tool_call_id\":");
-  _sy_openai_append_string (e->out, packed ? packed : "");
+  sy_json_write_string (e->out, packed ? packed : "");
   g_string_append (e->out, ",\"content\":");
   append_texts (e->out, texts);
   g_string_append_c (e->out, '}');
@@ -179,10 +179,10 @@ emit_user_content (Emit      *e,
   if (kept->len == 0)
     return;
 
-  _sy_openai_elem (e->out);
+  sy_json_write_elem (e->out);
   g_string_append (e->out, "{\"role\":\"user\",\"content\":");
   if (kept->len == 1 && ((SyPart *) g_ptr_array_index (kept, 0))->kind == SY_PART_TEXT)
-    _sy_openai_append_string (e->out, ((SyPart *) g_ptr_array_index (kept, 0))->text ?: "");
+    sy_json_write_string (e->out, ((SyPart *) g_ptr_array_index (kept, 0))->text ?: "");
   else
     {
       g_string_append_c (e->out, '[');
@@ -273,7 +273,7 @@ emit_assistant (Emit      *e,
   if (texts->len == 0 && calls->len == 0)
     return;
 
-  _sy_openai_elem (e->out);
+  sy_json_write_elem (e->out);
   g_string_append (e->out, "{\"role\":\"assistant\",\"content\":");
   if (texts->len == 0)
     g_string_append (e->out, "null");
@@ -287,13 +287,13 @@ emit_assistant (Emit      *e,
           SyPart *call = g_ptr_array_index (calls, i);
           g_autofree char *packed = sy_tool_call_id_pack (call->id, call->signature);
 
-          _sy_openai_elem (e->out);
+          sy_json_write_elem (e->out);
           g_string_append (e->out, "{\"id\":");
-          _sy_openai_append_string (e->out, packed ?: "");
+          sy_json_write_string (e->out, packed ?: "");
           g_string_append (e->out, ",\"type\":\"function\",\"function\":{\"name\":");
-          _sy_openai_append_string (e->out, call->name ?: "");
+          sy_json_write_string (e->out, call->name ?: "");
           g_string_append (e->out, ",\"arguments\":");
-          _sy_openai_append_string (e->out, call->arguments && *call->arguments
+          sy_json_write_string (e->out, call->arguments && *call->arguments
                                               ? call->arguments : "{}");
           g_string_append (e->out, "}}");
           g_hash_table_insert (e->pending, call->id ?: "", call);
@@ -309,7 +309,7 @@ emit_messages (Emit *e)
 {
   const SyChatRequest *r = e->r;
 
-  _sy_openai_key (e->out, "messages");
+  sy_json_write_key (e->out, "messages");
   g_string_append_c (e->out, '[');
   if (r->system->len > 0)
     {
@@ -351,24 +351,24 @@ emit_tools (Emit *e)
 
   if (r->tools->len > 0)
     {
-      _sy_openai_key (e->out, "tools");
+      sy_json_write_key (e->out, "tools");
       g_string_append_c (e->out, '[');
       for (guint i = 0; i < r->tools->len; i++)
         {
           SyTool *tool = g_ptr_array_index (r->tools, i);
 
-          _sy_openai_elem (e->out);
+          sy_json_write_elem (e->out);
           g_string_append (e->out, "{\"type\":\"function\",\"function\":{\"name\":");
-          _sy_openai_append_string (e->out, tool->name ?: "");
+          sy_json_write_string (e->out, tool->name ?: "");
           if (tool->description != NULL)
             {
-              _sy_openai_key (e->out, "description");
-              _sy_openai_append_string (e->out, tool->description);
+              sy_json_write_key (e->out, "description");
+              sy_json_write_string (e->out, tool->description);
             }
           if (tool->parameters != NULL)
             {
-              _sy_openai_key (e->out, "parameters");
-              _sy_openai_append_node (e->out, tool->parameters);
+              sy_json_write_key (e->out, "parameters");
+              sy_json_write_node (e->out, tool->parameters);
             }
           if (tool->strict)
             g_string_append (e->out, ",\"strict\":true");
@@ -383,7 +383,7 @@ emit_tools (Emit *e)
                                "Completions refuses tool_choice without them");
   else if (r->tool_choice != SY_TOOL_CHOICE_UNSET)
     {
-      _sy_openai_key (e->out, "tool_choice");
+      sy_json_write_key (e->out, "tool_choice");
       switch (r->tool_choice)
         {
         case SY_TOOL_CHOICE_NONE:
@@ -394,7 +394,7 @@ emit_tools (Emit *e)
           break;
         case SY_TOOL_CHOICE_NAMED:
           g_string_append (e->out, "{\"type\":\"function\",\"function\":{\"name\":");
-          _sy_openai_append_string (e->out, r->tool_choice_name ?: "");
+          sy_json_write_string (e->out, r->tool_choice_name ?: "");
           g_string_append (e->out, "}}");
           break;
         case SY_TOOL_CHOICE_AUTO:
@@ -409,7 +409,7 @@ emit_tools (Emit *e)
                                "Completions refuses parallel_tool_calls without them");
   else if (r->parallel_tool_calls != SY_UNSET)
     {
-      _sy_openai_key (e->out, "parallel_tool_calls");
+      sy_json_write_key (e->out, "parallel_tool_calls");
       g_string_append (e->out, r->parallel_tool_calls ? "true" : "false");
     }
 }
@@ -456,8 +456,8 @@ emit_reasoning (Emit *e)
                      r->thinking_budget);
   if (effort != NULL)
     {
-      _sy_openai_key (e->out, "reasoning_effort");
-      _sy_openai_append_string (e->out, effort);
+      sy_json_write_key (e->out, "reasoning_effort");
+      sy_json_write_string (e->out, effort);
     }
 }
 
@@ -469,24 +469,24 @@ emit_response_format (Emit *e)
   switch (r->format)
     {
     case SY_FORMAT_TEXT:
-      _sy_openai_key (e->out, "response_format");
+      sy_json_write_key (e->out, "response_format");
       g_string_append (e->out, "{\"type\":\"text\"}");
       break;
     case SY_FORMAT_JSON_OBJECT:
-      _sy_openai_key (e->out, "response_format");
+      sy_json_write_key (e->out, "response_format");
       g_string_append (e->out, "{\"type\":\"json_object\"}");
       break;
     case SY_FORMAT_JSON_SCHEMA:
-      _sy_openai_key (e->out, "response_format");
+      sy_json_write_key (e->out, "response_format");
       g_string_append (e->out, "{\"type\":\"json_schema\",\"json_schema\":{\"name\":");
       if (r->format_name == NULL)
         _sy_openai_note (e->notes, "response_format.json_schema.name defaulted to \"response\": "
                                    "Chat Completions requires a name");
-      _sy_openai_append_string (e->out, r->format_name ?: "response");
+      sy_json_write_string (e->out, r->format_name ?: "response");
       if (r->format_schema != NULL)
         {
-          _sy_openai_key (e->out, "schema");
-          _sy_openai_append_node (e->out, r->format_schema);
+          sy_json_write_key (e->out, "schema");
+          sy_json_write_node (e->out, r->format_schema);
         }
       if (r->format_strict)
         g_string_append (e->out, ",\"strict\":true");
@@ -505,8 +505,8 @@ emit_number (GString    *out,
 {
   if (isnan (value))
     return;
-  _sy_openai_key (out, key);
-  _sy_openai_append_double (out, value);
+  sy_json_write_key (out, key);
+  sy_json_write_double (out, value);
 }
 
 static void
@@ -520,7 +520,7 @@ emit_sampling (Emit *e)
    * vLLM, ...) all know max_tokens. */
   if (r->max_tokens >= 0)
     {
-      _sy_openai_key (e->out, "max_tokens");
+      sy_json_write_key (e->out, "max_tokens");
       g_string_append_printf (e->out, "%" G_GINT64_FORMAT, r->max_tokens);
     }
   emit_number (e->out, "temperature", r->temperature);
@@ -532,17 +532,17 @@ emit_sampling (Emit *e)
   emit_number (e->out, "frequency_penalty", r->frequency_penalty);
   if (r->seed != SY_UNSET)
     {
-      _sy_openai_key (e->out, "seed");
+      sy_json_write_key (e->out, "seed");
       g_string_append_printf (e->out, "%" G_GINT64_FORMAT, r->seed);
     }
   if (r->stop != NULL && r->stop->len > 0)
     {
-      _sy_openai_key (e->out, "stop");
+      sy_json_write_key (e->out, "stop");
       g_string_append_c (e->out, '[');
       for (guint i = 0; i < r->stop->len && i < MAX_STOP; i++)
         {
-          _sy_openai_elem (e->out);
-          _sy_openai_append_string (e->out, g_ptr_array_index (r->stop, i));
+          sy_json_write_elem (e->out);
+          sy_json_write_string (e->out, g_ptr_array_index (r->stop, i));
         }
       g_string_append_c (e->out, ']');
       if (r->stop->len > MAX_STOP)
@@ -551,8 +551,8 @@ emit_sampling (Emit *e)
     }
   if (r->user != NULL)
     {
-      _sy_openai_key (e->out, "user");
-      _sy_openai_append_string (e->out, r->user);
+      sy_json_write_key (e->out, "user");
+      sy_json_write_string (e->out, r->user);
     }
 }
 
@@ -569,13 +569,13 @@ _sy_openai_emit_request (const SyChatRequest  *request,
 
   if (request->model == NULL)
     {
-      _sy_openai_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, NULL, "model", "required");
+      sy_json_read_set_error (error, SY_TRANSLATE_ERROR_INVALID_REQUEST, NULL, "model", "required");
       return NULL;
     }
   out = g_string_sized_new (1024);
   e.out = out;
   g_string_append (out, "{\"model\":");
-  _sy_openai_append_string (out, request->model);
+  sy_json_write_string (out, request->model);
   emit_messages (&e);
   emit_tools (&e);
   emit_sampling (&e);

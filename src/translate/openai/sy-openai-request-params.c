@@ -34,73 +34,74 @@ _sy_openai_check_refused_fields (JsonObject  *o,
   JsonArray *modalities;
   const char *verbosity;
 
-  if (!_sy_openai_get_int (o, NULL, "n", INVALID, &n, error)
-      || !_sy_openai_get_bool (o, NULL, "logprobs", INVALID, &logprobs, error)
-      || !_sy_openai_get_int (o, NULL, "top_logprobs", INVALID, &top_logprobs, error)
-      || !_sy_openai_get_object (o, NULL, "logit_bias", INVALID, &logit_bias, error)
-      || !_sy_openai_get_array (o, NULL, "modalities", INVALID, &modalities, error)
-      || !_sy_openai_get_string (o, NULL, "verbosity", INVALID, &verbosity, error))
+  if (!sy_json_read_int (o, NULL, "n", INVALID, &n, error)
+      || !sy_json_read_bool (o, NULL, "logprobs", INVALID, &logprobs, error)
+      || !sy_json_read_int (o, NULL, "top_logprobs", INVALID, &top_logprobs, error)
+      || !sy_json_read_object (o, NULL, "logit_bias", INVALID, &logit_bias, error)
+      || !sy_json_read_array (o, NULL, "modalities", INVALID, &modalities, error)
+      || !sy_json_read_string (o, NULL, "verbosity", INVALID, &verbosity, error))
     return FALSE;
 
   if (n != SY_UNSET && n < 1)
     {
-      _sy_openai_set_error (error, INVALID, NULL, "n", "expected a positive integer");
+      sy_json_read_set_error (error, INVALID, NULL, "n", "expected a positive integer");
       return FALSE;
     }
   if (n > 1)
     {
-      _sy_openai_set_error (error, UNSUPPORTED, NULL, "n",
-                            "only one choice (n = 1) is supported across dialects");
+      sy_json_read_set_error (error, UNSUPPORTED, NULL, "n",
+                              "only one choice (n = 1) is supported across dialects");
       return FALSE;
     }
   if (logprobs == 1 || top_logprobs > 0)
     {
-      _sy_openai_set_error (error, UNSUPPORTED, NULL, logprobs == 1 ? "logprobs" : "top_logprobs",
-                            "log probabilities are not supported across dialects");
+      sy_json_read_set_error (error, UNSUPPORTED, NULL, logprobs == 1 ? "logprobs" : "top_logprobs",
+                              "log probabilities are not supported across dialects");
       return FALSE;
     }
   if (logit_bias != NULL && json_object_get_size (logit_bias) > 0)
     {
-      _sy_openai_set_error (error, UNSUPPORTED, NULL, "logit_bias",
-                            "token biases are not supported across dialects");
+      sy_json_read_set_error (error, UNSUPPORTED, NULL, "logit_bias",
+                              "token biases are not supported across dialects");
       return FALSE;
     }
   for (guint i = 0; modalities != NULL && i < json_array_get_length (modalities); i++)
     {
-      const char *m = _sy_openai_node_string (json_array_get_element (modalities, i));
+      const char *m = sy_json_read_node_string (json_array_get_element (modalities, i));
 
       if (g_strcmp0 (m, "audio") == 0)
         {
-          _sy_openai_set_error (error, UNSUPPORTED, NULL, "modalities",
-                                "audio output is not supported across dialects");
+          sy_json_read_set_error (error, UNSUPPORTED, NULL, "modalities",
+                                  "audio output is not supported across dialects");
           return FALSE;
         }
     }
-  if (_sy_openai_member (o, "audio") != NULL)
+  if (sy_json_read_member (o, "audio") != NULL)
     {
-      _sy_openai_set_error (error, UNSUPPORTED, NULL, "audio",
-                            "audio output is not supported across dialects");
+      sy_json_read_set_error (error, UNSUPPORTED, NULL, "audio",
+                              "audio output is not supported across dialects");
       return FALSE;
     }
-  if (_sy_openai_member (o, "web_search_options") != NULL)
+  if (sy_json_read_member (o, "web_search_options") != NULL)
     {
-      _sy_openai_set_error (error, UNSUPPORTED, NULL, "web_search_options",
-                            "web search is not supported across dialects");
+      sy_json_read_set_error (error, UNSUPPORTED, NULL, "web_search_options",
+                              "web search is not supported across dialects");
       return FALSE;
     }
   if (verbosity != NULL && !g_str_equal (verbosity, "medium"))
     {
-      _sy_openai_set_error (error, UNSUPPORTED, NULL, "verbosity",
-                            "\"%s\" is not supported across dialects (only the default, "
-                            "\"medium\")", verbosity);
+      sy_json_read_set_error (error, UNSUPPORTED, NULL, "verbosity",
+                              "\"%s\" is not supported across dialects (only the default, "
+                              "\"medium\")", verbosity);
       return FALSE;
     }
-  if (_sy_openai_member (o, "functions") != NULL || _sy_openai_member (o, "function_call") != NULL)
+  if (sy_json_read_member (o, "functions") != NULL
+      || sy_json_read_member (o, "function_call") != NULL)
     {
-      _sy_openai_set_error (error, UNSUPPORTED, NULL,
-                            _sy_openai_member (o, "functions") ? "functions" : "function_call",
-                            "the legacy function-calling API is not supported across dialects: "
-                            "use tools and tool_choice");
+      sy_json_read_set_error (error, UNSUPPORTED, NULL,
+                              sy_json_read_member (o, "functions") ? "functions" : "function_call",
+                              "the legacy function-calling API is not supported across dialects: "
+                              "use tools and tool_choice");
       return FALSE;
     }
   return TRUE;
@@ -124,35 +125,35 @@ parse_tools (SyChatRequest  *r,
       g_snprintf (function_path, sizeof function_path, "tools[%u].function", i);
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          _sy_openai_set_error (error, INVALID, path, NULL, "expected an object");
+          sy_json_read_set_error (error, INVALID, path, NULL, "expected an object");
           return FALSE;
         }
       t = json_node_get_object (node);
-      if (!_sy_openai_get_string (t, path, "type", INVALID, &type, error))
+      if (!sy_json_read_string (t, path, "type", INVALID, &type, error))
         return FALSE;
       if (type != NULL && !g_str_equal (type, "function"))
         {
-          _sy_openai_set_error (error, UNSUPPORTED, path, "type",
-                                "\"%s\" tools are not supported across dialects", type);
+          sy_json_read_set_error (error, UNSUPPORTED, path, "type",
+                                  "\"%s\" tools are not supported across dialects", type);
           return FALSE;
         }
-      if (!_sy_openai_get_object (t, path, "function", INVALID, &function, error))
+      if (!sy_json_read_object (t, path, "function", INVALID, &function, error))
         return FALSE;
       if (function == NULL)
         {
-          _sy_openai_set_error (error, INVALID, path, "function", "required");
+          sy_json_read_set_error (error, INVALID, path, "function", "required");
           return FALSE;
         }
-      if (!_sy_openai_get_string (function, function_path, "name", INVALID, &name, error)
-          || !_sy_openai_get_string (function, function_path, "description", INVALID,
-                                     &description, error)
-          || !_sy_openai_get_object (function, function_path, "parameters", INVALID, &parameters,
-                                     error)
-          || !_sy_openai_get_bool (function, function_path, "strict", INVALID, &strict, error))
+      if (!sy_json_read_string (function, function_path, "name", INVALID, &name, error)
+          || !sy_json_read_string (function, function_path, "description", INVALID,
+                                   &description, error)
+          || !sy_json_read_object (function, function_path, "parameters", INVALID, &parameters,
+                                   error)
+          || !sy_json_read_bool (function, function_path, "strict", INVALID, &strict, error))
         return FALSE;
       if (name == NULL)
         {
-          _sy_openai_set_error (error, INVALID, function_path, "name", "required");
+          sy_json_read_set_error (error, INVALID, function_path, "name", "required");
           return FALSE;
         }
       tool->name = g_strdup (name);
@@ -170,8 +171,8 @@ parse_tool_choice (SyChatRequest  *r,
                    JsonObject     *o,
                    GError        **error)
 {
-  JsonNode *node = _sy_openai_member (o, "tool_choice");
-  const char *s = _sy_openai_node_string (node);
+  JsonNode *node = sy_json_read_member (o, "tool_choice");
+  const char *s = sy_json_read_node_string (node);
   JsonObject *choice, *function;
   const char *type, *name;
 
@@ -187,40 +188,40 @@ parse_tool_choice (SyChatRequest  *r,
         r->tool_choice = SY_TOOL_CHOICE_REQUIRED;
       else
         {
-          _sy_openai_set_error (error, INVALID, NULL, "tool_choice",
-                                "expected \"auto\", \"none\", \"required\" or an object");
+          sy_json_read_set_error (error, INVALID, NULL, "tool_choice",
+                                  "expected \"auto\", \"none\", \"required\" or an object");
           return FALSE;
         }
       return TRUE;
     }
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      _sy_openai_set_error (error, INVALID, NULL, "tool_choice",
-                            "expected \"auto\", \"none\", \"required\" or an object");
+      sy_json_read_set_error (error, INVALID, NULL, "tool_choice",
+                              "expected \"auto\", \"none\", \"required\" or an object");
       return FALSE;
     }
   choice = json_node_get_object (node);
-  if (!_sy_openai_get_string (choice, "tool_choice", "type", INVALID, &type, error))
+  if (!sy_json_read_string (choice, "tool_choice", "type", INVALID, &type, error))
     return FALSE;
   if (g_strcmp0 (type, "allowed_tools") == 0 || g_strcmp0 (type, "custom") == 0)
     {
-      _sy_openai_set_error (error, UNSUPPORTED, "tool_choice", "type",
-                            "\"%s\" is not supported across dialects", type);
+      sy_json_read_set_error (error, UNSUPPORTED, "tool_choice", "type",
+                              "\"%s\" is not supported across dialects", type);
       return FALSE;
     }
   if (g_strcmp0 (type, "function") != 0)
     {
-      _sy_openai_set_error (error, INVALID, "tool_choice", "type", "expected \"function\"");
+      sy_json_read_set_error (error, INVALID, "tool_choice", "type", "expected \"function\"");
       return FALSE;
     }
-  if (!_sy_openai_get_object (choice, "tool_choice", "function", INVALID, &function, error)
+  if (!sy_json_read_object (choice, "tool_choice", "function", INVALID, &function, error)
       || (function != NULL
-          && !_sy_openai_get_string (function, "tool_choice.function", "name", INVALID, &name,
-                                     error)))
+          && !sy_json_read_string (function, "tool_choice.function", "name", INVALID, &name,
+                                   error)))
     return FALSE;
   if (function == NULL || name == NULL)
     {
-      _sy_openai_set_error (error, INVALID, "tool_choice", "function.name", "required");
+      sy_json_read_set_error (error, INVALID, "tool_choice", "function.name", "required");
       return FALSE;
     }
   r->tool_choice = SY_TOOL_CHOICE_NAMED;
@@ -233,8 +234,8 @@ parse_stop (SyChatRequest  *r,
             JsonObject     *o,
             GError        **error)
 {
-  JsonNode *node = _sy_openai_member (o, "stop");
-  const char *s = _sy_openai_node_string (node);
+  JsonNode *node = sy_json_read_member (o, "stop");
+  const char *s = sy_json_read_node_string (node);
   JsonArray *stop;
 
   if (node == NULL)
@@ -247,19 +248,19 @@ parse_stop (SyChatRequest  *r,
     }
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      _sy_openai_set_error (error, INVALID, NULL, "stop", "expected a string or an array");
+      sy_json_read_set_error (error, INVALID, NULL, "stop", "expected a string or an array");
       return FALSE;
     }
   stop = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (stop); i++)
     {
-      s = _sy_openai_node_string (json_array_get_element (stop, i));
+      s = sy_json_read_node_string (json_array_get_element (stop, i));
       if (s == NULL)
         {
           char path[32];
 
           g_snprintf (path, sizeof path, "stop[%u]", i);
-          _sy_openai_set_error (error, INVALID, path, NULL, "expected a string");
+          sy_json_read_set_error (error, INVALID, path, NULL, "expected a string");
           return FALSE;
         }
       if (r->stop == NULL)
@@ -278,11 +279,11 @@ parse_response_format (SyChatRequest  *r,
   const char *type, *name;
   int strict;
 
-  if (!_sy_openai_get_object (o, NULL, "response_format", INVALID, &format, error))
+  if (!sy_json_read_object (o, NULL, "response_format", INVALID, &format, error))
     return FALSE;
   if (format == NULL)
     return TRUE;
-  if (!_sy_openai_get_string (format, "response_format", "type", INVALID, &type, error))
+  if (!sy_json_read_string (format, "response_format", "type", INVALID, &type, error))
     return FALSE;
   if (g_strcmp0 (type, "text") == 0)
     r->format = SY_FORMAT_TEXT;
@@ -292,17 +293,17 @@ parse_response_format (SyChatRequest  *r,
     {
       const char *path = "response_format.json_schema";
 
-      if (!_sy_openai_get_object (format, "response_format", "json_schema", INVALID,
-                                  &schema_object, error))
+      if (!sy_json_read_object (format, "response_format", "json_schema", INVALID,
+                                &schema_object, error))
         return FALSE;
       if (schema_object == NULL)
         {
-          _sy_openai_set_error (error, INVALID, "response_format", "json_schema", "required");
+          sy_json_read_set_error (error, INVALID, "response_format", "json_schema", "required");
           return FALSE;
         }
-      if (!_sy_openai_get_string (schema_object, path, "name", INVALID, &name, error)
-          || !_sy_openai_get_object (schema_object, path, "schema", INVALID, &schema, error)
-          || !_sy_openai_get_bool (schema_object, path, "strict", INVALID, &strict, error))
+      if (!sy_json_read_string (schema_object, path, "name", INVALID, &name, error)
+          || !sy_json_read_object (schema_object, path, "schema", INVALID, &schema, error)
+          || !sy_json_read_bool (schema_object, path, "strict", INVALID, &strict, error))
         return FALSE;
       r->format = SY_FORMAT_JSON_SCHEMA;
       r->format_name = g_strdup (name);
@@ -312,8 +313,8 @@ parse_response_format (SyChatRequest  *r,
     }
   else
     {
-      _sy_openai_set_error (error, INVALID, "response_format", "type",
-                            "expected \"text\", \"json_object\" or \"json_schema\"");
+      sy_json_read_set_error (error, INVALID, "response_format", "type",
+                              "expected \"text\", \"json_object\" or \"json_schema\"");
       return FALSE;
     }
   return TRUE;
@@ -337,25 +338,25 @@ parse_reasoning_effort (SyChatRequest  *r,
   JsonObject *reasoning = NULL;
   const char *member = "reasoning_effort";
 
-  if (!_sy_openai_get_string (o, NULL, "reasoning_effort", INVALID, &effort, error))
+  if (!sy_json_read_string (o, NULL, "reasoning_effort", INVALID, &effort, error))
     return FALSE;
   /* OpenRouter's form, which OpenAI-dialect clients of OpenRouter send:
    * reasoning: {effort, max_tokens}. */
   if (effort == NULL)
     {
-      JsonNode *node = _sy_openai_member (o, "reasoning");
+      JsonNode *node = sy_json_read_member (o, "reasoning");
 
       if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
         reasoning = json_node_get_object (node);
       if (reasoning != NULL
-          && (!_sy_openai_get_string (reasoning, "reasoning", "effort", INVALID, &effort, error)
-              || !_sy_openai_get_int (reasoning, "reasoning", "max_tokens", INVALID,
-                                      &r->thinking_budget, error)))
+          && (!sy_json_read_string (reasoning, "reasoning", "effort", INVALID, &effort, error)
+              || !sy_json_read_int (reasoning, "reasoning", "max_tokens", INVALID,
+                                    &r->thinking_budget, error)))
         return FALSE;
       if (r->thinking_budget < SY_UNSET)
         {
-          _sy_openai_set_error (error, INVALID, "reasoning", "max_tokens",
-                                "expected a non-negative integer");
+          sy_json_read_set_error (error, INVALID, "reasoning", "max_tokens",
+                                  "expected a non-negative integer");
           return FALSE;
         }
       member = "reasoning.effort";
@@ -368,8 +369,8 @@ parse_reasoning_effort (SyChatRequest  *r,
         r->reasoning_effort = efforts[i].effort;
         return TRUE;
       }
-  _sy_openai_set_error (error, INVALID, NULL, member,
-                        "expected \"none\", \"minimal\", \"low\", \"medium\" or \"high\"");
+  sy_json_read_set_error (error, INVALID, NULL, member,
+                          "expected \"none\", \"minimal\", \"low\", \"medium\" or \"high\"");
   return FALSE;
 }
 
@@ -382,31 +383,31 @@ parse_sampling (SyChatRequest  *r,
   int stream;
   JsonObject *stream_options;
 
-  if (!_sy_openai_get_int (o, NULL, "max_completion_tokens", INVALID, &max_completion_tokens,
-                           error)
-      || !_sy_openai_get_int (o, NULL, "max_tokens", INVALID, &max_tokens, error)
-      || !_sy_openai_get_number (o, NULL, "temperature", INVALID, &r->temperature, error)
-      || !_sy_openai_get_number (o, NULL, "top_p", INVALID, &r->top_p, error)
-      || !_sy_openai_get_number (o, NULL, "presence_penalty", INVALID, &r->presence_penalty,
-                                 error)
-      || !_sy_openai_get_number (o, NULL, "frequency_penalty", INVALID, &r->frequency_penalty,
-                                 error)
-      || !_sy_openai_get_int (o, NULL, "seed", INVALID, &r->seed, error)
-      || !_sy_openai_get_bool (o, NULL, "parallel_tool_calls", INVALID, &r->parallel_tool_calls,
+  if (!sy_json_read_int (o, NULL, "max_completion_tokens", INVALID, &max_completion_tokens,
+                         error)
+      || !sy_json_read_int (o, NULL, "max_tokens", INVALID, &max_tokens, error)
+      || !sy_json_read_number (o, NULL, "temperature", INVALID, &r->temperature, error)
+      || !sy_json_read_number (o, NULL, "top_p", INVALID, &r->top_p, error)
+      || !sy_json_read_number (o, NULL, "presence_penalty", INVALID, &r->presence_penalty,
                                error)
-      || !_sy_openai_get_bool (o, NULL, "stream", INVALID, &stream, error)
-      || !_sy_openai_get_object (o, NULL, "stream_options", INVALID, &stream_options, error))
+      || !sy_json_read_number (o, NULL, "frequency_penalty", INVALID, &r->frequency_penalty,
+                               error)
+      || !sy_json_read_int (o, NULL, "seed", INVALID, &r->seed, error)
+      || !sy_json_read_bool (o, NULL, "parallel_tool_calls", INVALID, &r->parallel_tool_calls,
+                             error)
+      || !sy_json_read_bool (o, NULL, "stream", INVALID, &stream, error)
+      || !sy_json_read_object (o, NULL, "stream_options", INVALID, &stream_options, error))
     return FALSE;
 
   if (max_completion_tokens != SY_UNSET && max_completion_tokens < 1)
     {
-      _sy_openai_set_error (error, INVALID, NULL, "max_completion_tokens",
-                            "expected a positive integer");
+      sy_json_read_set_error (error, INVALID, NULL, "max_completion_tokens",
+                              "expected a positive integer");
       return FALSE;
     }
   if (max_tokens != SY_UNSET && max_tokens < 1)
     {
-      _sy_openai_set_error (error, INVALID, NULL, "max_tokens", "expected a positive integer");
+      sy_json_read_set_error (error, INVALID, NULL, "max_tokens", "expected a positive integer");
       return FALSE;
     }
   /* max_completion_tokens replaced max_tokens: it wins when both are given. */
@@ -416,8 +417,8 @@ parse_sampling (SyChatRequest  *r,
     {
       int include_usage;
 
-      if (!_sy_openai_get_bool (stream_options, "stream_options", "include_usage", INVALID,
-                                &include_usage, error))
+      if (!sy_json_read_bool (stream_options, "stream_options", "include_usage", INVALID,
+                              &include_usage, error))
         return FALSE;
       r->stream_include_usage = include_usage == 1;
     }
@@ -431,7 +432,7 @@ _sy_openai_parse_request_params (SyChatRequest  *r,
 {
   JsonArray *tools;
 
-  if (!_sy_openai_get_array (o, NULL, "tools", INVALID, &tools, error))
+  if (!sy_json_read_array (o, NULL, "tools", INVALID, &tools, error))
     return FALSE;
   return (tools == NULL || parse_tools (r, tools, error))
          && parse_tool_choice (r, o, error)

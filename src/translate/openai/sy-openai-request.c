@@ -27,36 +27,36 @@ parse_text_part (JsonNode    *node,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      _sy_openai_set_error (error, INVALID, path, NULL, "expected an object");
+      sy_json_read_set_error (error, INVALID, path, NULL, "expected an object");
       return FALSE;
     }
   part = json_node_get_object (node);
-  if (!_sy_openai_get_string (part, path, "type", INVALID, &type, error))
+  if (!sy_json_read_string (part, path, "type", INVALID, &type, error))
     return FALSE;
   if (g_strcmp0 (type, "text") == 0)
     {
-      if (!_sy_openai_get_string (part, path, "text", INVALID, out, error))
+      if (!sy_json_read_string (part, path, "text", INVALID, out, error))
         return FALSE;
       if (*out == NULL)
         {
-          _sy_openai_set_error (error, INVALID, path, "text", "required");
+          sy_json_read_set_error (error, INVALID, path, "text", "required");
           return FALSE;
         }
       return TRUE;
     }
   if (allow_refusal && g_strcmp0 (type, "refusal") == 0)
     {
-      if (!_sy_openai_get_string (part, path, "refusal", INVALID, out, error))
+      if (!sy_json_read_string (part, path, "refusal", INVALID, out, error))
         return FALSE;
       if (*out == NULL)
         {
-          _sy_openai_set_error (error, INVALID, path, "refusal", "required");
+          sy_json_read_set_error (error, INVALID, path, "refusal", "required");
           return FALSE;
         }
       return TRUE;
     }
-  _sy_openai_set_error (error, INVALID, path, "type", allow_refusal
-                        ? "expected \"text\" or \"refusal\"" : "expected \"text\"");
+  sy_json_read_set_error (error, INVALID, path, "type", allow_refusal
+                          ? "expected \"text\" or \"refusal\"" : "expected \"text\"");
   return FALSE;
 }
 
@@ -68,8 +68,8 @@ parse_text_content (JsonObject  *m,
                     GPtrArray   *parts,
                     GError     **error)
 {
-  JsonNode *content = _sy_openai_member (m, "content");
-  const char *text = _sy_openai_node_string (content);
+  JsonNode *content = sy_json_read_member (m, "content");
+  const char *text = sy_json_read_node_string (content);
 
   if (content == NULL)
     return TRUE;
@@ -81,7 +81,7 @@ parse_text_content (JsonObject  *m,
     }
   if (!JSON_NODE_HOLDS_ARRAY (content))
     {
-      _sy_openai_set_error (error, INVALID, path, "content", "expected a string or an array");
+      sy_json_read_set_error (error, INVALID, path, "content", "expected a string or an array");
       return FALSE;
     }
   for (guint j = 0; j < json_array_get_length (json_node_get_array (content)); j++)
@@ -115,20 +115,20 @@ parse_image_url (const char  *url,
 
       if (comma == NULL)
         {
-          _sy_openai_set_error (error, INVALID, path, "url", "malformed data: URL");
+          sy_json_read_set_error (error, INVALID, path, "url", "malformed data: URL");
           return NULL;
         }
       meta_len = comma - meta;
       if (meta_len < 7 || g_ascii_strncasecmp (comma - 7, ";base64", 7) != 0)
         {
-          _sy_openai_set_error (error, UNSUPPORTED, path, "url",
-                                "only base64 data: URLs are supported");
+          sy_json_read_set_error (error, UNSUPPORTED, path, "url",
+                                  "only base64 data: URLs are supported");
           return NULL;
         }
       semi = memchr (meta, ';', meta_len);
       if (semi == meta)
         {
-          _sy_openai_set_error (error, INVALID, path, "url", "data: URL without a media type");
+          sy_json_read_set_error (error, INVALID, path, "url", "data: URL without a media type");
           return NULL;
         }
       part->media_type = g_strndup (meta, semi - meta);
@@ -140,7 +140,7 @@ parse_image_url (const char  *url,
       part->url = g_strdup (url);
       return g_steal_pointer (&part);
     }
-  _sy_openai_set_error (error, INVALID, path, "url", "expected an http(s) or a data: URL");
+  sy_json_read_set_error (error, INVALID, path, "url", "expected an http(s) or a data: URL");
   return NULL;
 }
 
@@ -156,15 +156,15 @@ parse_user_part (JsonNode    *node,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      _sy_openai_set_error (error, INVALID, path, NULL, "expected an object");
+      sy_json_read_set_error (error, INVALID, path, NULL, "expected an object");
       return FALSE;
     }
   part = json_node_get_object (node);
-  if (!_sy_openai_get_string (part, path, "type", INVALID, &type, error))
+  if (!sy_json_read_string (part, path, "type", INVALID, &type, error))
     return FALSE;
   if (type == NULL)
     {
-      _sy_openai_set_error (error, INVALID, path, "type", "required");
+      sy_json_read_set_error (error, INVALID, path, "type", "required");
       return FALSE;
     }
   if (g_str_equal (type, "text"))
@@ -180,16 +180,16 @@ parse_user_part (JsonNode    *node,
       SyPart *p;
 
       g_snprintf (image_path, sizeof image_path, "%s.image_url", path);
-      image = _sy_openai_member (part, "image_url");
+      image = sy_json_read_member (part, "image_url");
       /* Some clients send the URL itself instead of {url, detail}. */
-      text = _sy_openai_node_string (image);
+      text = sy_json_read_node_string (image);
       if (text == NULL && image != NULL && JSON_NODE_HOLDS_OBJECT (image)
-          && !_sy_openai_get_string (json_node_get_object (image), image_path, "url", INVALID,
-                                     &text, error))
+          && !sy_json_read_string (json_node_get_object (image), image_path, "url", INVALID,
+                                   &text, error))
         return FALSE;
       if (text == NULL)
         {
-          _sy_openai_set_error (error, INVALID, image_path, "url", "required");
+          sy_json_read_set_error (error, INVALID, image_path, "url", "required");
           return FALSE;
         }
       p = parse_image_url (text, image_path, error);
@@ -200,11 +200,11 @@ parse_user_part (JsonNode    *node,
     }
   if (g_str_equal (type, "input_audio") || g_str_equal (type, "file"))
     {
-      _sy_openai_set_error (error, UNSUPPORTED, path, NULL,
-                            "%s parts are not supported across dialects", type);
+      sy_json_read_set_error (error, UNSUPPORTED, path, NULL,
+                              "%s parts are not supported across dialects", type);
       return FALSE;
     }
-  _sy_openai_set_error (error, INVALID, path, "type", "unknown content part type \"%s\"", type);
+  sy_json_read_set_error (error, INVALID, path, "type", "unknown content part type \"%s\"", type);
   return FALSE;
 }
 
@@ -215,12 +215,12 @@ parse_user_message (SyChatRequest  *r,
                     GError        **error)
 {
   g_autoptr(SyMessage) message = sy_message_new (SY_ROLE_USER);
-  JsonNode *content = _sy_openai_member (m, "content");
-  const char *text = _sy_openai_node_string (content);
+  JsonNode *content = sy_json_read_member (m, "content");
+  const char *text = sy_json_read_node_string (content);
 
   if (content == NULL)
     {
-      _sy_openai_set_error (error, INVALID, path, "content", "required");
+      sy_json_read_set_error (error, INVALID, path, "content", "required");
       return FALSE;
     }
   if (text != NULL)
@@ -240,7 +240,7 @@ parse_user_message (SyChatRequest  *r,
     }
   else
     {
-      _sy_openai_set_error (error, INVALID, path, "content", "expected a string or an array");
+      sy_json_read_set_error (error, INVALID, path, "content", "expected a string or an array");
       return FALSE;
     }
   g_ptr_array_add (r->messages, g_steal_pointer (&message));
@@ -261,45 +261,45 @@ _sy_openai_parse_tool_call (JsonNode    *node,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      _sy_openai_set_error (error, code, path, NULL, "expected an object");
+      sy_json_read_set_error (error, code, path, NULL, "expected an object");
       return NULL;
     }
   call = json_node_get_object (node);
-  if (!_sy_openai_get_string (call, path, "type", code, &type, error)
-      || !_sy_openai_get_string (call, path, "id", code, &id, error)
-      || !_sy_openai_get_object (call, path, "function", code, &function, error))
+  if (!sy_json_read_string (call, path, "type", code, &type, error)
+      || !sy_json_read_string (call, path, "id", code, &id, error)
+      || !sy_json_read_object (call, path, "function", code, &function, error))
     return NULL;
   if (type != NULL && !g_str_equal (type, "function"))
     {
-      _sy_openai_set_error (error, UNSUPPORTED, path, "type",
-                            "\"%s\" tool calls are not supported across dialects", type);
+      sy_json_read_set_error (error, UNSUPPORTED, path, "type",
+                              "\"%s\" tool calls are not supported across dialects", type);
       return NULL;
     }
   if (id == NULL || function == NULL)
     {
-      _sy_openai_set_error (error, code, path, id == NULL ? "id" : "function", "required");
+      sy_json_read_set_error (error, code, path, id == NULL ? "id" : "function", "required");
       return NULL;
     }
   g_snprintf (function_path, sizeof function_path, "%s.function", path);
-  if (!_sy_openai_get_string (function, function_path, "name", code, &name, error))
+  if (!sy_json_read_string (function, function_path, "name", code, &name, error))
     return NULL;
   if (name == NULL)
     {
-      _sy_openai_set_error (error, code, function_path, "name", "required");
+      sy_json_read_set_error (error, code, function_path, "name", "required");
       return NULL;
     }
   sy_tool_call_id_unpack (id, &part->id, &part->signature);
   part->name = g_strdup (name);
-  arguments = _sy_openai_member (function, "arguments");
+  arguments = sy_json_read_member (function, "arguments");
   if (arguments == NULL)
     part->arguments = g_strdup ("{}");
-  else if (_sy_openai_node_string (arguments) != NULL)
-    part->arguments = g_strdup (_sy_openai_node_string (arguments));
+  else if (sy_json_read_node_string (arguments) != NULL)
+    part->arguments = g_strdup (sy_json_read_node_string (arguments));
   else if (JSON_NODE_HOLDS_OBJECT (arguments))  /* a common client mistake, unambiguous */
     part->arguments = json_to_string (arguments, FALSE);
   else
     {
-      _sy_openai_set_error (error, code, function_path, "arguments", "expected a string");
+      sy_json_read_set_error (error, code, function_path, "arguments", "expected a string");
       return NULL;
     }
   return g_steal_pointer (&part);
@@ -315,26 +315,26 @@ parse_assistant_message (SyChatRequest  *r,
   const char *reasoning, *refusal;
   JsonArray *tool_calls;
 
-  if (_sy_openai_member (m, "audio") != NULL)
+  if (sy_json_read_member (m, "audio") != NULL)
     {
-      _sy_openai_set_error (error, UNSUPPORTED, path, "audio",
-                            "audio from a previous turn is not supported across dialects");
+      sy_json_read_set_error (error, UNSUPPORTED, path, "audio",
+                              "audio from a previous turn is not supported across dialects");
       return FALSE;
     }
-  if (_sy_openai_member (m, "function_call") != NULL)
+  if (sy_json_read_member (m, "function_call") != NULL)
     {
-      _sy_openai_set_error (error, UNSUPPORTED, path, "function_call",
-                            "the legacy function-calling API is not supported across dialects: "
-                            "use tool_calls");
+      sy_json_read_set_error (error, UNSUPPORTED, path, "function_call",
+                              "the legacy function-calling API is not supported across dialects: "
+                              "use tool_calls");
       return FALSE;
     }
   /* reasoning_content (DeepSeek) or reasoning (OpenRouter, vLLM): the previous turn's thinking. */
-  if (!_sy_openai_get_string (m, path, "reasoning_content", INVALID, &reasoning, error)
-      || !_sy_openai_get_string (m, path, "refusal", INVALID, &refusal, error)
-      || !_sy_openai_get_array (m, path, "tool_calls", INVALID, &tool_calls, error))
+  if (!sy_json_read_string (m, path, "reasoning_content", INVALID, &reasoning, error)
+      || !sy_json_read_string (m, path, "refusal", INVALID, &refusal, error)
+      || !sy_json_read_array (m, path, "tool_calls", INVALID, &tool_calls, error))
     return FALSE;
   if (reasoning == NULL)
-    reasoning = _sy_openai_node_string (_sy_openai_member (m, "reasoning"));
+    reasoning = sy_json_read_node_string (sy_json_read_member (m, "reasoning"));
   if (reasoning != NULL && *reasoning != '\0')
     {
       SyPart *thinking = sy_part_new (SY_PART_THINKING);
@@ -375,11 +375,11 @@ parse_tool_message (SyChatRequest  *r,
   const char *tool_call_id;
   SyMessage *last;
 
-  if (!_sy_openai_get_string (m, path, "tool_call_id", INVALID, &tool_call_id, error))
+  if (!sy_json_read_string (m, path, "tool_call_id", INVALID, &tool_call_id, error))
     return FALSE;
   if (tool_call_id == NULL)
     {
-      _sy_openai_set_error (error, INVALID, path, "tool_call_id", "required");
+      sy_json_read_set_error (error, INVALID, path, "tool_call_id", "required");
       return FALSE;
     }
   result->content = g_ptr_array_new_with_free_func ((GDestroyNotify) sy_part_free);
@@ -415,15 +415,15 @@ parse_messages (SyChatRequest  *r,
       g_snprintf (path, sizeof path, "messages[%u]", i);
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          _sy_openai_set_error (error, INVALID, path, NULL, "expected an object");
+          sy_json_read_set_error (error, INVALID, path, NULL, "expected an object");
           return FALSE;
         }
       m = json_node_get_object (node);
-      if (!_sy_openai_get_string (m, path, "role", INVALID, &role, error))
+      if (!sy_json_read_string (m, path, "role", INVALID, &role, error))
         return FALSE;
       if (role == NULL)
         {
-          _sy_openai_set_error (error, INVALID, path, "role", "required");
+          sy_json_read_set_error (error, INVALID, path, "role", "required");
           return FALSE;
         }
 
@@ -431,9 +431,9 @@ parse_messages (SyChatRequest  *r,
         {
           /* Wherever it stands, a system message is an instruction: the IR keeps all of
            * them, in order, as the request's system parts. */
-          if (_sy_openai_member (m, "content") == NULL)
+          if (sy_json_read_member (m, "content") == NULL)
             {
-              _sy_openai_set_error (error, INVALID, path, "content", "required");
+              sy_json_read_set_error (error, INVALID, path, "content", "required");
               return FALSE;
             }
           if (!parse_text_content (m, path, FALSE, r->system, error))
@@ -456,14 +456,14 @@ parse_messages (SyChatRequest  *r,
         }
       else if (g_str_equal (role, "function"))
         {
-          _sy_openai_set_error (error, UNSUPPORTED, path, "role",
-                                "the legacy function-calling API is not supported across "
-                                "dialects: use tool messages");
+          sy_json_read_set_error (error, UNSUPPORTED, path, "role",
+                                  "the legacy function-calling API is not supported across "
+                                  "dialects: use tool messages");
           return FALSE;
         }
       else
         {
-          _sy_openai_set_error (error, INVALID, path, "role", "unknown role \"%s\"", role);
+          sy_json_read_set_error (error, INVALID, path, "role", "unknown role \"%s\"", role);
           return FALSE;
         }
     }
@@ -488,13 +488,13 @@ _sy_openai_parse_request (const char  *data,
   r = sy_chat_request_new ();
 
   if (!_sy_openai_check_refused_fields (o, error)
-      || !_sy_openai_get_string (o, NULL, "model", INVALID, &model, error)
-      || !_sy_openai_get_string (o, NULL, "user", INVALID, &user, error)
-      || !_sy_openai_get_array (o, NULL, "messages", INVALID, &messages, error))
+      || !sy_json_read_string (o, NULL, "model", INVALID, &model, error)
+      || !sy_json_read_string (o, NULL, "user", INVALID, &user, error)
+      || !sy_json_read_array (o, NULL, "messages", INVALID, &messages, error))
     return NULL;
   if (messages == NULL)
     {
-      _sy_openai_set_error (error, INVALID, NULL, "messages", "required");
+      sy_json_read_set_error (error, INVALID, NULL, "messages", "required");
       return NULL;
     }
   r->model = g_strdup (model);

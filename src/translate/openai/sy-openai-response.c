@@ -23,12 +23,12 @@ parse_message (SyChatResponse  *response,
   JsonNode *content;
   JsonArray *tool_calls;
 
-  if (!_sy_openai_get_string (message, path, "reasoning_content", INVALID, &reasoning, error)
-      || !_sy_openai_get_string (message, path, "refusal", INVALID, &refusal, error)
-      || !_sy_openai_get_array (message, path, "tool_calls", INVALID, &tool_calls, error))
+  if (!sy_json_read_string (message, path, "reasoning_content", INVALID, &reasoning, error)
+      || !sy_json_read_string (message, path, "refusal", INVALID, &refusal, error)
+      || !sy_json_read_array (message, path, "tool_calls", INVALID, &tool_calls, error))
     return FALSE;
   if (reasoning == NULL)
-    reasoning = _sy_openai_node_string (_sy_openai_member (message, "reasoning"));
+    reasoning = sy_json_read_node_string (sy_json_read_member (message, "reasoning"));
   if (reasoning != NULL && *reasoning != '\0')
     {
       SyPart *thinking = sy_part_new (SY_PART_THINKING);
@@ -37,11 +37,11 @@ parse_message (SyChatResponse  *response,
       g_ptr_array_add (response->parts, thinking);
     }
 
-  content = _sy_openai_member (message, "content");
-  if (_sy_openai_node_string (content) != NULL)
+  content = sy_json_read_member (message, "content");
+  if (sy_json_read_node_string (content) != NULL)
     {
-      if (*_sy_openai_node_string (content) != '\0')
-        g_ptr_array_add (response->parts, sy_part_new_text (_sy_openai_node_string (content)));
+      if (*sy_json_read_node_string (content) != '\0')
+        g_ptr_array_add (response->parts, sy_part_new_text (sy_json_read_node_string (content)));
     }
   else if (content != NULL && JSON_NODE_HOLDS_ARRAY (content))
     {
@@ -54,14 +54,14 @@ parse_message (SyChatResponse  *response,
           const char *text = NULL;
 
           if (JSON_NODE_HOLDS_OBJECT (node))
-            text = _sy_openai_node_string (_sy_openai_member (json_node_get_object (node),
-                                                              "text"));
+            text = sy_json_read_node_string (sy_json_read_member (json_node_get_object (node),
+                                                                  "text"));
           if (text == NULL)
             {
               char part_path[64];
 
               g_snprintf (part_path, sizeof part_path, "%s.content[%u]", path, i);
-              _sy_openai_set_error (error, INVALID, part_path, NULL, "expected a text part");
+              sy_json_read_set_error (error, INVALID, part_path, NULL, "expected a text part");
               return FALSE;
             }
           if (*text != '\0')
@@ -70,7 +70,7 @@ parse_message (SyChatResponse  *response,
     }
   else if (content != NULL)
     {
-      _sy_openai_set_error (error, INVALID, path, "content", "expected a string or null");
+      sy_json_read_set_error (error, INVALID, path, "content", "expected a string or null");
       return FALSE;
     }
 
@@ -111,27 +111,27 @@ _sy_openai_parse_response (const char  *data,
   if (root == NULL)
     return NULL;
   o = json_node_get_object (root);
-  if (_sy_openai_member (o, "error") != NULL)
+  if (sy_json_read_member (o, "error") != NULL)
     {
       g_autofree char *type = NULL;
       g_autofree char *message = NULL;
 
       _sy_openai_parse_error (data, len, &type, &message);
-      _sy_openai_set_error (error, INVALID, NULL, "error", "the upstream answered with an error: "
-                            "%s", message ? message : "(no message)");
+      sy_json_read_set_error (error, INVALID, NULL, "error", "the upstream answered with an error: "
+                              "%s", message ? message : "(no message)");
       return NULL;
     }
 
   response = sy_chat_response_new ();
-  if (!_sy_openai_get_string (o, NULL, "id", INVALID, &id, error)
-      || !_sy_openai_get_string (o, NULL, "model", INVALID, &model, error)
-      || !_sy_openai_get_int (o, NULL, "created", INVALID, &created, error)
-      || !_sy_openai_get_array (o, NULL, "choices", INVALID, &choices, error)
-      || !_sy_openai_get_object (o, NULL, "usage", INVALID, &usage, error))
+  if (!sy_json_read_string (o, NULL, "id", INVALID, &id, error)
+      || !sy_json_read_string (o, NULL, "model", INVALID, &model, error)
+      || !sy_json_read_int (o, NULL, "created", INVALID, &created, error)
+      || !sy_json_read_array (o, NULL, "choices", INVALID, &choices, error)
+      || !sy_json_read_object (o, NULL, "usage", INVALID, &usage, error))
     return NULL;
   if (choices == NULL)
     {
-      _sy_openai_set_error (error, INVALID, NULL, "choices", "required");
+      sy_json_read_set_error (error, INVALID, NULL, "choices", "required");
       return NULL;
     }
   response->id = g_strdup (id);
@@ -148,17 +148,17 @@ _sy_openai_parse_response (const char  *data,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          _sy_openai_set_error (error, INVALID, "choices[0]", NULL, "expected an object");
+          sy_json_read_set_error (error, INVALID, "choices[0]", NULL, "expected an object");
           return NULL;
         }
       choice = json_node_get_object (node);
-      if (!_sy_openai_get_string (choice, "choices[0]", "finish_reason", INVALID, &finish_reason,
-                                  error)
-          || !_sy_openai_get_object (choice, "choices[0]", "message", INVALID, &message, error))
+      if (!sy_json_read_string (choice, "choices[0]", "finish_reason", INVALID, &finish_reason,
+                                error)
+          || !sy_json_read_object (choice, "choices[0]", "message", INVALID, &message, error))
         return NULL;
       if (message == NULL)
         {
-          _sy_openai_set_error (error, INVALID, "choices[0]", "message", "required");
+          sy_json_read_set_error (error, INVALID, "choices[0]", "message", "required");
           return NULL;
         }
       if (!parse_message (response, message, &refused, error))
@@ -185,7 +185,7 @@ _sy_openai_emit_response (const SyChatResponse *response,
   if (response->id == NULL)
     _sy_openai_note (notes, "id set to \"%s\": the upstream gave none", SY_OPENAI_UNKNOWN_ID);
   g_string_append (out, "{\"id\":");
-  _sy_openai_append_string (out, id);
+  sy_json_write_string (out, id);
   g_string_append (out, ",\"object\":\"chat.completion\",\"created\":");
   if (response->created >= 0)
     g_string_append_printf (out, "%" G_GINT64_FORMAT, response->created);
@@ -197,7 +197,7 @@ _sy_openai_emit_response (const SyChatResponse *response,
   g_string_append (out, ",\"model\":");
   if (response->model == NULL)
     _sy_openai_note (notes, "model set to \"\": the upstream did not name it");
-  _sy_openai_append_string (out, response->model ?: "");
+  sy_json_write_string (out, response->model ?: "");
 
   for (guint i = 0; i < response->parts->len; i++)
     {
@@ -241,7 +241,7 @@ _sy_openai_emit_response (const SyChatResponse *response,
   g_string_append (out, ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
                         "\"content\":");
   if (text != NULL)
-    _sy_openai_append_string (out, text->str);
+    sy_json_write_string (out, text->str);
   else
     g_string_append (out, n_calls > 0 ? "null" : "\"\"");
   if (reasoning != NULL)
@@ -249,7 +249,7 @@ _sy_openai_emit_response (const SyChatResponse *response,
       /* Not in OpenAI's schema, but the field DeepSeek, vLLM and the clients that show
        * reasoning (Cline, Roo, ...) use. */
       g_string_append (out, ",\"reasoning_content\":");
-      _sy_openai_append_string (out, reasoning->str);
+      sy_json_write_string (out, reasoning->str);
     }
   if (n_calls > 0)
     {
@@ -262,20 +262,20 @@ _sy_openai_emit_response (const SyChatResponse *response,
           if (call->kind != SY_PART_TOOL_CALL)
             continue;
           packed = sy_tool_call_id_pack (call->id, call->signature);
-          _sy_openai_elem (out);
+          sy_json_write_elem (out);
           g_string_append (out, "{\"id\":");
-          _sy_openai_append_string (out, packed ?: "");
+          sy_json_write_string (out, packed ?: "");
           g_string_append (out, ",\"type\":\"function\",\"function\":{\"name\":");
-          _sy_openai_append_string (out, call->name ?: "");
+          sy_json_write_string (out, call->name ?: "");
           g_string_append (out, ",\"arguments\":");
-          _sy_openai_append_string (out, call->arguments && *call->arguments
+          sy_json_write_string (out, call->arguments && *call->arguments
                                            ? call->arguments : "{}");
           g_string_append (out, "}}");
         }
       g_string_append_c (out, ']');
     }
   g_string_append (out, "},\"logprobs\":null,\"finish_reason\":");
-  _sy_openai_append_string (out, _sy_openai_finish_reason (response->stop_reason, notes));
+  sy_json_write_string (out, _sy_openai_finish_reason (response->stop_reason, notes));
   g_string_append (out, "}]");
 
   {
@@ -303,11 +303,11 @@ _sy_openai_format_error (guint       status,
   GString *out = g_string_sized_new (128);
 
   g_string_append (out, "{\"error\":{\"message\":");
-  _sy_openai_append_string (out, message ?: "");
+  sy_json_write_string (out, message ?: "");
   g_string_append (out, ",\"type\":");
-  _sy_openai_append_string (out, type ?: _sy_openai_error_type_for_status (status));
+  sy_json_write_string (out, type ?: _sy_openai_error_type_for_status (status));
   g_string_append (out, ",\"param\":null,\"code\":");
-  _sy_openai_append_string (out, code);
+  sy_json_write_string (out, code);
   g_string_append (out, "}}");
   return g_string_free (out, FALSE);
 }
@@ -326,9 +326,9 @@ _sy_openai_parse_error (const char  *data,
   *message = NULL;
   if (root == NULL)
     return FALSE;
-  error = _sy_openai_member (json_node_get_object (root), "error");
+  error = sy_json_read_member (json_node_get_object (root), "error");
   /* Some OpenAI-compatible servers send {"error": "message"}. */
-  text = _sy_openai_node_string (error);
+  text = sy_json_read_node_string (error);
   if (text != NULL)
     {
       *message = g_strdup (text);
@@ -336,11 +336,11 @@ _sy_openai_parse_error (const char  *data,
     }
   if (error == NULL || !JSON_NODE_HOLDS_OBJECT (error))
     return FALSE;
-  text = _sy_openai_node_string (_sy_openai_member (json_node_get_object (error), "message"));
+  text = sy_json_read_node_string (sy_json_read_member (json_node_get_object (error), "message"));
   if (text == NULL)
     return FALSE;
   *message = g_strdup (text);
-  *type = g_strdup (_sy_openai_node_string (_sy_openai_member (json_node_get_object (error),
-                                                               "type")));
+  *type = g_strdup (sy_json_read_node_string (sy_json_read_member (json_node_get_object (error),
+                                                                   "type")));
   return TRUE;
 }

@@ -245,22 +245,22 @@ tool_call_deltas (SyOpenaiStreamDecoder  *self,
       g_snprintf (path, sizeof path, "choices[0].delta.tool_calls[%u]", j);
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          _sy_openai_set_error (error, INVALID, path, NULL, "expected an object");
+          sy_json_read_set_error (error, INVALID, path, NULL, "expected an object");
           return FALSE;
         }
       call = json_node_get_object (node);
-      if (!_sy_openai_get_int (call, path, "index", INVALID, &index, error)
-          || !_sy_openai_get_string (call, path, "id", INVALID, &id, error)
-          || !_sy_openai_get_object (call, path, "function", INVALID, &function, error))
+      if (!sy_json_read_int (call, path, "index", INVALID, &index, error)
+          || !sy_json_read_string (call, path, "id", INVALID, &id, error)
+          || !sy_json_read_object (call, path, "function", INVALID, &function, error))
         return FALSE;
       if (function != NULL)
         {
           char function_path[80];
 
           g_snprintf (function_path, sizeof function_path, "%s.function", path);
-          if (!_sy_openai_get_string (function, function_path, "name", INVALID, &name, error)
-              || !_sy_openai_get_string (function, function_path, "arguments", INVALID,
-                                         &arguments, error))
+          if (!sy_json_read_string (function, function_path, "name", INVALID, &name, error)
+              || !sy_json_read_string (function, function_path, "arguments", INVALID,
+                                       &arguments, error))
             return FALSE;
         }
       /* Servers that leave out the index send each call whole: its position is its index. */
@@ -268,7 +268,7 @@ tool_call_deltas (SyOpenaiStreamDecoder  *self,
         index = j;
       if (index < 0 || index > G_MAXINT)
         {
-          _sy_openai_set_error (error, INVALID, path, "index", "out of range");
+          sy_json_read_set_error (error, INVALID, path, "index", "out of range");
           return FALSE;
         }
 
@@ -321,9 +321,9 @@ tool_call_deltas (SyOpenaiStreamDecoder  *self,
           break;
         case TOOL_CLOSED:
         default:
-          _sy_openai_set_error (error, INVALID, path, "function.arguments",
-                                "arguments for tool call %" G_GINT64_FORMAT " after it ended",
-                                index);
+          sy_json_read_set_error (error, INVALID, path, "function.arguments",
+                                  "arguments for tool call %" G_GINT64_FORMAT " after it ended",
+                                  index);
           return FALSE;
         }
     }
@@ -341,23 +341,23 @@ choice_delta (SyOpenaiStreamDecoder  *self,
   const char *content, *reasoning, *refusal, *finish_reason;
   const char *path = "choices[0].delta";
 
-  if (!_sy_openai_get_object (choice, "choices[0]", "delta", INVALID, &delta, error)
-      || !_sy_openai_get_object (choice, "choices[0]", "message", INVALID, &message, error)
-      || !_sy_openai_get_string (choice, "choices[0]", "finish_reason", INVALID, &finish_reason,
-                                 error))
+  if (!sy_json_read_object (choice, "choices[0]", "delta", INVALID, &delta, error)
+      || !sy_json_read_object (choice, "choices[0]", "message", INVALID, &message, error)
+      || !sy_json_read_string (choice, "choices[0]", "finish_reason", INVALID, &finish_reason,
+                               error))
     return FALSE;
   /* A server that sends the whole completion as one event uses message. */
   if (delta == NULL)
     delta = message;
   if (delta != NULL)
     {
-      if (!_sy_openai_get_string (delta, path, "reasoning_content", INVALID, &reasoning, error)
-          || !_sy_openai_get_string (delta, path, "content", INVALID, &content, error)
-          || !_sy_openai_get_string (delta, path, "refusal", INVALID, &refusal, error)
-          || !_sy_openai_get_array (delta, path, "tool_calls", INVALID, &calls, error))
+      if (!sy_json_read_string (delta, path, "reasoning_content", INVALID, &reasoning, error)
+          || !sy_json_read_string (delta, path, "content", INVALID, &content, error)
+          || !sy_json_read_string (delta, path, "refusal", INVALID, &refusal, error)
+          || !sy_json_read_array (delta, path, "tool_calls", INVALID, &calls, error))
         return FALSE;
       if (reasoning == NULL)
-        reasoning = _sy_openai_node_string (_sy_openai_member (delta, "reasoning"));
+        reasoning = sy_json_read_node_string (sy_json_read_member (delta, "reasoning"));
       text_delta (self, SY_PART_THINKING, reasoning, sink);
       text_delta (self, SY_PART_TEXT, content, sink);
       if (refusal != NULL && *refusal != '\0')
@@ -423,7 +423,7 @@ upstream_error (SyOpenaiStreamDecoder *self,
                 JsonNode              *error_node,
                 const Sink            *sink)
 {
-  const char *message = _sy_openai_node_string (error_node);
+  const char *message = sy_json_read_node_string (error_node);
   const char *type = NULL;
   guint status = 502;
 
@@ -432,10 +432,10 @@ upstream_error (SyOpenaiStreamDecoder *self,
       JsonObject *e = json_node_get_object (error_node);
       gint64 code = SY_UNSET;
 
-      message = _sy_openai_node_string (_sy_openai_member (e, "message"));
-      type = _sy_openai_node_string (_sy_openai_member (e, "type"));
+      message = sy_json_read_node_string (sy_json_read_member (e, "message"));
+      type = sy_json_read_node_string (sy_json_read_member (e, "type"));
       /* OpenRouter and others give the HTTP status as a numeric code. */
-      if (_sy_openai_get_int (e, NULL, "code", 0, &code, NULL) && code >= 400 && code <= 599)
+      if (sy_json_read_int (e, NULL, "code", 0, &code, NULL) && code >= 400 && code <= 599)
         status = (guint) code;
     }
   emit_error (self, status, type, message ? message : "the upstream reported an error", sink);
@@ -487,18 +487,18 @@ sy_openai_stream_decoder_push (SyStreamDecoder    *decoder,
       return FALSE;
     }
   chunk = json_node_get_object (root);
-  error_node = _sy_openai_member (chunk, "error");
+  error_node = sy_json_read_member (chunk, "error");
   if (error_node != NULL || g_strcmp0 (sse->event, "error") == 0)
     {
       upstream_error (self, error_node, &sink);
       return TRUE;
     }
 
-  if (!_sy_openai_get_string (chunk, NULL, "id", INVALID, &id, error)
-      || !_sy_openai_get_string (chunk, NULL, "model", INVALID, &model, error)
-      || !_sy_openai_get_array (chunk, NULL, "choices", INVALID, &choices, error)
-      || !_sy_openai_get_object (chunk, NULL, "usage", INVALID, &usage, error)
-      || !_sy_openai_get_object (chunk, NULL, "x_groq", INVALID, &x_groq, error))
+  if (!sy_json_read_string (chunk, NULL, "id", INVALID, &id, error)
+      || !sy_json_read_string (chunk, NULL, "model", INVALID, &model, error)
+      || !sy_json_read_array (chunk, NULL, "choices", INVALID, &choices, error)
+      || !sy_json_read_object (chunk, NULL, "usage", INVALID, &usage, error)
+      || !sy_json_read_object (chunk, NULL, "x_groq", INVALID, &x_groq, error))
     return FALSE;
   emit_start (self, id, model, &sink);
 
@@ -509,11 +509,11 @@ sy_openai_stream_decoder_push (SyStreamDecoder    *decoder,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          _sy_openai_set_error (error, INVALID, "choices", NULL, "expected objects");
+          sy_json_read_set_error (error, INVALID, "choices", NULL, "expected objects");
           return FALSE;
         }
-      if (!_sy_openai_get_int (json_node_get_object (node), "choices[0]", "index", INVALID,
-                               &index, error))
+      if (!sy_json_read_int (json_node_get_object (node), "choices[0]", "index", INVALID,
+                             &index, error))
         return FALSE;
       /* Only the first choice: requests through the IR never ask for more. */
       if ((index == SY_UNSET ? (gint64) i : index) != 0)
@@ -524,7 +524,7 @@ sy_openai_stream_decoder_push (SyStreamDecoder    *decoder,
 
   /* Groq reports usage in x_groq.usage. */
   if (usage == NULL && x_groq != NULL)
-    _sy_openai_get_object (x_groq, NULL, "usage", 0, &usage, NULL);
+    sy_json_read_object (x_groq, NULL, "usage", 0, &usage, NULL);
   if (usage != NULL)
     {
       SyUsage update;

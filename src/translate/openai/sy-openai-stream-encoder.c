@@ -86,9 +86,9 @@ ensure_started (SyOpenaiStreamEncoder *self,
   _sy_openai_note (notes_of (self), "created set to 0: the creation time is unknown");
 
   g_string_assign (self->prefix, "data: {\"id\":");
-  _sy_openai_append_string (self->prefix, completion_id);
+  sy_json_write_string (self->prefix, completion_id);
   g_string_append (self->prefix, ",\"object\":\"chat.completion.chunk\",\"created\":0,\"model\":");
-  _sy_openai_append_string (self->prefix, model ? model : "");
+  sy_json_write_string (self->prefix, model ? model : "");
   g_string_append (self->prefix, ",\"choices\":[");
 
   g_string_append_len (out, self->prefix->str, self->prefix->len);
@@ -109,7 +109,7 @@ end_delta (GString    *out,
            const char *finish_reason)
 {
   g_string_append (out, "},\"logprobs\":null,\"finish_reason\":");
-  _sy_openai_append_string (out, finish_reason);
+  sy_json_write_string (out, finish_reason);
   g_string_append (out, "}]}\n\n");
 }
 
@@ -157,11 +157,11 @@ send_tool_head (SyOpenaiStreamEncoder *self,
   state->arguments_len += strlen (arguments);
   begin_delta (self, out);
   g_string_append_printf (out, "\"tool_calls\":[{\"index\":%d,\"id\":", state->tool_index);
-  _sy_openai_append_string (out, packed);
+  sy_json_write_string (out, packed);
   g_string_append (out, ",\"type\":\"function\",\"function\":{\"name\":");
-  _sy_openai_append_string (out, state->name ? state->name : "");
+  sy_json_write_string (out, state->name ? state->name : "");
   g_string_append (out, ",\"arguments\":");
-  _sy_openai_append_string (out, arguments);
+  sy_json_write_string (out, arguments);
   g_string_append (out, "}}]");
   end_delta (out, NULL);
 }
@@ -176,7 +176,7 @@ send_tool_arguments (SyOpenaiStreamEncoder *self,
   begin_delta (self, out);
   g_string_append_printf (out, "\"tool_calls\":[{\"index\":%d,\"function\":{\"arguments\":",
                           state->tool_index);
-  _sy_openai_append_string (out, arguments);
+  sy_json_write_string (out, arguments);
   g_string_append (out, "}}]");
   end_delta (out, NULL);
 }
@@ -226,14 +226,14 @@ encode_delta (SyOpenaiStreamEncoder *self,
     case SY_PART_TEXT:
       begin_delta (self, out);
       g_string_append (out, "\"content\":");
-      _sy_openai_append_string (out, text);
+      sy_json_write_string (out, text);
       end_delta (out, NULL);
       break;
     case SY_PART_THINKING:
       /* Not in OpenAI's schema: DeepSeek's field, which reasoning-aware clients read. */
       begin_delta (self, out);
       g_string_append (out, "\"reasoning_content\":");
-      _sy_openai_append_string (out, text);
+      sy_json_write_string (out, text);
       end_delta (out, NULL);
       break;
     case SY_PART_TOOL_CALL:
@@ -317,9 +317,9 @@ encode_error (const SyStreamEvent *event,
               GString             *out)
 {
   g_string_append (out, "data: {\"error\":{\"message\":");
-  _sy_openai_append_string (out, event->text ? event->text : "upstream error");
+  sy_json_write_string (out, event->text ? event->text : "upstream error");
   g_string_append (out, ",\"type\":");
-  _sy_openai_append_string (out, event->error_type
+  sy_json_write_string (out, event->error_type
                                    ? event->error_type
                                    : _sy_openai_error_type_for_status (event->status));
   g_string_append (out, ",\"param\":null,\"code\":null}}\n\n");

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Helpers shared by the OpenAI Responses codec: checked JSON reading with path-named errors,
- * JSON writing, ids, reasoning signatures, status and usage. Pure: no I/O, no state; safe on
+ * Helpers shared by the OpenAI Responses codec: counts, usage, ids, reasoning signatures and
+ * status (generic JSON reading and writing is sy-json-read.h, sy-json-write.h). Pure: no I/O, no state; safe on
  * untrusted input (bad values are errors or ignored, never a crash or a warning).
  */
 #define G_LOG_DOMAIN "sy-translate"
@@ -15,129 +15,6 @@
 
 /* --- reading -------------------------------------------------------------------------------- */
 
-JsonNode *
-_sy_responses_parse_object (const char  *data,
-                            gsize        len,
-                            int          code,
-                            const char  *what,
-                            GError     **error)
-{
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) local = NULL;
-
-  if (data == NULL || len > G_MAXSSIZE)
-    {
-      g_set_error (error, SY_TRANSLATE_ERROR, code, "%s: empty", what);
-      return NULL;
-    }
-  if (!sy_json_check_object (data, len, SY_RESPONSES_MAX_DEPTH, &local))
-    {
-      g_set_error (error, SY_TRANSLATE_ERROR, code, "%s: %s", what, local->message);
-      return NULL;
-    }
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) len, &local))
-    {
-      g_set_error (error, SY_TRANSLATE_ERROR, code, "%s: %s", what, local->message);
-      return NULL;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_set_error (error, SY_TRANSLATE_ERROR, code, "%s: expected a JSON object", what);
-      return NULL;
-    }
-  return json_node_ref (json_parser_get_root (parser));
-}
-
-void
-_sy_responses_set_error (GError     **error,
-                         int          code,
-                         const char  *path,
-                         const char  *member,
-                         const char  *format,
-                         ...)
-{
-  g_autofree char *message = NULL;
-  gboolean has_path = path != NULL && *path != '\0';
-  gboolean has_member = member != NULL && *member != '\0';
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  if (has_path && has_member)
-    g_set_error (error, SY_TRANSLATE_ERROR, code, "%s.%s: %s", path, member, message);
-  else if (has_path || has_member)
-    g_set_error (error, SY_TRANSLATE_ERROR, code, "%s: %s", has_path ? path : member, message);
-  else
-    g_set_error_literal (error, SY_TRANSLATE_ERROR, code, message);
-}
-
-JsonNode *
-_sy_responses_member (JsonObject *object,
-                      const char *member)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return NULL;
-  return node;
-}
-
-const char *
-_sy_responses_node_string (JsonNode *node)
-{
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-gboolean
-_sy_responses_get_string (JsonObject  *object,
-                          const char  *path,
-                          const char  *member,
-                          int          code,
-                          const char **out,
-                          GError     **error)
-{
-  JsonNode *node = _sy_responses_member (object, member);
-
-  *out = NULL;
-  if (node == NULL)
-    return TRUE;
-  *out = _sy_responses_node_string (node);
-  if (*out == NULL)
-    {
-      _sy_responses_set_error (error, code, path, member, "expected a string");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-_sy_responses_get_bool (JsonObject  *object,
-                        const char  *path,
-                        const char  *member,
-                        int          code,
-                        int         *out,
-                        GError     **error)
-{
-  JsonNode *node = _sy_responses_member (object, member);
-
-  *out = SY_UNSET;
-  if (node == NULL)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      _sy_responses_set_error (error, code, path, member, "expected true or false");
-      return FALSE;
-    }
-  *out = json_node_get_boolean (node) ? 1 : 0;
-  return TRUE;
-}
-
 gboolean
 _sy_responses_get_count (JsonObject  *object,
                          const char  *path,
@@ -146,7 +23,7 @@ _sy_responses_get_count (JsonObject  *object,
                          gint64      *out,
                          GError     **error)
 {
-  JsonNode *node = _sy_responses_member (object, member);
+  JsonNode *node = sy_json_read_member (object, member);
   GType type;
 
   *out = SY_UNSET;
@@ -169,85 +46,8 @@ _sy_responses_get_count (JsonObject  *object,
           return TRUE;
         }
     }
-  _sy_responses_set_error (error, code, path, member, "expected a non-negative integer");
+  sy_json_read_set_error (error, code, path, member, "expected a non-negative integer");
   return FALSE;
-}
-
-gboolean
-_sy_responses_get_number (JsonObject  *object,
-                          const char  *path,
-                          const char  *member,
-                          int          code,
-                          double      *out,
-                          GError     **error)
-{
-  JsonNode *node = _sy_responses_member (object, member);
-  GType type;
-
-  *out = NAN;
-  if (node == NULL)
-    return TRUE;
-  type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
-  if (type == G_TYPE_INT64)
-    *out = (double) json_node_get_int (node);
-  else if (type == G_TYPE_DOUBLE)
-    *out = json_node_get_double (node);
-  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
-    {
-      _sy_responses_set_error (error, code, path, member, "expected a number");
-      return FALSE;
-    }
-  if (!isfinite (*out))
-    {
-      *out = NAN;
-      _sy_responses_set_error (error, code, path, member, "expected a finite number");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-_sy_responses_get_object (JsonObject  *object,
-                          const char  *path,
-                          const char  *member,
-                          int          code,
-                          JsonObject **out,
-                          GError     **error)
-{
-  JsonNode *node = _sy_responses_member (object, member);
-
-  *out = NULL;
-  if (node == NULL)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      _sy_responses_set_error (error, code, path, member, "expected an object");
-      return FALSE;
-    }
-  *out = json_node_get_object (node);
-  return TRUE;
-}
-
-gboolean
-_sy_responses_get_array (JsonObject  *object,
-                         const char  *path,
-                         const char  *member,
-                         int          code,
-                         JsonArray  **out,
-                         GError     **error)
-{
-  JsonNode *node = _sy_responses_member (object, member);
-
-  *out = NULL;
-  if (node == NULL)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    {
-      _sy_responses_set_error (error, code, path, member, "expected an array");
-      return FALSE;
-    }
-  *out = json_node_get_array (node);
-  return TRUE;
 }
 
 static gint64
@@ -272,10 +72,10 @@ _sy_responses_read_usage (JsonObject *object,
     return;
   usage->input = read_count (object, "input_tokens");
   usage->output = read_count (object, "output_tokens");
-  details = _sy_responses_member (object, "input_tokens_details");
+  details = sy_json_read_member (object, "input_tokens_details");
   if (details != NULL && JSON_NODE_HOLDS_OBJECT (details))
     usage->cache_read = read_count (json_node_get_object (details), "cached_tokens");
-  details = _sy_responses_member (object, "output_tokens_details");
+  details = sy_json_read_member (object, "output_tokens_details");
   if (details != NULL && JSON_NODE_HOLDS_OBJECT (details))
     usage->reasoning = read_count (json_node_get_object (details), "reasoning_tokens");
 }
@@ -308,12 +108,12 @@ join_texts (JsonArray   *array,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          _sy_responses_set_error (error, code, where, NULL, "expected an object");
+          sy_json_read_set_error (error, code, where, NULL, "expected an object");
           return FALSE;
         }
       part = json_node_get_object (node);
-      if (!_sy_responses_get_string (part, where, "type", code, &type, error) ||
-          !_sy_responses_get_string (part, where, "text", code, &text, error))
+      if (!sy_json_read_string (part, where, "type", code, &type, error) ||
+          !sy_json_read_string (part, where, "text", code, &text, error))
         return FALSE;
       if (g_strcmp0 (type, part_type) != 0 || text == NULL)
         continue;
@@ -338,10 +138,10 @@ _sy_responses_read_reasoning (JsonObject  *item,
   JsonArray *summary, *content;
 
   *out = NULL;
-  if (!_sy_responses_get_string (item, path, "id", code, &id, error) ||
-      !_sy_responses_get_string (item, path, "encrypted_content", code, &encrypted, error) ||
-      !_sy_responses_get_array (item, path, "summary", code, &summary, error) ||
-      !_sy_responses_get_array (item, path, "content", code, &content, error) ||
+  if (!sy_json_read_string (item, path, "id", code, &id, error) ||
+      !sy_json_read_string (item, path, "encrypted_content", code, &encrypted, error) ||
+      !sy_json_read_array (item, path, "summary", code, &summary, error) ||
+      !sy_json_read_array (item, path, "content", code, &content, error) ||
       !join_texts (summary, path, "summary", "summary_text", code, text, error))
     return FALSE;
   /* Open-weight models give the reasoning itself instead of a summary. */
@@ -379,75 +179,6 @@ _sy_responses_read_reasoning (JsonObject  *item,
 }
 
 /* --- writing -------------------------------------------------------------------------------- */
-
-void
-_sy_responses_append_string (GString    *out,
-                             const char *s)
-{
-  if (s == NULL)
-    g_string_append (out, "null");
-  else
-    sy_json_append_string (out, s);
-}
-
-void
-_sy_responses_append_string_len (GString    *out,
-                                 const char *s,
-                                 gsize       len)
-{
-  g_autofree char *copy = NULL;
-
-  if (s == NULL)
-    {
-      g_string_append (out, "\"\"");
-      return;
-    }
-  /* sy_json_append_string reads up to a NUL: bound it */
-  if (memchr (s, '\0', len) == NULL)
-    copy = g_strndup (s, len);
-  sy_json_append_string (out, copy ? copy : s);
-}
-
-void
-_sy_responses_append_double (GString *out,
-                             double   value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (!isfinite (value))
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  for (int precision = 15; precision <= 17; precision++)
-    {
-      char format[8];
-
-      g_snprintf (format, sizeof format, "%%.%dg", precision);
-      g_ascii_formatd (buf, sizeof buf, format, value);
-      if (g_ascii_strtod (buf, NULL) == value)
-        break;
-    }
-  g_string_append (out, buf);
-}
-
-void
-_sy_responses_append_node (GString  *out,
-                           JsonNode *node)
-{
-  g_autoptr(JsonGenerator) gen = NULL;
-  g_autofree char *text = NULL;
-
-  if (node == NULL)
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  gen = json_generator_new ();
-  json_generator_set_root (gen, node);
-  text = json_generator_to_data (gen, NULL);
-  g_string_append (out, text);
-}
 
 char *
 _sy_responses_dup_response_id (const char *id)
@@ -504,19 +235,19 @@ _sy_responses_append_reasoning_item (GString    *out,
                                      const char *encrypted_content)
 {
   g_string_append (out, "{\"id\":");
-  _sy_responses_append_string (out, item_id);
+  sy_json_write_string (out, item_id);
   g_string_append (out, ",\"type\":\"reasoning\",\"summary\":[");
   if (text != NULL && text_len > 0)
     {
       g_string_append (out, "{\"type\":\"summary_text\",\"text\":");
-      _sy_responses_append_string_len (out, text, text_len);
+      sy_json_write_string_len (out, text, text_len);
       g_string_append_c (out, '}');
     }
   g_string_append_c (out, ']');
   if (encrypted_content != NULL)
     {
-      _sy_responses_key (out, "encrypted_content");
-      _sy_responses_append_string (out, encrypted_content);
+      sy_json_write_key (out, "encrypted_content");
+      sy_json_write_string (out, encrypted_content);
     }
   g_string_append_c (out, '}');
 }
@@ -557,7 +288,7 @@ append_usage (GString       *out,
                             "input and output counts, and Responses clients need both");
       return;
     }
-  _sy_responses_key (out, "usage");
+  sy_json_write_key (out, "usage");
   g_string_append_printf (out, "{\"input_tokens\":%" G_GINT64_FORMAT, usage->input);
   if (usage->cache_read >= 0)
     g_string_append_printf (out, ",\"input_tokens_details\":{\"cached_tokens\":%" G_GINT64_FORMAT
@@ -583,22 +314,22 @@ _sy_responses_append_tail (GString       *out,
                            const SyUsage *usage,
                            GPtrArray     *notes)
 {
-  _sy_responses_key (out, "incomplete_details");
+  sy_json_write_key (out, "incomplete_details");
   if (incomplete_reason != NULL)
     {
       g_string_append (out, "{\"reason\":");
-      _sy_responses_append_string (out, incomplete_reason);
+      sy_json_write_string (out, incomplete_reason);
       g_string_append_c (out, '}');
     }
   else
     g_string_append (out, "null");
-  _sy_responses_key (out, "error");
+  sy_json_write_key (out, "error");
   if (error_message != NULL)
     {
       g_string_append (out, "{\"code\":");
-      _sy_responses_append_string (out, error_code ? error_code : "server_error");
+      sy_json_write_string (out, error_code ? error_code : "server_error");
       g_string_append (out, ",\"message\":");
-      _sy_responses_append_string (out, error_message);
+      sy_json_write_string (out, error_message);
       g_string_append_c (out, '}');
     }
   else

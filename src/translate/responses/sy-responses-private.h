@@ -7,6 +7,8 @@
 #pragma once
 
 #include "translate/sy-codec.h"
+#include "translate/sy-json-read.h"
+#include "translate/sy-json-write.h"
 
 G_BEGIN_DECLS
 
@@ -74,41 +76,6 @@ gboolean        _sy_responses_refuse_server_side (JsonObject     *root,
 
 /* --- reading -------------------------------------------------------------------------------- */
 
-/* data as one JSON object, checked first (UTF-8, depth) so that untrusted bytes never reach
- * json-glib unchecked. what names the input in the error ("request body", "stream event"). */
-JsonNode       *_sy_responses_parse_object   (const char  *data,
-                                              gsize        len,
-                                              int          code,
-                                              const char  *what,
-                                              GError     **error);
-
-/* Sets error (domain SY_TRANSLATE_ERROR) to "<path>.<member>: <message>"; path or member may
- * be NULL or empty. */
-void            _sy_responses_set_error      (GError     **error,
-                                              int          code,
-                                              const char  *path,
-                                              const char  *member,
-                                              const char  *format,
-                                              ...) G_GNUC_PRINTF (5, 6);
-
-/* The member's node, or NULL when it is absent or JSON null. */
-JsonNode       *_sy_responses_member         (JsonObject  *object,
-                                              const char  *member);
-
-/* Typed getters: absent or null members give NULL / SY_UNSET / NAN and succeed; a value of the
- * wrong type fails with "<path>.<member>: expected ...". */
-gboolean        _sy_responses_get_string     (JsonObject  *object,
-                                              const char  *path,
-                                              const char  *member,
-                                              int          code,
-                                              const char **out,
-                                              GError     **error);
-gboolean        _sy_responses_get_bool       (JsonObject  *object,
-                                              const char  *path,
-                                              const char  *member,
-                                              int          code,
-                                              int         *out,
-                                              GError     **error);
 /* A non-negative integer. */
 gboolean        _sy_responses_get_count      (JsonObject  *object,
                                               const char  *path,
@@ -116,28 +83,6 @@ gboolean        _sy_responses_get_count      (JsonObject  *object,
                                               int          code,
                                               gint64      *out,
                                               GError     **error);
-/* A finite number. */
-gboolean        _sy_responses_get_number     (JsonObject  *object,
-                                              const char  *path,
-                                              const char  *member,
-                                              int          code,
-                                              double      *out,
-                                              GError     **error);
-gboolean        _sy_responses_get_object     (JsonObject  *object,
-                                              const char  *path,
-                                              const char  *member,
-                                              int          code,
-                                              JsonObject **out,
-                                              GError     **error);
-gboolean        _sy_responses_get_array      (JsonObject  *object,
-                                              const char  *path,
-                                              const char  *member,
-                                              int          code,
-                                              JsonArray  **out,
-                                              GError     **error);
-
-/* The string a node holds, or NULL if it is not a string. */
-const char     *_sy_responses_node_string    (JsonNode    *node);
 
 /* A Responses usage object into usage (unknown counts stay SY_UNSET; bad values are ignored). */
 void            _sy_responses_read_usage     (JsonObject  *object,
@@ -157,44 +102,6 @@ char           *_sy_responses_pack_reasoning_signature (const char *item_id,
                                                         const char *encrypted_content);
 
 /* --- writing -------------------------------------------------------------------------------- */
-
-/* Starts a member: a comma unless it is the first in its object, then "key":. key is a
- * literal ASCII name that needs no escaping. */
-static inline void
-_sy_responses_key (GString    *out,
-                   const char *key)
-{
-  char last = out->len ? out->str[out->len - 1] : '\0';
-
-  if (last != '{' && last != '[' && last != '\0')
-    g_string_append_c (out, ',');
-  g_string_append_c (out, '"');
-  g_string_append (out, key);
-  g_string_append (out, "\":");
-}
-
-/* Starts an array element: a comma unless it is the first. */
-static inline void
-_sy_responses_elem (GString *out)
-{
-  char last = out->len ? out->str[out->len - 1] : '\0';
-
-  if (last != '[' && last != '\0')
-    g_string_append_c (out, ',');
-}
-
-/* A JSON string, or null for NULL. */
-void            _sy_responses_append_string  (GString     *out,
-                                              const char  *s);
-/* A JSON string from len bytes (valid UTF-8). */
-void            _sy_responses_append_string_len (GString  *out,
-                                                 const char *s,
-                                                 gsize       len);
-/* The shortest text that reads back as the same double. */
-void            _sy_responses_append_double  (GString     *out,
-                                              double       value);
-void            _sy_responses_append_node    (GString     *out,
-                                              JsonNode    *node);
 
 /* "resp_" + id unless it already starts so; SY_RESPONSES_UNKNOWN_ID when id is NULL. */
 char           *_sy_responses_dup_response_id (const char *id);

@@ -43,13 +43,13 @@ open_message (Emit       *e,
 {
   if (e->role != NULL && g_str_equal (e->role, role))
     {
-      _sy_responses_elem (e->out);
+      sy_json_write_elem (e->out);
       return;
     }
   close_message (e);
-  _sy_responses_elem (e->out);
+  sy_json_write_elem (e->out);
   g_string_append (e->out, "{\"type\":\"message\",\"role\":");
-  _sy_responses_append_string (e->out, role);
+  sy_json_write_string (e->out, role);
   g_string_append (e->out, ",\"content\":[");
   e->role = role;
 }
@@ -62,7 +62,7 @@ append_text_part (GString    *out,
   g_string_append (out, "{\"type\":\"");
   g_string_append (out, type);
   g_string_append (out, "\",\"text\":");
-  _sy_responses_append_string (out, text ? text : "");
+  sy_json_write_string (out, text ? text : "");
   g_string_append_c (out, '}');
 }
 
@@ -73,7 +73,7 @@ append_image_part (GString      *out,
 {
   g_string_append (out, "{\"type\":\"input_image\",\"image_url\":");
   if (part->url != NULL)
-    _sy_responses_append_string (out, part->url);
+    sy_json_write_string (out, part->url);
   else
     {
       g_autofree char *url = NULL;
@@ -84,7 +84,7 @@ append_image_part (GString      *out,
       url = g_strdup_printf ("data:%s;base64,%s",
                              part->media_type ? part->media_type : "image/png",
                              part->data ? part->data : "");
-      _sy_responses_append_string (out, url);
+      sy_json_write_string (out, url);
     }
   g_string_append_c (out, '}');
 }
@@ -99,15 +99,15 @@ append_tool_output (Emit         *e,
     has_image |= ((SyPart *) g_ptr_array_index (part->content, i))->kind == SY_PART_IMAGE;
 
   close_message (e);
-  _sy_responses_elem (e->out);
+  sy_json_write_elem (e->out);
   g_string_append (e->out, "{\"type\":\"function_call_output\",\"call_id\":");
-  _sy_responses_append_string (e->out, part->id ? part->id : "");
+  sy_json_write_string (e->out, part->id ? part->id : "");
   g_string_append (e->out, ",\"output\":");
   if (!has_image)
     {
       g_autofree char *text = sy_parts_dup_text (part->content);
 
-      _sy_responses_append_string (e->out, text ? text : "");
+      sy_json_write_string (e->out, text ? text : "");
     }
   else
     {
@@ -116,7 +116,7 @@ append_tool_output (Emit         *e,
         {
           SyPart *p = g_ptr_array_index (part->content, i);
 
-          _sy_responses_elem (e->out);
+          sy_json_write_elem (e->out);
           if (p->kind == SY_PART_IMAGE)
             append_image_part (e->out, p, e->notes);
           else
@@ -135,13 +135,13 @@ append_tool_call (Emit         *e,
                   const SyPart *part)
 {
   close_message (e);
-  _sy_responses_elem (e->out);
+  sy_json_write_elem (e->out);
   g_string_append (e->out, "{\"type\":\"function_call\",\"call_id\":");
-  _sy_responses_append_string (e->out, part->id ? part->id : "");
+  sy_json_write_string (e->out, part->id ? part->id : "");
   g_string_append (e->out, ",\"name\":");
-  _sy_responses_append_string (e->out, part->name ? part->name : "");
+  sy_json_write_string (e->out, part->name ? part->name : "");
   g_string_append (e->out, ",\"arguments\":");
-  _sy_responses_append_string (e->out, part->arguments && *part->arguments
+  sy_json_write_string (e->out, part->arguments && *part->arguments
                                          ? part->arguments : "{}");
   g_string_append_c (e->out, '}');
   if (part->signature != NULL)
@@ -173,20 +173,20 @@ append_reasoning (Emit         *e,
     }
   sy_tool_call_id_unpack (part->signature, &id, &encrypted);
   close_message (e);
-  _sy_responses_elem (e->out);
+  sy_json_write_elem (e->out);
   g_string_append (e->out, "{\"type\":\"reasoning\"");
   if (id != NULL && *id != '\0')
     {
-      _sy_responses_key (e->out, "id");
-      _sy_responses_append_string (e->out, id);
+      sy_json_write_key (e->out, "id");
+      sy_json_write_string (e->out, id);
     }
-  _sy_responses_key (e->out, "summary");
+  sy_json_write_key (e->out, "summary");
   g_string_append_c (e->out, '[');
   if (part->text != NULL && *part->text != '\0')
     append_text_part (e->out, "summary_text", part->text);
   g_string_append_c (e->out, ']');
-  _sy_responses_key (e->out, "encrypted_content");
-  _sy_responses_append_string (e->out, encrypted);
+  sy_json_write_key (e->out, "encrypted_content");
+  sy_json_write_string (e->out, encrypted);
   g_string_append_c (e->out, '}');
 }
 
@@ -194,7 +194,7 @@ static void
 append_input (Emit                *e,
               const SyChatRequest *request)
 {
-  _sy_responses_key (e->out, "input");
+  sy_json_write_key (e->out, "input");
   g_string_append_c (e->out, '[');
   for (guint i = 0; i < request->messages->len; i++)
     {
@@ -249,25 +249,25 @@ append_tools (Emit                *e,
 {
   if (request->tools->len == 0)
     return;
-  _sy_responses_key (e->out, "tools");
+  sy_json_write_key (e->out, "tools");
   g_string_append_c (e->out, '[');
   for (guint i = 0; i < request->tools->len; i++)
     {
       SyTool *tool = g_ptr_array_index (request->tools, i);
 
-      _sy_responses_elem (e->out);
+      sy_json_write_elem (e->out);
       g_string_append (e->out, "{\"type\":\"function\",\"name\":");
-      _sy_responses_append_string (e->out, tool->name ? tool->name : "");
+      sy_json_write_string (e->out, tool->name ? tool->name : "");
       if (tool->description != NULL)
         {
-          _sy_responses_key (e->out, "description");
-          _sy_responses_append_string (e->out, tool->description);
+          sy_json_write_key (e->out, "description");
+          sy_json_write_string (e->out, tool->description);
         }
       /* parameters is required (it may be null); strict defaults to true in Responses, so
        * it is always written to keep the source's meaning */
-      _sy_responses_key (e->out, "parameters");
-      _sy_responses_append_node (e->out, tool->parameters);
-      _sy_responses_key (e->out, "strict");
+      sy_json_write_key (e->out, "parameters");
+      sy_json_write_node (e->out, tool->parameters);
+      sy_json_write_key (e->out, "strict");
       g_string_append (e->out, tool->strict ? "true" : "false");
       g_string_append_c (e->out, '}');
     }
@@ -281,21 +281,21 @@ append_tool_choice (Emit                *e,
   switch (request->tool_choice)
     {
     case SY_TOOL_CHOICE_AUTO:
-      _sy_responses_key (e->out, "tool_choice");
+      sy_json_write_key (e->out, "tool_choice");
       g_string_append (e->out, "\"auto\"");
       break;
     case SY_TOOL_CHOICE_NONE:
-      _sy_responses_key (e->out, "tool_choice");
+      sy_json_write_key (e->out, "tool_choice");
       g_string_append (e->out, "\"none\"");
       break;
     case SY_TOOL_CHOICE_REQUIRED:
-      _sy_responses_key (e->out, "tool_choice");
+      sy_json_write_key (e->out, "tool_choice");
       g_string_append (e->out, "\"required\"");
       break;
     case SY_TOOL_CHOICE_NAMED:
-      _sy_responses_key (e->out, "tool_choice");
+      sy_json_write_key (e->out, "tool_choice");
       g_string_append (e->out, "{\"type\":\"function\",\"name\":");
-      _sy_responses_append_string (e->out, request->tool_choice_name ? request->tool_choice_name
+      sy_json_write_string (e->out, request->tool_choice_name ? request->tool_choice_name
                                                                      : "");
       g_string_append_c (e->out, '}');
       break;
@@ -305,7 +305,7 @@ append_tool_choice (Emit                *e,
     }
   if (request->parallel_tool_calls != SY_UNSET)
     {
-      _sy_responses_key (e->out, "parallel_tool_calls");
+      sy_json_write_key (e->out, "parallel_tool_calls");
       g_string_append (e->out, request->parallel_tool_calls ? "true" : "false");
     }
 }
@@ -344,14 +344,14 @@ append_reasoning_config (Emit                *e,
     }
   if (effort == NULL)
     return;
-  _sy_responses_key (e->out, "reasoning");
+  sy_json_write_key (e->out, "reasoning");
   g_string_append (e->out, "{\"effort\":");
-  _sy_responses_append_string (e->out, effort);
+  sy_json_write_string (e->out, effort);
   g_string_append_c (e->out, '}');
   if (!g_str_equal (effort, "none"))
     {
       /* without it OpenAI keeps no reasoning the next turn could send back (store is off) */
-      _sy_responses_key (e->out, "include");
+      sy_json_write_key (e->out, "include");
       g_string_append (e->out, "[\"reasoning.encrypted_content\"]");
       _sy_responses_note (e->notes, "include reasoning.encrypted_content requested so that "
                           "reasoning can be carried to the next turn");
@@ -365,15 +365,15 @@ append_format (Emit                *e,
   switch (request->format)
     {
     case SY_FORMAT_TEXT:
-      _sy_responses_key (e->out, "text");
+      sy_json_write_key (e->out, "text");
       g_string_append (e->out, "{\"format\":{\"type\":\"text\"}}");
       break;
     case SY_FORMAT_JSON_OBJECT:
-      _sy_responses_key (e->out, "text");
+      sy_json_write_key (e->out, "text");
       g_string_append (e->out, "{\"format\":{\"type\":\"json_object\"}}");
       break;
     case SY_FORMAT_JSON_SCHEMA:
-      _sy_responses_key (e->out, "text");
+      sy_json_write_key (e->out, "text");
       if (request->format_schema == NULL)
         {
           g_string_append (e->out, "{\"format\":{\"type\":\"json_object\"}}");
@@ -385,10 +385,10 @@ append_format (Emit                *e,
       if (request->format_name == NULL)
         _sy_responses_note (e->notes, "text.format.name defaulted to \"response\": Responses "
                             "requires a schema name");
-      _sy_responses_append_string (e->out, request->format_name ? request->format_name
+      sy_json_write_string (e->out, request->format_name ? request->format_name
                                                                 : "response");
       g_string_append (e->out, ",\"schema\":");
-      _sy_responses_append_node (e->out, request->format_schema);
+      sy_json_write_node (e->out, request->format_schema);
       g_string_append (e->out, ",\"strict\":");
       g_string_append (e->out, request->format_strict ? "true" : "false");
       g_string_append (e->out, "}}");
@@ -427,12 +427,12 @@ _sy_responses_emit_request (const SyChatRequest  *request,
   g_return_val_if_fail (request != NULL, NULL);
 
   g_string_append (out, "{\"model\":");
-  _sy_responses_append_string (out, request->model ? request->model : "");
+  sy_json_write_string (out, request->model ? request->model : "");
   instructions = sy_parts_dup_text (request->system);
   if (instructions != NULL)
     {
-      _sy_responses_key (out, "instructions");
-      _sy_responses_append_string (out, instructions);
+      sy_json_write_key (out, "instructions");
+      sy_json_write_string (out, instructions);
     }
   append_input (&e, request);
   append_tools (&e, request);
@@ -445,34 +445,34 @@ _sy_responses_emit_request (const SyChatRequest  *request,
         _sy_responses_note (notes, "max_output_tokens raised from %" G_GINT64_FORMAT " to %d: "
                             "the Responses API's minimum", request->max_tokens,
                             MIN_OUTPUT_TOKENS);
-      _sy_responses_key (out, "max_output_tokens");
+      sy_json_write_key (out, "max_output_tokens");
       g_string_append_printf (out, "%" G_GINT64_FORMAT, max_tokens);
     }
   if (!isnan (request->temperature))
     {
-      _sy_responses_key (out, "temperature");
-      _sy_responses_append_double (out, request->temperature);
+      sy_json_write_key (out, "temperature");
+      sy_json_write_double (out, request->temperature);
     }
   if (!isnan (request->top_p))
     {
-      _sy_responses_key (out, "top_p");
-      _sy_responses_append_double (out, request->top_p);
+      sy_json_write_key (out, "top_p");
+      sy_json_write_double (out, request->top_p);
     }
   append_reasoning_config (&e, request);
   append_format (&e, request);
   if (request->user != NULL)
     {
-      _sy_responses_key (out, "user");
-      _sy_responses_append_string (out, request->user);
+      sy_json_write_key (out, "user");
+      sy_json_write_string (out, request->user);
     }
   if (request->stream)
     {
-      _sy_responses_key (out, "stream");
+      sy_json_write_key (out, "stream");
       g_string_append (out, "true");
     }
   /* The client (not a Responses client: those are forwarded unchanged) never asked OpenAI to
    * keep the conversation, and the answer is the same without it. */
-  _sy_responses_key (out, "store");
+  sy_json_write_key (out, "store");
   g_string_append (out, "false");
   _sy_responses_note (notes, "store set to false: the client did not ask OpenAI to keep the "
                       "conversation");

@@ -18,7 +18,7 @@ _sy_responses_parse_tools (SyChatRequest  *request,
 {
   JsonArray *array;
 
-  if (!_sy_responses_get_array (root, NULL, "tools", INVALID, &array, error))
+  if (!sy_json_read_array (root, NULL, "tools", INVALID, &array, error))
     return FALSE;
   for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
@@ -32,43 +32,43 @@ _sy_responses_parse_tools (SyChatRequest  *request,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          _sy_responses_set_error (error, INVALID, path, NULL, "expected an object");
+          sy_json_read_set_error (error, INVALID, path, NULL, "expected an object");
           return FALSE;
         }
       object = json_node_get_object (node);
-      if (!_sy_responses_get_string (object, path, "type", INVALID, &type, error) ||
-          !_sy_responses_get_string (object, path, "name", INVALID, &name, error) ||
-          !_sy_responses_get_string (object, path, "description", INVALID, &description, error) ||
-          !_sy_responses_get_bool (object, path, "strict", INVALID, &strict, error))
+      if (!sy_json_read_string (object, path, "type", INVALID, &type, error) ||
+          !sy_json_read_string (object, path, "name", INVALID, &name, error) ||
+          !sy_json_read_string (object, path, "description", INVALID, &description, error) ||
+          !sy_json_read_bool (object, path, "strict", INVALID, &strict, error))
         return FALSE;
       if (type == NULL)
         {
-          _sy_responses_set_error (error, INVALID, path, "type", "missing");
+          sy_json_read_set_error (error, INVALID, path, "type", "missing");
           return FALSE;
         }
       if (g_str_equal (type, "custom"))
         {
-          _sy_responses_set_error (error, UNSUPPORTED, path, NULL,
-                                   "custom (freeform) tool \"%s\" cannot be translated: other "
-                                   "providers only take function tools", name ? name : "");
+          sy_json_read_set_error (error, UNSUPPORTED, path, NULL,
+                                  "custom (freeform) tool \"%s\" cannot be translated: other "
+                                  "providers only take function tools", name ? name : "");
           return FALSE;
         }
       if (!g_str_equal (type, "function"))
         {
-          _sy_responses_set_error (error, UNSUPPORTED, path, NULL,
-                                   "tool type \"%s\" is built into OpenAI and cannot be "
-                                   "translated to other providers", type);
+          sy_json_read_set_error (error, UNSUPPORTED, path, NULL,
+                                  "tool type \"%s\" is built into OpenAI and cannot be "
+                                  "translated to other providers", type);
           return FALSE;
         }
       if (name == NULL)
         {
-          _sy_responses_set_error (error, INVALID, path, "name", "missing");
+          sy_json_read_set_error (error, INVALID, path, "name", "missing");
           return FALSE;
         }
-      parameters = _sy_responses_member (object, "parameters");
+      parameters = sy_json_read_member (object, "parameters");
       if (parameters != NULL && !JSON_NODE_HOLDS_OBJECT (parameters))
         {
-          _sy_responses_set_error (error, INVALID, path, "parameters", "expected an object");
+          sy_json_read_set_error (error, INVALID, path, "parameters", "expected an object");
           return FALSE;
         }
       tool = sy_tool_new ();
@@ -88,8 +88,8 @@ _sy_responses_parse_tool_choice (SyChatRequest  *request,
                                  JsonObject     *root,
                                  GError        **error)
 {
-  JsonNode *node = _sy_responses_member (root, "tool_choice");
-  const char *s = _sy_responses_node_string (node);
+  JsonNode *node = sy_json_read_member (root, "tool_choice");
+  const char *s = sy_json_read_node_string (node);
   const char *type, *name;
   JsonObject *object;
 
@@ -105,37 +105,37 @@ _sy_responses_parse_tool_choice (SyChatRequest  *request,
         request->tool_choice = SY_TOOL_CHOICE_REQUIRED;
       else
         {
-          _sy_responses_set_error (error, INVALID, "tool_choice", NULL,
-                                   "expected auto, none, required or an object");
+          sy_json_read_set_error (error, INVALID, "tool_choice", NULL,
+                                  "expected auto, none, required or an object");
           return FALSE;
         }
       return TRUE;
     }
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      _sy_responses_set_error (error, INVALID, "tool_choice", NULL,
-                               "expected a string or an object");
+      sy_json_read_set_error (error, INVALID, "tool_choice", NULL,
+                              "expected a string or an object");
       return FALSE;
     }
   object = json_node_get_object (node);
-  if (!_sy_responses_get_string (object, "tool_choice", "type", INVALID, &type, error) ||
-      !_sy_responses_get_string (object, "tool_choice", "name", INVALID, &name, error))
+  if (!sy_json_read_string (object, "tool_choice", "type", INVALID, &type, error) ||
+      !sy_json_read_string (object, "tool_choice", "name", INVALID, &name, error))
     return FALSE;
   if (type == NULL)
     {
-      _sy_responses_set_error (error, INVALID, "tool_choice", "type", "missing");
+      sy_json_read_set_error (error, INVALID, "tool_choice", "type", "missing");
       return FALSE;
     }
   if (!g_str_equal (type, "function"))
     {
-      _sy_responses_set_error (error, UNSUPPORTED, "tool_choice", "type",
-                               "tool choice \"%s\" cannot be translated to other providers",
-                               type);
+      sy_json_read_set_error (error, UNSUPPORTED, "tool_choice", "type",
+                              "tool choice \"%s\" cannot be translated to other providers",
+                              type);
       return FALSE;
     }
   if (name == NULL)
     {
-      _sy_responses_set_error (error, INVALID, "tool_choice", "name", "missing");
+      sy_json_read_set_error (error, INVALID, "tool_choice", "name", "missing");
       return FALSE;
     }
   request->tool_choice = SY_TOOL_CHOICE_NAMED;
@@ -157,8 +157,8 @@ _sy_responses_parse_reasoning (SyChatRequest  *request,
   JsonObject *reasoning;
   const char *effort;
 
-  if (!_sy_responses_get_object (root, NULL, "reasoning", INVALID, &reasoning, error) ||
-      !_sy_responses_get_string (reasoning, "reasoning", "effort", INVALID, &effort, error))
+  if (!sy_json_read_object (root, NULL, "reasoning", INVALID, &reasoning, error) ||
+      !sy_json_read_string (reasoning, "reasoning", "effort", INVALID, &effort, error))
     return FALSE;
   if (effort == NULL)
     return TRUE;
@@ -168,7 +168,7 @@ _sy_responses_parse_reasoning (SyChatRequest  *request,
         request->reasoning_effort = efforts[i].effort;
         return TRUE;
       }
-  _sy_responses_set_error (error, INVALID, "reasoning", "effort", "unknown effort \"%s\"", effort);
+  sy_json_read_set_error (error, INVALID, "reasoning", "effort", "unknown effort \"%s\"", effort);
   return FALSE;
 }
 
@@ -182,14 +182,14 @@ _sy_responses_parse_text_format (SyChatRequest  *request,
   JsonNode *schema;
   int strict;
 
-  if (!_sy_responses_get_object (root, NULL, "text", INVALID, &text, error) ||
-      !_sy_responses_get_object (text, "text", "format", INVALID, &format, error))
+  if (!sy_json_read_object (root, NULL, "text", INVALID, &text, error) ||
+      !sy_json_read_object (text, "text", "format", INVALID, &format, error))
     return FALSE;
   if (format == NULL)
     return TRUE;
-  if (!_sy_responses_get_string (format, "text.format", "type", INVALID, &type, error) ||
-      !_sy_responses_get_string (format, "text.format", "name", INVALID, &name, error) ||
-      !_sy_responses_get_bool (format, "text.format", "strict", INVALID, &strict, error))
+  if (!sy_json_read_string (format, "text.format", "type", INVALID, &type, error) ||
+      !sy_json_read_string (format, "text.format", "name", INVALID, &name, error) ||
+      !sy_json_read_bool (format, "text.format", "strict", INVALID, &strict, error))
     return FALSE;
   if (g_strcmp0 (type, "text") == 0)
     request->format = SY_FORMAT_TEXT;
@@ -197,11 +197,11 @@ _sy_responses_parse_text_format (SyChatRequest  *request,
     request->format = SY_FORMAT_JSON_OBJECT;
   else if (g_strcmp0 (type, "json_schema") == 0)
     {
-      schema = _sy_responses_member (format, "schema");
+      schema = sy_json_read_member (format, "schema");
       if (schema == NULL || !JSON_NODE_HOLDS_OBJECT (schema))
         {
-          _sy_responses_set_error (error, INVALID, "text.format", "schema",
-                                   schema ? "expected an object" : "missing");
+          sy_json_read_set_error (error, INVALID, "text.format", "schema",
+                                  schema ? "expected an object" : "missing");
           return FALSE;
         }
       request->format = SY_FORMAT_JSON_SCHEMA;
@@ -211,13 +211,13 @@ _sy_responses_parse_text_format (SyChatRequest  *request,
     }
   else if (type == NULL)
     {
-      _sy_responses_set_error (error, INVALID, "text.format", "type", "missing");
+      sy_json_read_set_error (error, INVALID, "text.format", "type", "missing");
       return FALSE;
     }
   else
     {
-      _sy_responses_set_error (error, INVALID, "text.format", "type", "unknown format \"%s\"",
-                               type);
+      sy_json_read_set_error (error, INVALID, "text.format", "type", "unknown format \"%s\"",
+                              type);
       return FALSE;
     }
   return TRUE;
@@ -231,40 +231,40 @@ _sy_responses_refuse_server_side (JsonObject  *root,
   gint64 top_logprobs;
   int background;
 
-  if (_sy_responses_member (root, "previous_response_id") != NULL)
+  if (sy_json_read_member (root, "previous_response_id") != NULL)
     {
       g_set_error_literal (error, SY_TRANSLATE_ERROR, UNSUPPORTED,
                            "previous_response_id needs server-side state; resend the "
                            "conversation in input");
       return FALSE;
     }
-  if (_sy_responses_member (root, "conversation") != NULL)
+  if (sy_json_read_member (root, "conversation") != NULL)
     {
-      _sy_responses_set_error (error, UNSUPPORTED, "conversation", NULL,
-                               "conversations are server-side state; resend the conversation "
-                               "in input");
+      sy_json_read_set_error (error, UNSUPPORTED, "conversation", NULL,
+                              "conversations are server-side state; resend the conversation "
+                              "in input");
       return FALSE;
     }
-  if (_sy_responses_member (root, "prompt") != NULL)
+  if (sy_json_read_member (root, "prompt") != NULL)
     {
-      _sy_responses_set_error (error, UNSUPPORTED, "prompt", NULL,
-                               "stored prompt templates are server-side state; send "
-                               "instructions and input instead");
+      sy_json_read_set_error (error, UNSUPPORTED, "prompt", NULL,
+                              "stored prompt templates are server-side state; send "
+                              "instructions and input instead");
       return FALSE;
     }
-  if (!_sy_responses_get_bool (root, NULL, "background", INVALID, &background, error) ||
+  if (!sy_json_read_bool (root, NULL, "background", INVALID, &background, error) ||
       !_sy_responses_get_count (root, NULL, "top_logprobs", INVALID, &top_logprobs, error))
     return FALSE;
   if (background == 1)
     {
-      _sy_responses_set_error (error, UNSUPPORTED, "background", NULL,
-                               "background responses need server-side state");
+      sy_json_read_set_error (error, UNSUPPORTED, "background", NULL,
+                              "background responses need server-side state");
       return FALSE;
     }
   if (top_logprobs > 0)
     {
-      _sy_responses_set_error (error, UNSUPPORTED, "top_logprobs", NULL,
-                               "log probabilities cannot be translated to other providers");
+      sy_json_read_set_error (error, UNSUPPORTED, "top_logprobs", NULL,
+                              "log probabilities cannot be translated to other providers");
       return FALSE;
     }
   return TRUE;

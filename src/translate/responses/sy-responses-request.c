@@ -39,19 +39,19 @@ parse_image (SyPart      *part,
 {
   const char *url, *file_id;
 
-  if (!_sy_responses_get_string (object, path, "image_url", INVALID, &url, error) ||
-      !_sy_responses_get_string (object, path, "file_id", INVALID, &file_id, error))
+  if (!sy_json_read_string (object, path, "image_url", INVALID, &url, error) ||
+      !sy_json_read_string (object, path, "file_id", INVALID, &file_id, error))
     return FALSE;
   if (url == NULL && file_id != NULL)
     {
-      _sy_responses_set_error (error, UNSUPPORTED, path, "file_id",
-                               "images uploaded to OpenAI's file store cannot be translated; "
-                               "send the image as a data: or https: URL");
+      sy_json_read_set_error (error, UNSUPPORTED, path, "file_id",
+                              "images uploaded to OpenAI's file store cannot be translated; "
+                              "send the image as a data: or https: URL");
       return FALSE;
     }
   if (url == NULL)
     {
-      _sy_responses_set_error (error, INVALID, path, "image_url", "missing");
+      sy_json_read_set_error (error, INVALID, path, "image_url", "missing");
       return FALSE;
     }
   if (g_str_has_prefix (url, "data:"))
@@ -62,8 +62,8 @@ parse_image (SyPart      *part,
       if (comma == NULL || base64 == NULL || base64 + strlen (";base64") != comma ||
           base64 == url + strlen ("data:"))
         {
-          _sy_responses_set_error (error, INVALID, path, "image_url",
-                                   "expected a data URL of the form data:<type>;base64,<data>");
+          sy_json_read_set_error (error, INVALID, path, "image_url",
+                                  "expected a data URL of the form data:<type>;base64,<data>");
           return FALSE;
         }
       part->media_type = g_strndup (url + strlen ("data:"), base64 - url - strlen ("data:"));
@@ -75,7 +75,7 @@ parse_image (SyPart      *part,
       part->url = g_strdup (url);
       return TRUE;
     }
-  _sy_responses_set_error (error, INVALID, path, "image_url", "expected an http(s) or data URL");
+  sy_json_read_set_error (error, INVALID, path, "image_url", "expected an http(s) or data URL");
   return FALSE;
 }
 
@@ -93,15 +93,15 @@ parse_content_part (JsonNode    *node,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      _sy_responses_set_error (error, INVALID, path, NULL, "expected an object");
+      sy_json_read_set_error (error, INVALID, path, NULL, "expected an object");
       return FALSE;
     }
   object = json_node_get_object (node);
-  if (!_sy_responses_get_string (object, path, "type", INVALID, &type, error))
+  if (!sy_json_read_string (object, path, "type", INVALID, &type, error))
     return FALSE;
   if (type == NULL)
     {
-      _sy_responses_set_error (error, INVALID, path, "type", "missing");
+      sy_json_read_set_error (error, INVALID, path, "type", "missing");
       return FALSE;
     }
 
@@ -110,11 +110,11 @@ parse_content_part (JsonNode    *node,
     {
       const char *member = g_str_equal (type, "refusal") ? "refusal" : "text";
 
-      if (!_sy_responses_get_string (object, path, member, INVALID, &text, error))
+      if (!sy_json_read_string (object, path, member, INVALID, &text, error))
         return FALSE;
       if (text == NULL)
         {
-          _sy_responses_set_error (error, INVALID, path, member, "missing");
+          sy_json_read_set_error (error, INVALID, path, member, "missing");
           return FALSE;
         }
       g_ptr_array_add (parts, sy_part_new_text (text));
@@ -124,8 +124,8 @@ parse_content_part (JsonNode    *node,
     {
       if (!allow_images)
         {
-          _sy_responses_set_error (error, UNSUPPORTED, path, NULL,
-                                   "images are only carried in user messages and tool outputs");
+          sy_json_read_set_error (error, UNSUPPORTED, path, NULL,
+                                  "images are only carried in user messages and tool outputs");
           return FALSE;
         }
       part = sy_part_new (SY_PART_IMAGE);
@@ -136,11 +136,11 @@ parse_content_part (JsonNode    *node,
     }
   if (g_str_equal (type, "input_file") || g_str_equal (type, "input_audio"))
     {
-      _sy_responses_set_error (error, UNSUPPORTED, path, NULL,
-                               "%s parts cannot be translated to other providers", type);
+      sy_json_read_set_error (error, UNSUPPORTED, path, NULL,
+                              "%s parts cannot be translated to other providers", type);
       return FALSE;
     }
-  _sy_responses_set_error (error, INVALID, path, "type", "unknown content type \"%s\"", type);
+  sy_json_read_set_error (error, INVALID, path, "type", "unknown content type \"%s\"", type);
   return FALSE;
 }
 
@@ -153,23 +153,23 @@ parse_content (JsonObject  *object,
                GPtrArray   *parts,
                GError     **error)
 {
-  JsonNode *node = _sy_responses_member (object, member);
+  JsonNode *node = sy_json_read_member (object, member);
   g_autofree char *where = g_strdup_printf ("%s.%s", path, member);
   JsonArray *array;
 
   if (node == NULL)
     {
-      _sy_responses_set_error (error, INVALID, where, NULL, "missing");
+      sy_json_read_set_error (error, INVALID, where, NULL, "missing");
       return FALSE;
     }
-  if (_sy_responses_node_string (node) != NULL)
+  if (sy_json_read_node_string (node) != NULL)
     {
       g_ptr_array_add (parts, sy_part_new_text (json_node_get_string (node)));
       return TRUE;
     }
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      _sy_responses_set_error (error, INVALID, where, NULL, "expected a string or an array");
+      sy_json_read_set_error (error, INVALID, where, NULL, "expected a string or an array");
       return FALSE;
     }
   array = json_node_get_array (node);
@@ -194,11 +194,11 @@ parse_message (Parse       *p,
   const char *role;
   SyMessage *message;
 
-  if (!_sy_responses_get_string (item, path, "role", INVALID, &role, error))
+  if (!sy_json_read_string (item, path, "role", INVALID, &role, error))
     return FALSE;
   if (role == NULL)
     {
-      _sy_responses_set_error (error, INVALID, path, "role", "missing");
+      sy_json_read_set_error (error, INVALID, path, "role", "missing");
       return FALSE;
     }
   if (g_str_equal (role, "system") || g_str_equal (role, "developer"))
@@ -210,7 +210,7 @@ parse_message (Parse       *p,
     }
   if (!g_str_equal (role, "user") && !g_str_equal (role, "assistant"))
     {
-      _sy_responses_set_error (error, INVALID, path, "role", "unknown role \"%s\"", role);
+      sy_json_read_set_error (error, INVALID, path, "role", "unknown role \"%s\"", role);
       return FALSE;
     }
   if (!parse_content (item, path, "content", g_str_equal (role, "user"), parts, error))
@@ -231,13 +231,13 @@ parse_function_call (Parse       *p,
   g_autoptr(SyPart) part = sy_part_new (SY_PART_TOOL_CALL);
   const char *call_id, *name, *arguments;
 
-  if (!_sy_responses_get_string (item, path, "call_id", INVALID, &call_id, error) ||
-      !_sy_responses_get_string (item, path, "name", INVALID, &name, error) ||
-      !_sy_responses_get_string (item, path, "arguments", INVALID, &arguments, error))
+  if (!sy_json_read_string (item, path, "call_id", INVALID, &call_id, error) ||
+      !sy_json_read_string (item, path, "name", INVALID, &name, error) ||
+      !sy_json_read_string (item, path, "arguments", INVALID, &arguments, error))
     return FALSE;
   if (call_id == NULL || name == NULL)
     {
-      _sy_responses_set_error (error, INVALID, path, call_id ? "name" : "call_id", "missing");
+      sy_json_read_set_error (error, INVALID, path, call_id ? "name" : "call_id", "missing");
       return FALSE;
     }
   sy_tool_call_id_unpack (call_id, &part->id, &part->signature);
@@ -258,11 +258,11 @@ parse_function_call_output (Parse       *p,
   g_autofree char *signature = NULL;
   const char *call_id;
 
-  if (!_sy_responses_get_string (item, path, "call_id", INVALID, &call_id, error))
+  if (!sy_json_read_string (item, path, "call_id", INVALID, &call_id, error))
     return FALSE;
   if (call_id == NULL)
     {
-      _sy_responses_set_error (error, INVALID, path, "call_id", "missing");
+      sy_json_read_set_error (error, INVALID, path, "call_id", "missing");
       return FALSE;
     }
   sy_tool_call_id_unpack (call_id, &part->id, &signature);
@@ -286,11 +286,11 @@ parse_item (Parse       *p,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      _sy_responses_set_error (error, INVALID, path, NULL, "expected an object");
+      sy_json_read_set_error (error, INVALID, path, NULL, "expected an object");
       return FALSE;
     }
   item = json_node_get_object (node);
-  if (!_sy_responses_get_string (item, path, "type", INVALID, &type, error))
+  if (!sy_json_read_string (item, path, "type", INVALID, &type, error))
     return FALSE;
 
   /* "type" may be omitted on messages (EasyInputMessage) */
@@ -313,12 +313,12 @@ parse_item (Parse       *p,
     }
   if (g_str_equal (type, "item_reference"))
     {
-      _sy_responses_set_error (error, UNSUPPORTED, path, NULL,
-                               "item_reference needs server-side state; resend the item itself");
+      sy_json_read_set_error (error, UNSUPPORTED, path, NULL,
+                              "item_reference needs server-side state; resend the item itself");
       return FALSE;
     }
-  _sy_responses_set_error (error, UNSUPPORTED, path, NULL,
-                           "item type \"%s\" cannot be translated to other providers", type);
+  sy_json_read_set_error (error, UNSUPPORTED, path, NULL,
+                          "item type \"%s\" cannot be translated to other providers", type);
   return FALSE;
 }
 
@@ -327,12 +327,12 @@ parse_input (Parse       *p,
              JsonObject  *root,
              GError     **error)
 {
-  JsonNode *node = _sy_responses_member (root, "input");
+  JsonNode *node = sy_json_read_member (root, "input");
   JsonArray *array;
 
   if (node == NULL)
     return TRUE;
-  if (_sy_responses_node_string (node) != NULL)
+  if (sy_json_read_node_string (node) != NULL)
     {
       SyMessage *message = sy_chat_request_ensure_message (p->request, SY_ROLE_USER);
 
@@ -341,7 +341,7 @@ parse_input (Parse       *p,
     }
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      _sy_responses_set_error (error, INVALID, "input", NULL, "expected a string or an array");
+      sy_json_read_set_error (error, INVALID, "input", NULL, "expected a string or an array");
       return FALSE;
     }
   array = json_node_get_array (node);
@@ -360,8 +360,8 @@ _sy_responses_parse_request (const char  *data,
                              gsize        len,
                              GError     **error)
 {
-  g_autoptr(JsonNode) node = _sy_responses_parse_object (data, len, INVALID, "request body",
-                                                         error);
+  g_autoptr(JsonNode) node = sy_json_read_body (data, len, SY_RESPONSES_MAX_DEPTH, INVALID,
+                                                "request body", error);
   g_autoptr(SyChatRequest) request = NULL;
   const char *model, *instructions, *user, *safety_identifier;
   JsonObject *root;
@@ -375,18 +375,18 @@ _sy_responses_parse_request (const char  *data,
   p.request = request;
 
   if (!_sy_responses_refuse_server_side (root, error) ||
-      !_sy_responses_get_string (root, NULL, "model", INVALID, &model, error) ||
-      !_sy_responses_get_string (root, NULL, "instructions", INVALID, &instructions, error) ||
-      !_sy_responses_get_string (root, NULL, "user", INVALID, &user, error) ||
-      !_sy_responses_get_string (root, NULL, "safety_identifier", INVALID, &safety_identifier,
-                                 error) ||
-      !_sy_responses_get_bool (root, NULL, "stream", INVALID, &stream, error) ||
-      !_sy_responses_get_bool (root, NULL, "parallel_tool_calls", INVALID, &parallel, error) ||
+      !sy_json_read_string (root, NULL, "model", INVALID, &model, error) ||
+      !sy_json_read_string (root, NULL, "instructions", INVALID, &instructions, error) ||
+      !sy_json_read_string (root, NULL, "user", INVALID, &user, error) ||
+      !sy_json_read_string (root, NULL, "safety_identifier", INVALID, &safety_identifier,
+                            error) ||
+      !sy_json_read_bool (root, NULL, "stream", INVALID, &stream, error) ||
+      !sy_json_read_bool (root, NULL, "parallel_tool_calls", INVALID, &parallel, error) ||
       !_sy_responses_get_count (root, NULL, "max_output_tokens", INVALID, &request->max_tokens,
                                 error) ||
-      !_sy_responses_get_number (root, NULL, "temperature", INVALID, &request->temperature,
-                                 error) ||
-      !_sy_responses_get_number (root, NULL, "top_p", INVALID, &request->top_p, error))
+      !sy_json_read_number (root, NULL, "temperature", INVALID, &request->temperature,
+                            error) ||
+      !sy_json_read_number (root, NULL, "top_p", INVALID, &request->top_p, error))
     return NULL;
 
   request->model = g_strdup (model);

@@ -28,7 +28,7 @@ read_message (Read        *r,
 {
   JsonArray *content;
 
-  if (!_sy_responses_get_array (item, path, "content", BAD, &content, error))
+  if (!sy_json_read_array (item, path, "content", BAD, &content, error))
     return FALSE;
   for (guint i = 0; content != NULL && i < json_array_get_length (content); i++)
     {
@@ -39,20 +39,20 @@ read_message (Read        *r,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          _sy_responses_set_error (error, BAD, where, NULL, "expected an object");
+          sy_json_read_set_error (error, BAD, where, NULL, "expected an object");
           return FALSE;
         }
       part = json_node_get_object (node);
-      if (!_sy_responses_get_string (part, where, "type", BAD, &type, error))
+      if (!sy_json_read_string (part, where, "type", BAD, &type, error))
         return FALSE;
       if (g_strcmp0 (type, "output_text") == 0)
         {
-          if (!_sy_responses_get_string (part, where, "text", BAD, &text, error))
+          if (!sy_json_read_string (part, where, "text", BAD, &text, error))
             return FALSE;
         }
       else if (g_strcmp0 (type, "refusal") == 0)
         {
-          if (!_sy_responses_get_string (part, where, "refusal", BAD, &text, error))
+          if (!sy_json_read_string (part, where, "refusal", BAD, &text, error))
             return FALSE;
           r->refusal = TRUE;
         }
@@ -72,9 +72,9 @@ read_function_call (Read        *r,
   g_autoptr(SyPart) part = sy_part_new (SY_PART_TOOL_CALL);
   const char *call_id, *name, *arguments;
 
-  if (!_sy_responses_get_string (item, path, "call_id", BAD, &call_id, error) ||
-      !_sy_responses_get_string (item, path, "name", BAD, &name, error) ||
-      !_sy_responses_get_string (item, path, "arguments", BAD, &arguments, error))
+  if (!sy_json_read_string (item, path, "call_id", BAD, &call_id, error) ||
+      !sy_json_read_string (item, path, "name", BAD, &name, error) ||
+      !sy_json_read_string (item, path, "arguments", BAD, &arguments, error))
     return FALSE;
   part->id = g_strdup (call_id);
   part->name = g_strdup (name);
@@ -91,11 +91,11 @@ read_output (Read        *r,
 {
   JsonArray *output;
 
-  if (!_sy_responses_get_array (root, NULL, "output", BAD, &output, error))
+  if (!sy_json_read_array (root, NULL, "output", BAD, &output, error))
     return FALSE;
   if (output == NULL)
     {
-      _sy_responses_set_error (error, BAD, "output", NULL, "missing");
+      sy_json_read_set_error (error, BAD, "output", NULL, "missing");
       return FALSE;
     }
   for (guint i = 0; i < json_array_get_length (output); i++)
@@ -108,11 +108,11 @@ read_output (Read        *r,
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          _sy_responses_set_error (error, BAD, path, NULL, "expected an object");
+          sy_json_read_set_error (error, BAD, path, NULL, "expected an object");
           return FALSE;
         }
       item = json_node_get_object (node);
-      if (!_sy_responses_get_string (item, path, "type", BAD, &type, error))
+      if (!sy_json_read_string (item, path, "type", BAD, &type, error))
         return FALSE;
       if (g_strcmp0 (type, "message") == 0)
         {
@@ -142,14 +142,14 @@ check_failed (JsonObject  *root,
               const char  *status,
               GError     **error)
 {
-  JsonNode *node = _sy_responses_member (root, "error");
+  JsonNode *node = sy_json_read_member (root, "error");
   const char *message = NULL;
 
   if (node == NULL && g_strcmp0 (status, "failed") != 0)
     return TRUE;
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    message = _sy_responses_node_string (_sy_responses_member (json_node_get_object (node),
-                                                               "message"));
+    message = sy_json_read_node_string (sy_json_read_member (json_node_get_object (node),
+                                                             "message"));
   g_set_error_literal (error, SY_TRANSLATE_ERROR, BAD,
                        message ? message : "the upstream response failed");
   return FALSE;
@@ -160,7 +160,8 @@ _sy_responses_parse_response (const char  *data,
                               gsize        len,
                               GError     **error)
 {
-  g_autoptr(JsonNode) node = _sy_responses_parse_object (data, len, BAD, "response body", error);
+  g_autoptr(JsonNode) node = sy_json_read_body (data, len, SY_RESPONSES_MAX_DEPTH, BAD,
+                                                "response body", error);
   g_autoptr(SyChatResponse) response = NULL;
   const char *id, *model, *status;
   JsonObject *root, *usage, *incomplete;
@@ -171,14 +172,14 @@ _sy_responses_parse_response (const char  *data,
   if (node == NULL)
     return NULL;
   root = json_node_get_object (node);
-  if (!_sy_responses_get_string (root, NULL, "status", BAD, &status, error) ||
+  if (!sy_json_read_string (root, NULL, "status", BAD, &status, error) ||
       !check_failed (root, status, error) ||
-      !_sy_responses_get_string (root, NULL, "id", BAD, &id, error) ||
-      !_sy_responses_get_string (root, NULL, "model", BAD, &model, error) ||
-      !_sy_responses_get_number (root, NULL, "created_at", BAD, &created, error) ||
-      !_sy_responses_get_object (root, NULL, "usage", BAD, &usage, error) ||
-      !_sy_responses_get_object (root, NULL, "incomplete_details", BAD, &incomplete, error) ||
-      !_sy_responses_get_string (incomplete, "incomplete_details", "reason", BAD, &reason, error))
+      !sy_json_read_string (root, NULL, "id", BAD, &id, error) ||
+      !sy_json_read_string (root, NULL, "model", BAD, &model, error) ||
+      !sy_json_read_number (root, NULL, "created_at", BAD, &created, error) ||
+      !sy_json_read_object (root, NULL, "usage", BAD, &usage, error) ||
+      !sy_json_read_object (root, NULL, "incomplete_details", BAD, &incomplete, error) ||
+      !sy_json_read_string (incomplete, "incomplete_details", "reason", BAD, &reason, error))
     return NULL;
 
   response = sy_chat_response_new ();
@@ -210,18 +211,18 @@ append_message_item (GString      *out,
                      gboolean      refusal)
 {
   g_string_append (out, "{\"id\":");
-  _sy_responses_append_string (out, item_id);
+  sy_json_write_string (out, item_id);
   g_string_append (out, ",\"type\":\"message\",\"status\":\"completed\",\"role\":\"assistant\","
                         "\"content\":[");
   if (refusal)
     {
       g_string_append (out, "{\"type\":\"refusal\",\"refusal\":");
-      _sy_responses_append_string (out, part->text ? part->text : "");
+      sy_json_write_string (out, part->text ? part->text : "");
     }
   else
     {
       g_string_append (out, "{\"type\":\"output_text\",\"text\":");
-      _sy_responses_append_string (out, part->text ? part->text : "");
+      sy_json_write_string (out, part->text ? part->text : "");
       g_string_append (out, ",\"annotations\":[]");
     }
   g_string_append (out, "}]}");
@@ -248,13 +249,13 @@ append_function_call_item (GString      *out,
   else
     call_id = sy_tool_call_id_pack (part->id, part->signature);
   g_string_append (out, "{\"id\":");
-  _sy_responses_append_string (out, item_id);
+  sy_json_write_string (out, item_id);
   g_string_append (out, ",\"type\":\"function_call\",\"status\":\"completed\",\"call_id\":");
-  _sy_responses_append_string (out, call_id);
+  sy_json_write_string (out, call_id);
   g_string_append (out, ",\"name\":");
-  _sy_responses_append_string (out, part->name ? part->name : "");
+  sy_json_write_string (out, part->name ? part->name : "");
   g_string_append (out, ",\"arguments\":");
-  _sy_responses_append_string (out, part->arguments && *part->arguments ? part->arguments : "{}");
+  sy_json_write_string (out, part->arguments && *part->arguments ? part->arguments : "{}");
   g_string_append_c (out, '}');
 }
 
@@ -271,14 +272,14 @@ _sy_responses_emit_response (const SyChatResponse *response,
   if (response->id == NULL)
     _sy_responses_note (notes, "response id defaulted: Responses clients require one");
   g_string_append (out, "{\"id\":");
-  _sy_responses_append_string (out, id);
+  sy_json_write_string (out, id);
   g_string_append (out, ",\"object\":\"response\"");
   if (response->created >= 0)
     g_string_append_printf (out, ",\"created_at\":%" G_GINT64_FORMAT, response->created);
   g_string_append (out, ",\"status\":");
-  _sy_responses_append_string (out, status);
+  sy_json_write_string (out, status);
   g_string_append (out, ",\"model\":");
-  _sy_responses_append_string (out, response->model ? response->model : "");
+  sy_json_write_string (out, response->model ? response->model : "");
   g_string_append (out, ",\"output\":[");
   for (guint i = 0; i < response->parts->len; i++)
     {
@@ -293,12 +294,12 @@ _sy_responses_emit_response (const SyChatResponse *response,
             _sy_responses_note (notes, "text signature dropped: Responses messages have no "
                                 "place for it");
           item_id = _sy_responses_dup_item_id ("msg", id, n);
-          _sy_responses_elem (out);
+          sy_json_write_elem (out);
           append_message_item (out, item_id, part, response->stop_reason == SY_STOP_REFUSAL);
           break;
         case SY_PART_TOOL_CALL:
           item_id = _sy_responses_dup_item_id ("fc", id, n);
-          _sy_responses_elem (out);
+          sy_json_write_elem (out);
           append_function_call_item (out, item_id, id, n, part, notes);
           break;
         case SY_PART_THINKING:
@@ -306,7 +307,7 @@ _sy_responses_emit_response (const SyChatResponse *response,
           item_id = _sy_responses_dup_item_id ("rs", id, n);
           encrypted = _sy_responses_client_encrypted_content (
             part->kind, part->kind == SY_PART_THINKING ? part->signature : part->data, &item_id);
-          _sy_responses_elem (out);
+          sy_json_write_elem (out);
           _sy_responses_append_reasoning_item (out, item_id,
                                                part->kind == SY_PART_THINKING ? part->text : NULL,
                                                part->text && part->kind == SY_PART_THINKING
@@ -357,11 +358,11 @@ _sy_responses_format_error (guint       status,
 {
   GString *out = g_string_new ("{\"error\":{\"message\":");
 
-  _sy_responses_append_string (out, message ? message : "");
+  sy_json_write_string (out, message ? message : "");
   g_string_append (out, ",\"type\":");
-  _sy_responses_append_string (out, type ? type : type_for_status (status));
+  sy_json_write_string (out, type ? type : type_for_status (status));
   g_string_append (out, ",\"param\":null,\"code\":");
-  _sy_responses_append_string (out, code);
+  sy_json_write_string (out, code);
   g_string_append (out, "}}");
   return g_string_free (out, FALSE);
 }
@@ -372,23 +373,24 @@ _sy_responses_parse_error (const char  *data,
                            char       **type,
                            char       **message)
 {
-  g_autoptr(JsonNode) node = _sy_responses_parse_object (data, len, BAD, "error body", NULL);
+  g_autoptr(JsonNode) node = sy_json_read_body (data, len, SY_RESPONSES_MAX_DEPTH, BAD,
+                                                "error body", NULL);
   JsonNode *error_node;
   JsonObject *error;
   const char *t, *m;
 
   if (node == NULL)
     return FALSE;
-  error_node = _sy_responses_member (json_node_get_object (node), "error");
+  error_node = sy_json_read_member (json_node_get_object (node), "error");
   if (error_node == NULL || !JSON_NODE_HOLDS_OBJECT (error_node))
     return FALSE;
   error = json_node_get_object (error_node);
-  m = _sy_responses_node_string (_sy_responses_member (error, "message"));
+  m = sy_json_read_node_string (sy_json_read_member (error, "message"));
   if (m == NULL)
     return FALSE;
-  t = _sy_responses_node_string (_sy_responses_member (error, "type"));
+  t = sy_json_read_node_string (sy_json_read_member (error, "type"));
   if (t == NULL)
-    t = _sy_responses_node_string (_sy_responses_member (error, "code"));
+    t = sy_json_read_node_string (sy_json_read_member (error, "code"));
   if (type != NULL)
     *type = g_strdup (t);
   if (message != NULL)

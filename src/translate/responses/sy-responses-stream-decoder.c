@@ -202,7 +202,7 @@ bad_event (Ctx         *c,
            const char  *message,
            GError     **error)
 {
-  _sy_responses_set_error (error, BAD, c->type, member, "%s", message);
+  sy_json_read_set_error (error, BAD, c->type, member, "%s", message);
   return FALSE;
 }
 
@@ -288,20 +288,20 @@ on_item_added (Ctx         *c,
   Item *item;
 
   if (!get_index (c, ev, "output_index", MAX_OUTPUT_INDEX, &output_index, error) ||
-      !_sy_responses_get_object (ev, c->type, "item", BAD, &object, error))
+      !sy_json_read_object (ev, c->type, "item", BAD, &object, error))
     return FALSE;
   if (object == NULL)
     return bad_event (c, "item", "missing", error);
   if (lookup_item (c, output_index) != NULL)
     return bad_event (c, "output_index", "names an item that was already added", error);
-  if (!_sy_responses_get_string (object, c->type, "type", BAD, &type, error))
+  if (!sy_json_read_string (object, c->type, "type", BAD, &type, error))
     return FALSE;
   item = add_item (c, output_index, item_type (type));
   if (item->type == ITEM_FUNCTION_CALL)
     {
-      if (!_sy_responses_get_string (object, "item", "call_id", BAD, &call_id, error) ||
-          !_sy_responses_get_string (object, "item", "name", BAD, &name, error) ||
-          !_sy_responses_get_string (object, "item", "arguments", BAD, &arguments, error))
+      if (!sy_json_read_string (object, "item", "call_id", BAD, &call_id, error) ||
+          !sy_json_read_string (object, "item", "name", BAD, &name, error) ||
+          !sy_json_read_string (object, "item", "arguments", BAD, &arguments, error))
         return FALSE;
       item->part = start_part (c, SY_PART_TOOL_CALL, call_id, name);
       emit_delta (c, item->part, arguments, arguments ? strlen (arguments) : 0);
@@ -321,22 +321,22 @@ deliver_message (Ctx         *c,
 {
   JsonArray *content;
 
-  if (!_sy_responses_get_array (object, "item", "content", BAD, &content, error))
+  if (!sy_json_read_array (object, "item", "content", BAD, &content, error))
     return FALSE;
   for (guint i = 0; content != NULL && i < json_array_get_length (content) &&
                     i <= MAX_CONTENT_INDEX; i++)
     {
       JsonNode *node = json_array_get_element (content, i);
       JsonObject *p = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *type = _sy_responses_node_string (_sy_responses_member (p, "type"));
+      const char *type = sy_json_read_node_string (sy_json_read_member (p, "type"));
       const char *text = NULL;
       Part *part;
 
       if (g_strcmp0 (type, "output_text") == 0)
-        text = _sy_responses_node_string (_sy_responses_member (p, "text"));
+        text = sy_json_read_node_string (sy_json_read_member (p, "text"));
       else if (g_strcmp0 (type, "refusal") == 0)
         {
-          text = _sy_responses_node_string (_sy_responses_member (p, "refusal"));
+          text = sy_json_read_node_string (sy_json_read_member (p, "refusal"));
           c->self->refusal = TRUE;
         }
       if (text == NULL)
@@ -359,11 +359,11 @@ on_item_done (Ctx         *c,
   Item *item;
 
   if (!get_index (c, ev, "output_index", MAX_OUTPUT_INDEX, &output_index, error) ||
-      !_sy_responses_get_object (ev, c->type, "item", BAD, &object, error))
+      !sy_json_read_object (ev, c->type, "item", BAD, &object, error))
     return FALSE;
   if (object == NULL)
     return bad_event (c, "item", "missing", error);
-  if (!_sy_responses_get_string (object, c->type, "type", BAD, &type, error))
+  if (!sy_json_read_string (object, c->type, "type", BAD, &type, error))
     return FALSE;
   item = lookup_item (c, output_index);
   if (item == NULL)
@@ -379,7 +379,7 @@ on_item_done (Ctx         *c,
   switch (item->type)
     {
     case ITEM_FUNCTION_CALL:
-      if (!_sy_responses_get_string (object, "item", "arguments", BAD, &arguments, error))
+      if (!sy_json_read_string (object, "item", "arguments", BAD, &arguments, error))
         return FALSE;
       if (!item->part->got_delta)
         emit_delta (c, item->part, arguments, arguments ? strlen (arguments) : 0);
@@ -431,7 +431,7 @@ on_text (Ctx         *c,
     return FALSE;
   if (g_str_has_suffix (what, "delta"))
     {
-      if (!_sy_responses_get_string (ev, c->type, "delta", BAD, &text, error))
+      if (!sy_json_read_string (ev, c->type, "delta", BAD, &text, error))
         return FALSE;
       part = ensure_text (c, output_index, content_index);
       if (part != NULL)
@@ -441,16 +441,16 @@ on_text (Ctx         *c,
   if (g_str_has_prefix (what, "part"))
     {
       /* content_part.added / .done: {part: {type, text | refusal}} */
-      if (!_sy_responses_get_object (ev, c->type, "part", BAD, &object, error))
+      if (!sy_json_read_object (ev, c->type, "part", BAD, &object, error))
         return FALSE;
-      text = _sy_responses_node_string (_sy_responses_member (object, "text"));
+      text = sy_json_read_node_string (sy_json_read_member (object, "text"));
       if (text == NULL)
-        text = _sy_responses_node_string (_sy_responses_member (object, "refusal"));
-      if (g_strcmp0 (_sy_responses_node_string (_sy_responses_member (object, "type")),
+        text = sy_json_read_node_string (sy_json_read_member (object, "refusal"));
+      if (g_strcmp0 (sy_json_read_node_string (sy_json_read_member (object, "type")),
                      "refusal") == 0)
         c->self->refusal = TRUE;
     }
-  else if (!_sy_responses_get_string (ev, c->type, g_str_has_prefix (what, "refusal")
+  else if (!sy_json_read_string (ev, c->type, g_str_has_prefix (what, "refusal")
                                                      ? "refusal" : "text", BAD, &text, error))
     return FALSE;
   part = ensure_text (c, output_index, content_index);
@@ -482,7 +482,7 @@ on_arguments (Ctx         *c,
   Part *part;
 
   if (!get_index (c, ev, "output_index", MAX_OUTPUT_INDEX, &output_index, error) ||
-      !_sy_responses_get_string (ev, c->type, done ? "arguments" : "delta", BAD, &text, error))
+      !sy_json_read_string (ev, c->type, done ? "arguments" : "delta", BAD, &text, error))
     return FALSE;
   part = item_part (c, output_index, ITEM_FUNCTION_CALL);
   if (part == NULL)
@@ -518,13 +518,13 @@ on_reasoning (Ctx         *c,
     }
   if (g_str_equal (what, "delta"))
     {
-      if (!_sy_responses_get_string (ev, c->type, "delta", BAD, &text, error))
+      if (!sy_json_read_string (ev, c->type, "delta", BAD, &text, error))
         return FALSE;
       emit_delta (c, part, text, text ? strlen (text) : 0);
     }
   else if (g_str_equal (what, "done"))
     {
-      if (!_sy_responses_get_string (ev, c->type, "text", BAD, &text, error))
+      if (!sy_json_read_string (ev, c->type, "text", BAD, &text, error))
         return FALSE;
       if (!part->got_delta)
         emit_delta (c, part, text, text ? strlen (text) : 0);
@@ -574,15 +574,15 @@ on_end (Ctx         *c,
   SyStreamEvent event;
   SyUsage usage;
 
-  if (!_sy_responses_get_object (ev, c->type, "response", BAD, &response, error) ||
-      !_sy_responses_get_object (response, "response", "usage", BAD, &usage_object, error) ||
-      !_sy_responses_get_object (response, "response", "incomplete_details", BAD, &details,
-                                 error) ||
-      !_sy_responses_get_string (details, "response.incomplete_details", "reason", BAD, &reason,
-                                 error))
+  if (!sy_json_read_object (ev, c->type, "response", BAD, &response, error) ||
+      !sy_json_read_object (response, "response", "usage", BAD, &usage_object, error) ||
+      !sy_json_read_object (response, "response", "incomplete_details", BAD, &details,
+                            error) ||
+      !sy_json_read_string (details, "response.incomplete_details", "reason", BAD, &reason,
+                            error))
     return FALSE;
-  ensure_started (c, _sy_responses_node_string (_sy_responses_member (response, "id")),
-                  _sy_responses_node_string (_sy_responses_member (response, "model")));
+  ensure_started (c, sy_json_read_node_string (sy_json_read_member (response, "id")),
+                  sy_json_read_node_string (sy_json_read_member (response, "model")));
   close_open_parts (c);
   c->self->ended = TRUE;
 
@@ -633,13 +633,13 @@ on_error (Ctx        *c,
 
   if (failed)
     {
-      node = _sy_responses_member (ev, "response");
+      node = sy_json_read_member (ev, "response");
       error = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      node = _sy_responses_member (error, "error");
+      node = sy_json_read_member (error, "error");
       error = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
     }
-  code = _sy_responses_node_string (_sy_responses_member (error, "code"));
-  message = _sy_responses_node_string (_sy_responses_member (error, "message"));
+  code = sy_json_read_node_string (sy_json_read_member (error, "code"));
+  message = sy_json_read_node_string (sy_json_read_member (error, "message"));
   c->self->ended = TRUE;
   init_event (&event, SY_EVENT_ERROR);
   event.status = status_for_code (code);
@@ -660,10 +660,10 @@ dispatch (Ctx         *c,
   if (g_str_equal (type, "response.created") || g_str_equal (type, "response.in_progress") ||
       g_str_equal (type, "response.queued"))
     {
-      if (!_sy_responses_get_object (ev, type, "response", BAD, &response, error))
+      if (!sy_json_read_object (ev, type, "response", BAD, &response, error))
         return FALSE;
-      ensure_started (c, _sy_responses_node_string (_sy_responses_member (response, "id")),
-                      _sy_responses_node_string (_sy_responses_member (response, "model")));
+      ensure_started (c, sy_json_read_node_string (sy_json_read_member (response, "id")),
+                      sy_json_read_node_string (sy_json_read_member (response, "model")));
       return TRUE;
     }
   if (g_str_equal (type, "response.output_item.added"))
@@ -737,11 +737,12 @@ sy_responses_stream_decoder_push (SyStreamDecoder   *decoder,
     return TRUE;
   if (event->data_len == 6 && memcmp (event->data, "[DONE]", 6) == 0)
     return TRUE;
-  node = _sy_responses_parse_object (event->data, event->data_len, BAD, "stream event", error);
+  node = sy_json_read_body (event->data, event->data_len, SY_RESPONSES_MAX_DEPTH, BAD,
+                            "stream event", error);
   if (node == NULL)
     return FALSE;
   ev = json_node_get_object (node);
-  t = _sy_responses_node_string (_sy_responses_member (ev, "type"));
+  t = sy_json_read_node_string (sy_json_read_member (ev, "type"));
   if (t == NULL)
     t = event->event;
   if (t == NULL)

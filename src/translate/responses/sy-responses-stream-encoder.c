@@ -98,8 +98,8 @@ append_ref (GString    *out,
             const Part *p,
             gboolean    content_index)
 {
-  _sy_responses_key (out, "item_id");
-  _sy_responses_append_string (out, p->item_id);
+  sy_json_write_key (out, "item_id");
+  sy_json_write_string (out, p->item_id);
   g_string_append_printf (out, ",\"output_index\":%u", p->output_index);
   if (content_index)
     g_string_append (out, ",\"content_index\":0");
@@ -118,11 +118,11 @@ append_response (SyResponsesStreamEncoder *self,
   gboolean first = TRUE;
 
   g_string_append (out, "{\"id\":");
-  _sy_responses_append_string (out, self->response_id);
+  sy_json_write_string (out, self->response_id);
   g_string_append (out, ",\"object\":\"response\",\"status\":");
-  _sy_responses_append_string (out, status);
+  sy_json_write_string (out, status);
   g_string_append (out, ",\"model\":");
-  _sy_responses_append_string (out, self->model ? self->model : "");
+  sy_json_write_string (out, self->model ? self->model : "");
   g_string_append (out, ",\"output\":[");
   for (guint i = 0; i < self->items->len; i++)
     {
@@ -155,11 +155,11 @@ ensure_created (SyResponsesStreamEncoder *self,
     self->model = g_strdup (sy_stream_encoder_get_model (SY_STREAM_ENCODER (self)));
 
   begin (self, out, "response.created");
-  _sy_responses_key (out, "response");
+  sy_json_write_key (out, "response");
   append_response (self, out, "in_progress", NULL, NULL, NULL, FALSE);
   end (out);
   begin (self, out, "response.in_progress");
-  _sy_responses_key (out, "response");
+  sy_json_write_key (out, "response");
   append_response (self, out, "in_progress", NULL, NULL, NULL, FALSE);
   end (out);
 }
@@ -172,18 +172,18 @@ append_function_call_item (GString    *out,
                            gboolean    done)
 {
   g_string_append (out, "{\"id\":");
-  _sy_responses_append_string (out, p->item_id);
+  sy_json_write_string (out, p->item_id);
   g_string_append (out, ",\"type\":\"function_call\",\"status\":");
   g_string_append (out, done ? "\"completed\"" : "\"in_progress\"");
   g_string_append (out, ",\"arguments\":");
   if (done)
-    _sy_responses_append_string_len (out, p->body->str, p->body->len);
+    sy_json_write_string_len (out, p->body->str, p->body->len);
   else
     g_string_append (out, "\"\"");
   g_string_append (out, ",\"call_id\":");
-  _sy_responses_append_string (out, p->call_id);
+  sy_json_write_string (out, p->call_id);
   g_string_append (out, ",\"name\":");
-  _sy_responses_append_string (out, p->name ? p->name : "");
+  sy_json_write_string (out, p->name ? p->name : "");
   g_string_append_c (out, '}');
 }
 
@@ -193,14 +193,14 @@ append_message_item (GString    *out,
                      gboolean    done)
 {
   g_string_append (out, "{\"id\":");
-  _sy_responses_append_string (out, p->item_id);
+  sy_json_write_string (out, p->item_id);
   g_string_append (out, ",\"type\":\"message\",\"status\":");
   g_string_append (out, done ? "\"completed\"" : "\"in_progress\"");
   g_string_append (out, ",\"role\":\"assistant\",\"content\":[");
   if (done)
     {
       g_string_append (out, "{\"type\":\"output_text\",\"text\":");
-      _sy_responses_append_string_len (out, p->body->str, p->body->len);
+      sy_json_write_string_len (out, p->body->str, p->body->len);
       g_string_append (out, ",\"annotations\":[]}");
     }
   g_string_append (out, "]}");
@@ -248,8 +248,8 @@ announce (SyResponsesStreamEncoder *self,
           end (out);
           begin (self, out, "response.function_call_arguments.delta");
           append_ref (out, p, FALSE);
-          _sy_responses_key (out, "delta");
-          _sy_responses_append_string_len (out, p->body->str, p->body->len);
+          sy_json_write_key (out, "delta");
+          sy_json_write_string_len (out, p->body->str, p->body->len);
         }
       break;
     case SY_PART_THINKING:
@@ -298,14 +298,14 @@ close_part (SyResponsesStreamEncoder *self,
     case SY_PART_TEXT:
       begin (self, out, "response.output_text.done");
       append_ref (out, p, TRUE);
-      _sy_responses_key (out, "text");
-      _sy_responses_append_string_len (out, p->body->str, p->body->len);
+      sy_json_write_key (out, "text");
+      sy_json_write_string_len (out, p->body->str, p->body->len);
       g_string_append (out, ",\"logprobs\":[]");
       end (out);
       begin (self, out, "response.content_part.done");
       append_ref (out, p, TRUE);
       g_string_append (out, ",\"part\":{\"type\":\"output_text\",\"text\":");
-      _sy_responses_append_string_len (out, p->body->str, p->body->len);
+      sy_json_write_string_len (out, p->body->str, p->body->len);
       g_string_append (out, ",\"annotations\":[]}");
       end (out);
       append_message_item (item, p, TRUE);
@@ -322,8 +322,8 @@ close_part (SyResponsesStreamEncoder *self,
         }
       begin (self, out, "response.function_call_arguments.done");
       append_ref (out, p, FALSE);
-      _sy_responses_key (out, "arguments");
-      _sy_responses_append_string_len (out, p->body->str, p->body->len);
+      sy_json_write_key (out, "arguments");
+      sy_json_write_string_len (out, p->body->str, p->body->len);
       end (out);
       append_function_call_item (item, p, TRUE);
       break;
@@ -340,13 +340,13 @@ close_part (SyResponsesStreamEncoder *self,
             begin (self, out, "response.reasoning_summary_text.done");
             append_ref (out, p, FALSE);
             g_string_append (out, ",\"summary_index\":0,\"text\":");
-            _sy_responses_append_string_len (out, p->body->str, p->body->len);
+            sy_json_write_string_len (out, p->body->str, p->body->len);
             end (out);
             begin (self, out, "response.reasoning_summary_part.done");
             append_ref (out, p, FALSE);
             g_string_append (out, ",\"summary_index\":0,\"part\":{\"type\":\"summary_text\","
                                   "\"text\":");
-            _sy_responses_append_string_len (out, p->body->str, p->body->len);
+            sy_json_write_string_len (out, p->body->str, p->body->len);
             g_string_append (out, "}");
             end (out);
           }
@@ -485,8 +485,8 @@ on_delta (SyResponsesStreamEncoder *self,
     case SY_PART_TEXT:
       begin (self, out, "response.output_text.delta");
       append_ref (out, p, TRUE);
-      _sy_responses_key (out, "delta");
-      _sy_responses_append_string_len (out, p->body->str + start, p->body->len - start);
+      sy_json_write_key (out, "delta");
+      sy_json_write_string_len (out, p->body->str + start, p->body->len - start);
       g_string_append (out, ",\"logprobs\":[]");
       end (out);
       break;
@@ -499,8 +499,8 @@ on_delta (SyResponsesStreamEncoder *self,
         }
       begin (self, out, "response.function_call_arguments.delta");
       append_ref (out, p, FALSE);
-      _sy_responses_key (out, "delta");
-      _sy_responses_append_string_len (out, p->body->str + start, p->body->len - start);
+      sy_json_write_key (out, "delta");
+      sy_json_write_string_len (out, p->body->str + start, p->body->len - start);
       end (out);
       break;
     case SY_PART_THINKING:
@@ -516,8 +516,8 @@ on_delta (SyResponsesStreamEncoder *self,
       begin (self, out, "response.reasoning_summary_text.delta");
       append_ref (out, p, FALSE);
       g_string_append (out, ",\"summary_index\":0");
-      _sy_responses_key (out, "delta");
-      _sy_responses_append_string_len (out, p->body->str + start, p->body->len - start);
+      sy_json_write_key (out, "delta");
+      sy_json_write_string_len (out, p->body->str + start, p->body->len - start);
       end (out);
       break;
     case SY_PART_REDACTED_THINKING:
@@ -572,16 +572,16 @@ on_error (SyResponsesStreamEncoder *self,
   if (!self->created)
     {
       begin (self, out, "error");
-      _sy_responses_key (out, "code");
-      _sy_responses_append_string (out, code);
-      _sy_responses_key (out, "message");
-      _sy_responses_append_string (out, text);
+      sy_json_write_key (out, "code");
+      sy_json_write_string (out, code);
+      sy_json_write_key (out, "message");
+      sy_json_write_string (out, text);
       g_string_append (out, ",\"param\":null");
       end (out);
       return;
     }
   begin (self, out, "response.failed");
-  _sy_responses_key (out, "response");
+  sy_json_write_key (out, "response");
   append_response (self, out, "failed", NULL, code, text, TRUE);
   end (out);
 }
@@ -597,7 +597,7 @@ on_done (SyResponsesStreamEncoder *self,
   close_all (self, out);
   begin (self, out, g_str_equal (status, "incomplete") ? "response.incomplete"
                                                        : "response.completed");
-  _sy_responses_key (out, "response");
+  sy_json_write_key (out, "response");
   append_response (self, out, status, incomplete_reason, NULL, NULL, TRUE);
   end (out);
 }
