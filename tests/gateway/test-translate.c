@@ -359,6 +359,43 @@ test_text (gconstpointer data)
   sy_test_gateway_free (t);
 }
 
+/* The provider answers in the other shape than the client asked for (a provider that only
+ * streams, or one that ignores "stream"): the client still gets what it asked for. */
+static void
+test_shape_mismatch (gconstpointer data)
+{
+  const Pair *pair = data;
+  SyTestGateway *t = setup (pair);
+  SyMockBehaviour other = { .kind = pair->stream ? SY_MOCK_JSON : SY_MOCK_STREAM, .n_chunks = 3 };
+  g_autoptr(SyTestResponse) r = NULL;
+
+  sy_mock_upstream_push (t->mock, &other);
+  r = send_first (t, pair, FALSE);
+  if (r->status != 200)
+    g_error ("status %u: %.*s", r->status, (int) g_bytes_get_size (r->body),
+             (const char *) g_bytes_get_data (r->body, NULL));
+  if (pair->stream)
+    {
+      StreamSeen seen = { pair->client };
+
+      read_stream (r, &seen);
+      g_assert_cmpstr (seen.text->str, ==, "Hello from the mock.");
+      assert_stream_ended (&seen);
+      stream_seen_clear (&seen);
+    }
+  else
+    {
+      g_autofree char *text = NULL;
+
+      g_assert_cmpstr (soup_message_headers_get_content_type (r->headers, NULL), ==,
+                       "application/json");
+      g_assert_nonnull (r->json);
+      text = json_text (pair->client, r->json);
+      g_assert_cmpstr (text, ==, "tok0 tok1 tok2 ");
+    }
+  sy_test_gateway_free (t);
+}
+
 /* The client's follow-up: the call it received and its result. */
 static SyTestResponse *
 send_result (SyTestGateway *t,
@@ -603,6 +640,11 @@ main (int   argc,
                                        s ? "stream" : "json");
           g_test_add_data_func (text_path, pair, test_text);
           g_test_add_data_func (tool_path, pair, test_tool_round_trip);
+          g_free (text_path);
+          text_path = g_strdup_printf ("/sy/gateway/translate/%s-to-%s/%s-client-%s-provider",
+                                       sy_dialect_to_string (c), sy_dialect_to_string (u),
+                                       s ? "stream" : "json", s ? "json" : "stream");
+          g_test_add_data_func (text_path, pair, test_shape_mismatch);
         }
   g_test_add_func ("/sy/gateway/translate/count-tokens", test_count_tokens);
   return g_test_run ();
