@@ -124,6 +124,15 @@ build_turns (Emit    *e,
                                       "blocks without a signature");
                   continue;
                 }
+              if (p->kind == SY_PART_THINKING &&
+                  strstr (p->signature, SY_TOOL_ID_SIGNATURE_SEPARATOR) != NULL)
+                {
+                  /* OpenAI Responses reasoning ("<item id>" separator "<encrypted content>"):
+                   * signed, but by OpenAI; Anthropic would reject the signature. */
+                  _sy_anthropic_note (e->notes, "OpenAI reasoning dropped from the history: "
+                                      "its signature is OpenAI's, not Anthropic's");
+                  continue;
+                }
               if (p->kind == SY_PART_REDACTED_THINKING && p->data == NULL)
                 continue;
               break;
