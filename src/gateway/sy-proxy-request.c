@@ -516,6 +516,11 @@ send_attempt (SyProxyRequest *self,
   self->fired_timer = SY_TIMER_NONE;
 
   self->upstream = soup_message_new_from_uri (SOUP_METHOD_POST, uri);
+  /* libsoup 3.2 opens a new connection for every non-idempotent message: without this flag
+   * each POST paid a TCP (and TLS) handshake and left a TIME-WAIT socket behind. The cost is
+   * that soup may resend a request once if a pooled connection turns out dead before any
+   * answer, which is what the failover loop would do anyway. */
+  soup_message_add_flags (self->upstream, SOUP_MESSAGE_IDEMPOTENT);
   out = soup_message_get_request_headers (self->upstream);
   soup_message_headers_iter_init (&iter, in);
   while (soup_message_headers_iter_next (&iter, &name, &value))

@@ -5,6 +5,7 @@
  * stream framing, error shapes, usage rows.
  */
 #include <sqlite3.h>
+#include <sys/socket.h>
 #include <string.h>
 
 #include "sy-test-gateway.h"
@@ -604,6 +605,75 @@ test_keepalive_pings_then_error_event (Fixture       *f,
   g_assert_null (strstr (body, "message_start"));
 }
 
+typedef struct
+{
+  guint16  port;
+  GSocket *socket;
+  int      sent;
+} StalledClient;
+
+/* Sends a streaming request and then reads nothing. */
+static gpointer
+stalled_client_thread (gpointer user_data)
+{
+  StalledClient *c = user_data;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (loopback, c->port);
+  g_autofree char *request = g_strdup_printf ("POST /v1/chat/completions HTTP/1.1\r\n"
+                                              "Host: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                              "Content-Length: %zu\r\n\r\n%s",
+                                              strlen (stream_body), stream_body);
+
+  c->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_socket_set_option (c->socket, SOL_SOCKET, SO_RCVBUF, 16384, NULL);
+  g_assert_true (g_socket_connect (c->socket, addr, NULL, NULL));
+  g_assert_cmpint (g_socket_send (c->socket, request, strlen (request), NULL, NULL), ==,
+                   (gssize) strlen (request));
+  g_atomic_int_set (&c->sent, 1);
+  g_main_context_wakeup (NULL);
+  return NULL;
+}
+
+/* A client that stops reading stops the upstream read: the mock cannot write the whole
+ * stream, so the gateway holds only a bounded part of it. When the client hangs up, the
+ * request ends as 499 even though the relay was blocked on it. */
+static void
+test_stream_backpressure (Fixture       *f,
+                          gconstpointer  data)
+{
+  SyMockBehaviour big = { .kind = SY_MOCK_STREAM, .n_chunks = 4000, .pad_bytes = 16000 };
+  g_autofree char *a = sy_test_gateway_add_account (f->t, "mock", "sk-a", 1, NULL);
+  g_autofree char *db = g_build_filename (f->t->data_dir, "switchyard.db", NULL);
+  StalledClient c = { .port = (guint16) sy_gateway_get_port (f->t->gateway) };
+  GThread *thread;
+  guint written;
+
+  sy_mock_upstream_push (f->t->mock, &big);
+  thread = g_thread_new ("stalled", stalled_client_thread, &c);
+  while (!g_atomic_int_get (&c.sent))
+    g_main_context_iteration (NULL, TRUE);
+  g_thread_join (thread);
+
+  /* Give the relay every chance to run ahead of the client. */
+  sy_test_wait_ms (1500);
+  written = sy_mock_upstream_get_chunks_written (f->t->mock);
+  g_test_message ("the mock wrote %u of %u chunks to a gateway whose client reads nothing",
+                  written, 2 * 4000);
+  /* 8,000 chunks, 64 MB in all: with backpressure only socket buffers' worth (a few MB) can
+   * leave the mock. */
+  g_assert_cmpuint (written, <, 2 * 4000 / 4);
+
+  g_socket_close (c.socket, NULL);
+  g_object_unref (c.socket);
+  for (guint i = 0; i < 200 && query_int (db, "SELECT COUNT(*) FROM usage_history") < 1; i++)
+    {
+      sy_test_wait_ms (10);
+      sy_usage_writer_flush (sy_gateway_get_usage_writer (f->t->gateway));
+    }
+  g_assert_cmpint (query_int (db, "SELECT COUNT(*) FROM usage_history WHERE status = 499 AND "
+                                  "error_code = 'client_closed'"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -624,6 +694,7 @@ main (int   argc,
   ADD ("stream-relay", test_stream_relay);
   ADD ("stream-upstream-drops", test_stream_upstream_drops);
   ADD ("stream-idle-timeout", test_stream_idle_timeout);
+  ADD ("stream-backpressure", test_stream_backpressure);
   ADD ("usage-recorded", test_usage_recorded);
   ADD ("keepalive-pings-then-failover", test_keepalive_pings_then_failover);
   ADD ("keepalive-pings-then-error-event", test_keepalive_pings_then_error_event);
