@@ -238,6 +238,21 @@ sy_stop_reason_to_string (SyStopReason reason)
     }
 }
 
+const char *
+sy_effort_to_string (SyEffort effort)
+{
+  switch (effort)
+    {
+    case SY_EFFORT_NONE: return "none";
+    case SY_EFFORT_MINIMAL: return "minimal";
+    case SY_EFFORT_LOW: return "low";
+    case SY_EFFORT_MEDIUM: return "medium";
+    case SY_EFFORT_HIGH: return "high";
+    case SY_EFFORT_UNSET:
+    default: return NULL;
+    }
+}
+
 char *
 sy_tool_call_id_pack (const char *id,
                       const char *signature)

@@ -223,6 +223,8 @@ const char     *sy_chat_request_find_tool_name (SyChatRequest *request,
 char           *sy_parts_dup_text        (GPtrArray           *parts);
 
 const char     *sy_stop_reason_to_string (SyStopReason         reason);
+/* "none", "minimal", "low", "medium", "high" (OpenAI's names); NULL when unset. */
+const char     *sy_effort_to_string      (SyEffort             effort);
 
 /* Dialects without a place for a tool call's signature (OpenAI Chat, Responses) carry it
  * inside the tool call id they hand the client, which the client sends back unchanged:

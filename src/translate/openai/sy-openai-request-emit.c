@@ -414,26 +414,11 @@ emit_tools (Emit *e)
     }
 }
 
-static const char *
-effort_name (SyEffort effort)
-{
-  switch (effort)
-    {
-    case SY_EFFORT_NONE: return "none";
-    case SY_EFFORT_MINIMAL: return "minimal";
-    case SY_EFFORT_LOW: return "low";
-    case SY_EFFORT_MEDIUM: return "medium";
-    case SY_EFFORT_HIGH: return "high";
-    case SY_EFFORT_UNSET:
-    default: return NULL;
-    }
-}
-
 static void
 emit_reasoning (Emit *e)
 {
   const SyChatRequest *r = e->r;
-  const char *effort = effort_name (r->reasoning_effort);
+  const char *effort = sy_effort_to_string (r->reasoning_effort);
 
   if (effort == NULL && r->thinking_budget >= 0)
     {

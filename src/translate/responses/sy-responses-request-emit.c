@@ -310,26 +310,11 @@ append_tool_choice (Emit                *e,
     }
 }
 
-static const char *
-effort_name (SyEffort effort)
-{
-  switch (effort)
-    {
-    case SY_EFFORT_NONE: return "none";
-    case SY_EFFORT_MINIMAL: return "minimal";
-    case SY_EFFORT_LOW: return "low";
-    case SY_EFFORT_MEDIUM: return "medium";
-    case SY_EFFORT_HIGH: return "high";
-    case SY_EFFORT_UNSET:
-    default: return NULL;
-    }
-}
-
 static void
 append_reasoning_config (Emit                *e,
                          const SyChatRequest *request)
 {
-  const char *effort = effort_name (request->reasoning_effort);
+  const char *effort = sy_effort_to_string (request->reasoning_effort);
   gint64 budget = request->thinking_budget;
 
   if (effort != NULL && budget >= 0)
