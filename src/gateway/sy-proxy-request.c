@@ -340,6 +340,31 @@ forward_body (SyProxyRequest *self)
   return g_string_free_to_bytes (out);
 }
 
+/* The Chat Completions emitter writes the portable "max_tokens"; a provider that wants
+ * "max_completion_tokens" gets the same value under that name. Takes body. */
+static GBytes *
+rename_max_tokens (GBytes *body)
+{
+  static const char key[] = "\"max_tokens\":";
+  gsize len;
+  const char *data = g_bytes_get_data (body, &len);
+  SyJsonSpan span;
+  gsize key_start;
+  GString *out;
+
+  if (!sy_json_object_lookup (data, len, "max_tokens", &span) ||
+      span.start < sizeof key - 1 ||
+      memcmp (data + span.start - (sizeof key - 1), key, sizeof key - 1) != 0)
+    return body;
+  key_start = span.start - (sizeof key - 1);
+  out = g_string_sized_new (len + 16);
+  g_string_append_len (out, data, key_start);
+  g_string_append (out, "\"max_completion_tokens\":");
+  g_string_append_len (out, data + span.start, len - span.start);
+  g_bytes_unref (body);
+  return g_string_free_to_bytes (out);
+}
+
 /* The body for the route's dialect, built once (every account of a route speaks it). */
 static GBytes *
 dup_upstream_body (SyProxyRequest  *self,
@@ -358,6 +383,8 @@ dup_upstream_body (SyProxyRequest  *self,
             sy_codec_get (self->route->dialect)->emit_request (self->request, self->notes, error);
           if (self->upstream_request_body == NULL)
             return NULL;
+          if (self->route->max_completion_tokens)
+            self->upstream_request_body = rename_max_tokens (self->upstream_request_body);
         }
     }
   return g_bytes_ref (self->upstream_request_body);

@@ -9,7 +9,7 @@
 #include "sy-provider-catalog.h"
 
 static const SyProviderInfo catalog[] = {
-  { "openai",     "openai",     "OpenAI",         SY_DIALECT_OPENAI,    SY_AUTH_HEADER_BEARER,       "https://api.openai.com/v1" },
+  { "openai",     "openai",     "OpenAI",         SY_DIALECT_OPENAI,    SY_AUTH_HEADER_BEARER,       "https://api.openai.com/v1", TRUE },
   { "anthropic",  "anthropic",  "Anthropic",      SY_DIALECT_ANTHROPIC, SY_AUTH_HEADER_X_API_KEY,    "https://api.anthropic.com/v1" },
   { "gemini",     "gemini",     "Google Gemini",  SY_DIALECT_GEMINI,    SY_AUTH_HEADER_GOOG_API_KEY, "https://generativelanguage.googleapis.com/v1beta" },
   { "openrouter", "openrouter", "OpenRouter",     SY_DIALECT_OPENAI,    SY_AUTH_HEADER_BEARER,       "https://openrouter.ai/api/v1" },

@@ -23,6 +23,9 @@ typedef struct
   SyDialect     dialect;
   SyAuthHeader  auth_header;
   const char   *base_url;  /* without the endpoint path, no trailing slash */
+  /* Chat Completions output limit field: OpenAI's own API wants max_completion_tokens (its
+   * reasoning models refuse max_tokens); OpenAI-compatible providers mostly know max_tokens. */
+  gboolean      max_completion_tokens;
 } SyProviderInfo;
 
 /* By id or alias; NULL when unknown. */

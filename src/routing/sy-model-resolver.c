@@ -87,6 +87,7 @@ route_for_prefix (SyModelResolver *self,
       route->dialect = info->dialect;
       route->auth_header = info->auth_header;
       route->default_base_url = g_strdup (info->base_url);
+      route->max_completion_tokens = info->max_completion_tokens;
     }
   else
     {

@@ -19,6 +19,7 @@ typedef struct
   SyAuthHeader  auth_header;
   char         *default_base_url;
   char         *upstream_model;
+  gboolean      max_completion_tokens;  /* see SyProviderInfo */
   GPtrArray    *candidates;        /* SyConnection refs, enabled, in priority order */
 } SyRoute;
 

@@ -612,6 +612,51 @@ test_count_tokens (void)
   sy_test_gateway_free (t);
 }
 
+/* OpenAI's own API gets the output limit as max_completion_tokens (its reasoning models refuse
+ * max_tokens); an OpenAI-compatible node keeps the portable max_tokens. */
+static void
+test_openai_output_limit_field (void)
+{
+  SyTestGateway *t = sy_test_gateway_new ();
+  g_autofree char *node = g_strdup_printf ("{\"prefix\":\"oa\",\"apiType\":\"openai\","
+                                           "\"baseUrl\":\"%s\"}",
+                                           sy_mock_upstream_get_base_url (t->mock));
+  g_autofree char *builtin = g_strdup_printf ("{\"provider\":\"openai\",\"apiKey\":\"sk\","
+                                              "\"baseUrl\":\"%s\"}",
+                                              sy_mock_upstream_get_base_url (t->mock));
+#define ASK(prefix) "{\"model\":\"" prefix "/gpt-x\",\"max_tokens\":200,\"messages\":" \
+                    "[{\"role\":\"user\",\"content\":\"hi\"}]}"
+  const char *to_openai = ASK ("openai");
+  const char *to_node = ASK ("oa");
+#undef ASK
+  g_autoptr(SyTestResponse) n = sy_test_gateway_api (t, "POST", "/api/provider-nodes", node);
+  g_autoptr(SyTestResponse) a1 = sy_test_gateway_api (t, "POST", "/api/providers", builtin);
+  g_autoptr(SyTestResponse) a2 = sy_test_gateway_api (t, "POST", "/api/providers",
+                                                      "{\"provider\":\"oa\",\"apiKey\":\"sk\"}");
+  g_autoptr(SyTestResponse) r1 = NULL;
+  g_autoptr(SyTestResponse) r2 = NULL;
+  GPtrArray *requests;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  g_assert_cmpuint (a1->status, ==, 201);
+  g_assert_cmpuint (a2->status, ==, 201);
+  r1 = sy_test_gateway_request (t, "POST", "/v1/messages", "application/json", to_openai, -1, NULL);
+  r2 = sy_test_gateway_request (t, "POST", "/v1/messages", "application/json", to_node, -1, NULL);
+  g_assert_cmpuint (r1->status, ==, 200);
+  g_assert_cmpuint (r2->status, ==, 200);
+
+  requests = sy_mock_upstream_get_requests (t->mock);
+  first = g_strndup (g_bytes_get_data (((SyMockRequest *) g_ptr_array_index (requests, 0))->body, NULL),
+                     g_bytes_get_size (((SyMockRequest *) g_ptr_array_index (requests, 0))->body));
+  second = g_strndup (g_bytes_get_data (((SyMockRequest *) g_ptr_array_index (requests, 1))->body, NULL),
+                      g_bytes_get_size (((SyMockRequest *) g_ptr_array_index (requests, 1))->body));
+  g_assert_nonnull (strstr (first, "\"max_completion_tokens\":200"));
+  g_assert_null (strstr (first, "\"max_tokens\""));
+  g_assert_nonnull (strstr (second, "\"max_tokens\":200"));
+  sy_test_gateway_free (t);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -647,5 +692,6 @@ main (int   argc,
           g_test_add_data_func (text_path, pair, test_shape_mismatch);
         }
   g_test_add_func ("/sy/gateway/translate/count-tokens", test_count_tokens);
+  g_test_add_func ("/sy/gateway/translate/openai-output-limit-field", test_openai_output_limit_field);
   return g_test_run ();
 }
