@@ -65,9 +65,8 @@ content_type_is_json (SoupServerMessage *msg)
          g_str_has_suffix (type, "+json");
 }
 
-/* Method, key, content type, size and JSON well-formedness: the same for every dialect. */
-static GBytes *
-read_json_body (SyGateway             *gateway,
+GBytes *
+sy_chat_endpoint_read_body (SyGateway             *gateway,
                 SoupServerMessage     *msg,
                 SyDialect              dialect,
                 SyApiKey             **api_key)
@@ -148,7 +147,7 @@ sy_chat_endpoint_handle (SyGateway               *gateway,
   const char *data;
   gsize len;
 
-  if ((body = read_json_body (gateway, msg, dialect, &api_key)) == NULL)
+  if ((body = sy_chat_endpoint_read_body (gateway, msg, dialect, &api_key)) == NULL)
     return;
   data = g_bytes_get_data (body, &len);
 

@@ -19,6 +19,13 @@ typedef struct
   gboolean    url_stream;       /* Gemini: :streamGenerateContent */
 } SyChatEndpointCall;
 
+/* Method, client key, content type, size and JSON well-formedness, the same for every AI
+ * endpoint. Returns the body, or NULL after writing the error in dialect. */
+GBytes *sy_chat_endpoint_read_body (SyGateway          *gateway,
+                                    SoupServerMessage  *msg,
+                                    SyDialect           dialect,
+                                    SyApiKey          **api_key);
+
 void sy_chat_endpoint_handle (SyGateway                *gateway,
                               SoupServerMessage        *msg,
                               const SyChatEndpointCall *call);

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "gateway/sy-http.h"
-#include "gateway/sy-inbound-auth.h"
+#include "gateway/sy-chat-endpoint.h"
 #include "translate/sy-codec.h"
 
 #define BYTES_PER_TOKEN 4
@@ -65,7 +65,6 @@ sy_count_tokens_endpoint_handle (SyGateway         *gateway,
                                  SoupServerMessage *msg)
 {
   g_autoptr(SyApiKey) api_key = NULL;
-  g_autofree char *auth_message = NULL;
   g_autofree char *reply = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
@@ -73,31 +72,8 @@ sy_count_tokens_endpoint_handle (SyGateway         *gateway,
   gsize len;
   const char *data;
 
-  if (soup_server_message_get_method (msg) != SOUP_METHOD_POST)
-    {
-      sy_http_respond_error (msg, SY_DIALECT_ANTHROPIC, SOUP_STATUS_METHOD_NOT_ALLOWED,
-                             "invalid_request_error", "method_not_allowed", "use POST");
-      return;
-    }
-  if (!sy_inbound_auth_check (sy_gateway_get_api_keys (gateway), msg,
-                              sy_settings_repo_get_boolean (sy_gateway_get_settings (gateway),
-                                                            "requireApiKey"),
-                              &api_key, &auth_message))
-    {
-      sy_http_respond_error (msg, SY_DIALECT_ANTHROPIC, SOUP_STATUS_UNAUTHORIZED,
-                             "authentication_error", "invalid_api_key", "%s", auth_message);
-      return;
-    }
-
-  if (sy_http_body_exceeded (msg, sy_settings_repo_get_int (sy_gateway_get_settings (gateway),
-                                                             "maxBodyBytes")))
-    {
-      sy_http_respond_error (msg, SY_DIALECT_ANTHROPIC, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
-                             "invalid_request_error", "request_too_large",
-                             "the request body exceeds maxBodyBytes");
-      return;
-    }
-  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  if ((body = sy_chat_endpoint_read_body (gateway, msg, SY_DIALECT_ANTHROPIC, &api_key)) == NULL)
+    return;
   data = g_bytes_get_data (body, &len);
   request = sy_codec_get (SY_DIALECT_ANTHROPIC)->parse_request (data, len, &error);
   if (request == NULL)
