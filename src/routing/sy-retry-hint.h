@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Reset times providers announce when they refuse a request for rate or quota reasons, read
+ * from response headers (Retry-After, retry-after-ms, X-RateLimit-Reset, OpenAI's
+ * x-ratelimit-reset-*, Anthropic's anthropic-ratelimit-*-reset) and from error bodies (Gemini's
+ * retryDelay, Codex's resets_in_seconds/resets_at, "try again in 20s", "reset after 2h30m14s").
+ * Pure parsing: no clock of its own (now is passed in), no I/O.
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/* The delay until the limit resets, in ms from now_ms (epoch ms), or -1 when the headers say
+ * nothing usable. Past reset times give 0. Results are capped at 7 days. */
+gint64   sy_retry_hint_from_headers    (SoupMessageHeaders *headers,
+                                        gint64              now_ms);
+/* The same, read from an error body (JSON or plain text, not necessarily valid UTF-8). */
+gint64   sy_retry_hint_from_body       (const char         *body,
+                                        gsize               len,
+                                        gint64              now_ms);
+/* Go-style durations as providers write them: "20ms", "1.5s", "6m0s", "2h30m14s", "33s". */
+gboolean sy_retry_hint_parse_duration  (const char         *text,
+                                        gint64             *out_ms);
+
+G_END_DECLS
