@@ -49,10 +49,21 @@ sy_api_field_string (JsonObject  *obj,
 {
   gboolean missing_ok;
   JsonNode *node = member (obj, name, required, present, error, &missing_ok);
-  g_autofree char *s = NULL;
 
   if (node == NULL)
     return missing_ok;
+  return sy_api_value_string (node, name, max_len, out, error);
+}
+
+gboolean
+sy_api_value_string (JsonNode    *node,
+                     const char  *name,
+                     gsize        max_len,
+                     char       **out,
+                     GError     **error)
+{
+  g_autofree char *s = NULL;
+
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     return invalid (error, name, "expected a string");
   s = g_strstrip (g_strdup (json_node_get_string (node)));
@@ -70,6 +81,68 @@ sy_api_field_string (JsonObject  *obj,
   g_free (*out);
   *out = g_steal_pointer (&s);
   return TRUE;
+}
+
+gboolean
+sy_api_field_identifier (JsonObject  *obj,
+                         const char  *name,
+                         gboolean     required,
+                         gsize        max_len,
+                         char       **out,
+                         gboolean    *present,
+                         GError     **error)
+{
+  g_autofree char *value = NULL;
+
+  if (!sy_api_field_string (obj, name, required, max_len, &value, present, error))
+    return FALSE;
+  if (value == NULL)
+    return TRUE;
+  for (const char *p = value; *p != '\0'; p++)
+    if (!(g_ascii_isalnum (*p) || *p == '.' || *p == '_' || *p == '-'))
+      {
+        g_set_error (error, SY_STORE_ERROR, SY_STORE_ERROR_INVALID,
+                     "%s: use letters, digits, '.', '_' or '-' (got \"%s\")", name, value);
+        return FALSE;
+      }
+  g_free (*out);
+  *out = g_steal_pointer (&value);
+  return TRUE;
+}
+
+gboolean
+sy_api_field_choice (JsonObject          *obj,
+                     const char          *name,
+                     gboolean             required,
+                     const char * const  *choices,
+                     char               **out,
+                     gboolean            *present,
+                     GError             **error)
+{
+  g_autofree char *value = NULL;
+  g_autoptr(GString) list = NULL;
+
+  if (!sy_api_field_string (obj, name, required, G_MAXSIZE, &value, present, error))
+    return FALSE;
+  if (value == NULL)
+    return TRUE;
+  if (g_strv_contains (choices, value))
+    {
+      g_free (*out);
+      *out = g_steal_pointer (&value);
+      return TRUE;
+    }
+
+  list = g_string_new (NULL);
+  for (guint i = 0; choices[i] != NULL; i++)
+    g_string_append_printf (list, "%s\"%s\"", i == 0 ? "" : choices[i + 1] ? ", " : " or ",
+                            choices[i]);
+  if (strlen (value) <= 64)
+    g_set_error (error, SY_STORE_ERROR, SY_STORE_ERROR_INVALID,
+                 "%s: expected %s (got \"%s\")", name, list->str, value);
+  else
+    g_set_error (error, SY_STORE_ERROR, SY_STORE_ERROR_INVALID, "%s: expected %s", name, list->str);
+  return FALSE;
 }
 
 gboolean

@@ -19,6 +19,28 @@ gboolean sy_api_field_string  (JsonObject  *obj,
                                char       **out,
                                gboolean    *present,
                                GError     **error);
+/* The same checks on a value that is not an object member (an array element). */
+gboolean sy_api_value_string  (JsonNode    *node,
+                               const char  *name,
+                               gsize        max_len,
+                               char       **out,
+                               GError     **error);
+/* A string of ASCII letters, digits, '.', '_' and '-' only (names used in model strings). */
+gboolean sy_api_field_identifier (JsonObject  *obj,
+                                  const char  *name,
+                                  gboolean     required,
+                                  gsize        max_len,
+                                  char       **out,
+                                  gboolean    *present,
+                                  GError     **error);
+/* A string that is one of choices (NULL-terminated); the message lists them. */
+gboolean sy_api_field_choice  (JsonObject          *obj,
+                               const char          *name,
+                               gboolean             required,
+                               const char * const  *choices,
+                               char               **out,
+                               gboolean            *present,
+                               GError             **error);
 /* An absolute http:// or https:// URL; JSON null clears (out NULL, present TRUE). */
 gboolean sy_api_field_url     (JsonObject  *obj,
                                const char  *name,

@@ -14,7 +14,7 @@
 #include "store/sy-database.h"
 
 static const char * const connection_fields[] = {
-  "provider", "name", "apiKey", "baseUrl", "priority", "enabled", NULL
+  "provider", "name", "apiKey", "baseUrl", "priority", "enabled", "rateLimit", NULL
 };
 
 typedef struct
@@ -46,6 +46,85 @@ provider_label (SyGateway  *gateway,
   return g_strdup (node ? node->prefix : provider_id);
 }
 
+/* An account's own outbound limit, or null when it follows the global setting. */
+static void
+add_limit (JsonBuilder *b,
+           const char  *name,
+           int          value)
+{
+  json_builder_set_member_name (b, name);
+  if (value < 0)
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_int_value (b, value);
+}
+
+static const struct
+{
+  const char *name;
+  gint64      max;
+  gsize       offset;
+} limit_fields[] = {
+  { "rpm", 100000, G_STRUCT_OFFSET (SyConnection, rpm_limit) },
+  { "minGapMs", 600000, G_STRUCT_OFFSET (SyConnection, min_gap_ms) },
+  { "maxConcurrent", 10000, G_STRUCT_OFFSET (SyConnection, max_concurrent) },
+};
+
+/* "rateLimit": {"rpm": 60, "minGapMs": 350, "maxConcurrent": 6}; a member that is null (or
+ * rateLimit: null for all three) follows the global setting again; 0 means no limit. */
+static gboolean
+read_rate_limit (JsonObject    *body,
+                 SyConnection  *c,
+                 GError       **error)
+{
+  static const char * const allowed[] = { "rpm", "minGapMs", "maxConcurrent", NULL };
+  JsonNode *node = json_object_get_member (body, "rateLimit");
+  JsonObject *limits;
+
+  if (node == NULL)
+    return TRUE;
+  if (JSON_NODE_HOLDS_NULL (node))
+    {
+      c->rpm_limit = c->min_gap_ms = c->max_concurrent = -1;
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, SY_STORE_ERROR, SY_STORE_ERROR_INVALID,
+                   "rateLimit: expected an object such as {\"rpm\": 60, \"minGapMs\": 350, "
+                   "\"maxConcurrent\": 6}, or null");
+      return FALSE;
+    }
+  limits = json_node_get_object (node);
+  if (!sy_api_fields_only (limits, allowed, error))
+    {
+      g_prefix_error (error, "rateLimit.");
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (limit_fields); i++)
+    {
+      JsonNode *member = json_object_get_member (limits, limit_fields[i].name);
+      int *slot = G_STRUCT_MEMBER_P (c, limit_fields[i].offset);
+      gint64 value;
+
+      if (member == NULL)
+        continue;
+      if (JSON_NODE_HOLDS_NULL (member))
+        {
+          *slot = -1;
+          continue;
+        }
+      if (!sy_api_field_int (limits, limit_fields[i].name, 0, limit_fields[i].max, &value, NULL,
+                             error))
+        {
+          g_prefix_error (error, "rateLimit.");
+          return FALSE;
+        }
+      *slot = (int) value;
+    }
+  return TRUE;
+}
+
 static JsonNode *
 connection_to_json (SyGateway    *gateway,
                     SyConnection *c)
@@ -71,6 +150,12 @@ connection_to_json (SyGateway    *gateway,
   json_builder_add_int_value (b, c->priority);
   json_builder_set_member_name (b, "enabled");
   json_builder_add_boolean_value (b, c->enabled);
+  json_builder_set_member_name (b, "rateLimit");
+  json_builder_begin_object (b);
+  add_limit (b, "rpm", c->rpm_limit);
+  add_limit (b, "minGapMs", c->min_gap_ms);
+  add_limit (b, "maxConcurrent", c->max_concurrent);
+  json_builder_end_object (b);
   json_builder_set_member_name (b, "hasApiKey");
   json_builder_add_boolean_value (b, c->has_secret);
   json_builder_set_member_name (b, "createdAt");
@@ -129,7 +214,8 @@ read_connection (SyGateway     *gateway,
       !sy_api_field_string (body, "apiKey", creating, 8192, api_key, NULL, error) ||
       !sy_api_field_url (body, "baseUrl", FALSE, &c->base_url, NULL, error) ||
       !sy_api_field_int (body, "priority", 1, 1000, &priority, NULL, error) ||
-      !sy_api_field_boolean (body, "enabled", &c->enabled, NULL, error))
+      !sy_api_field_boolean (body, "enabled", &c->enabled, NULL, error) ||
+      !read_rate_limit (body, c, error))
     return FALSE;
 
   if (provider != NULL)

@@ -19,12 +19,16 @@ static const struct
 {
   const char   *name;
   ResourceFunc  func;
+  gboolean      body_optional;  /* actions such as POST /api/resilience/reset */
 } resources[] = {
-  { "health", sy_api_health_handle },
-  { "provider-nodes", sy_api_nodes_handle },
-  { "providers", sy_api_providers_handle },
-  { "keys", sy_api_keys_handle },
-  { "settings", sy_api_settings_handle },
+  { "health", sy_api_health_handle, FALSE },
+  { "provider-nodes", sy_api_nodes_handle, FALSE },
+  { "providers", sy_api_providers_handle, FALSE },
+  { "combos", sy_api_combos_handle, FALSE },
+  { "keys", sy_api_keys_handle, FALSE },
+  { "settings", sy_api_settings_handle, FALSE },
+  { "monitoring", sy_api_monitoring_handle, FALSE },
+  { "resilience", sy_api_resilience_handle, TRUE },
 };
 
 void
@@ -63,7 +67,8 @@ sy_api_reply_bad_method (SyApiCall  *call,
 }
 
 static JsonObject *
-parse_body (SoupServerMessage *msg)
+parse_body (SoupServerMessage *msg,
+            gboolean           optional)
 {
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
@@ -80,6 +85,8 @@ parse_body (SoupServerMessage *msg)
                              "send a JSON object with Content-Type: application/json");
       return NULL;
     }
+  if (len == 0 && optional)
+    return json_object_new ();
   if (len == 0 || !sy_json_check_object (data, len, 64, &error) ||
       !json_parser_load_from_data (parser, data, (gssize) len, &error))
     {
@@ -123,7 +130,7 @@ sy_api_handle (SyGateway         *gateway,
         continue;
       if (method == SOUP_METHOD_POST || method == SOUP_METHOD_PUT || g_str_equal (method, "PATCH"))
         {
-          if ((body = parse_body (msg)) == NULL)
+          if ((body = parse_body (msg, resources[i].body_optional)) == NULL)
             return;
           call.body = body;
         }

@@ -39,7 +39,10 @@ void sy_api_reply_bad_method  (SyApiCall         *call,
 void sy_api_health_handle     (SyApiCall *call);
 void sy_api_nodes_handle      (SyApiCall *call);
 void sy_api_providers_handle  (SyApiCall *call);
+void sy_api_combos_handle     (SyApiCall *call);
 void sy_api_keys_handle       (SyApiCall *call);
 void sy_api_settings_handle   (SyApiCall *call);
+void sy_api_monitoring_handle (SyApiCall *call);
+void sy_api_resilience_handle (SyApiCall *call);
 
 G_END_DECLS

@@ -139,7 +139,7 @@ sy_chat_endpoint_handle (SyGateway               *gateway,
   g_autoptr(GError) error = NULL;
   g_autoptr(SyApiKey) api_key = NULL;
   g_autofree char *model = NULL;
-  g_autoptr(SyRoute) route = NULL;
+  g_autoptr(SyRoutePlan) plan = NULL;
   g_autoptr(SyChatRequest) request = NULL;
   SyJsonSpan model_span = { 0, 0, SY_JSON_KIND_NULL };
   SyJsonSpan stream_span = { 0, 0, SY_JSON_KIND_NULL };
@@ -183,25 +183,25 @@ sy_chat_endpoint_handle (SyGateway               *gateway,
       return;
     }
 
-  route = call->forced_provider
-            ? sy_model_resolver_resolve_for_provider (sy_gateway_get_resolver (gateway),
-                                                      call->forced_provider, model, &error)
-            : sy_model_resolver_resolve (sy_gateway_get_resolver (gateway), model, &error);
-  if (route == NULL)
+  plan = sy_route_planner_plan (sy_gateway_get_planner (gateway), model, call->forced_provider,
+                                &error);
+  if (plan == NULL)
     {
       sy_http_respond_gerror (msg, dialect, error);
       return;
     }
 
-  if (route->dialect != dialect)
-    {
-      request = sy_codec_get (dialect)->parse_request (data, len, &error);
-      if (request == NULL)
-        {
-          sy_http_respond_gerror (msg, dialect, error);
-          return;
-        }
-    }
+  /* Parsed once if any target speaks another dialect; same-dialect targets get the bytes. */
+  for (guint i = 0; i < plan->targets->len && request == NULL; i++)
+    if (((SyRoute *) g_ptr_array_index (plan->targets, i))->dialect != dialect)
+      {
+        request = sy_codec_get (dialect)->parse_request (data, len, &error);
+        if (request == NULL)
+          {
+            sy_http_respond_gerror (msg, dialect, error);
+            return;
+          }
+      }
 
   init.msg = msg;
   init.client_dialect = dialect;
@@ -214,7 +214,7 @@ sy_chat_endpoint_handle (SyGateway               *gateway,
                   ? call->url_stream
                   : stream_span.kind == SY_JSON_KIND_BOOLEAN && data[stream_span.start] == 't';
   init.api_key = api_key;
-  init.route = g_steal_pointer (&route);
+  init.plan = g_steal_pointer (&plan);
   init.request = g_steal_pointer (&request);
   sy_proxy_request_start (gateway, &init);
 }

@@ -40,10 +40,14 @@ struct _SyGateway
   SyDatabase         *db;
   SyNodeRepo         *nodes;
   SyConnectionRepo   *connections;
+  SyComboRepo        *combos;
   SyApiKeyRepo       *api_keys;
   SySettingsRepo     *settings;
   SyCredentials      *credentials;
   SyModelResolver    *resolver;
+  SyPricingRepo      *pricing;
+  SyRoutingState     *routing;
+  SyRoutePlanner     *planner;
   SyUsageWriter      *usage_writer;
 
   SoupServer         *server;
@@ -65,10 +69,14 @@ sy_gateway_dispose (GObject *object)
   g_clear_object (&self->reaper);
   g_clear_object (&self->server);
   g_clear_object (&self->session);
+  g_clear_object (&self->planner);
+  g_clear_object (&self->routing);
+  g_clear_object (&self->pricing);
   g_clear_object (&self->resolver);
   g_clear_object (&self->credentials);
   g_clear_object (&self->settings);
   g_clear_object (&self->api_keys);
+  g_clear_object (&self->combos);
   g_clear_object (&self->connections);
   g_clear_object (&self->nodes);
   g_clear_object (&self->usage_writer);
@@ -196,8 +204,10 @@ sy_gateway_new (const SyConfig  *config,
   if ((self->db = sy_database_open (db_path, error)) == NULL ||
       (self->nodes = sy_node_repo_new (self->db, error)) == NULL ||
       (self->connections = sy_connection_repo_new (self->db, error)) == NULL ||
+      (self->combos = sy_combo_repo_new (self->db, error)) == NULL ||
       (self->api_keys = sy_api_key_repo_new (self->db, error)) == NULL ||
       (self->settings = sy_settings_repo_new (self->db, error)) == NULL ||
+      (self->pricing = sy_pricing_repo_new (self->db, error)) == NULL ||
       (self->usage_writer = sy_usage_writer_new (db_path, error)) == NULL)
     return NULL;
 
@@ -209,6 +219,13 @@ sy_gateway_new (const SyConfig  *config,
     return NULL;
   self->credentials = sy_credentials_new (secrets);
   self->resolver = sy_model_resolver_new (self->nodes, self->connections);
+  {
+    g_autoptr(SyRoutingStateRepo) routing_repo = sy_routing_state_repo_new (self->db);
+
+    self->routing = sy_routing_state_new (self->settings, routing_repo);
+  }
+  self->planner = sy_route_planner_new (self->resolver, self->combos, self->settings,
+                                        self->pricing, self->routing);
 
   /* One session for all upstreams. Bodies are relayed as the upstream sent them, so no content
    * decoding (and no Accept-Encoding sent); timeouts are ours, per phase, not soup's. */
@@ -608,6 +625,12 @@ sy_gateway_get_connections (SyGateway *self)
   return self->connections;
 }
 
+SyComboRepo *
+sy_gateway_get_combos (SyGateway *self)
+{
+  return self->combos;
+}
+
 SyApiKeyRepo *
 sy_gateway_get_api_keys (SyGateway *self)
 {
@@ -630,6 +653,24 @@ SyModelResolver *
 sy_gateway_get_resolver (SyGateway *self)
 {
   return self->resolver;
+}
+
+SyRoutePlanner *
+sy_gateway_get_planner (SyGateway *self)
+{
+  return self->planner;
+}
+
+SyRoutingState *
+sy_gateway_get_routing (SyGateway *self)
+{
+  return self->routing;
+}
+
+SyPricingRepo *
+sy_gateway_get_pricing (SyGateway *self)
+{
+  return self->pricing;
 }
 
 SyUsageWriter *

@@ -11,9 +11,13 @@
 #include "core/sy-config.h"
 #include "gateway/sy-credentials.h"
 #include "routing/sy-model-resolver.h"
+#include "routing/sy-route-planner.h"
+#include "routing/sy-routing-state.h"
 #include "store/sy-api-key-repo.h"
+#include "store/sy-combo-repo.h"
 #include "store/sy-connection-repo.h"
 #include "store/sy-node-repo.h"
+#include "store/sy-pricing-repo.h"
 #include "store/sy-secret-store.h"
 #include "store/sy-settings-repo.h"
 #include "store/sy-usage-writer.h"
@@ -54,10 +58,14 @@ guint             sy_gateway_get_open_connections (SyGateway     *self);
 SoupSession      *sy_gateway_get_session        (SyGateway       *self);
 SyNodeRepo       *sy_gateway_get_nodes          (SyGateway       *self);
 SyConnectionRepo *sy_gateway_get_connections    (SyGateway       *self);
+SyComboRepo      *sy_gateway_get_combos         (SyGateway       *self);
 SyApiKeyRepo     *sy_gateway_get_api_keys       (SyGateway       *self);
 SySettingsRepo   *sy_gateway_get_settings       (SyGateway       *self);
 SyCredentials    *sy_gateway_get_credentials    (SyGateway       *self);
 SyModelResolver  *sy_gateway_get_resolver       (SyGateway       *self);
+SyRoutePlanner   *sy_gateway_get_planner        (SyGateway       *self);
+SyRoutingState   *sy_gateway_get_routing        (SyGateway       *self);
+SyPricingRepo    *sy_gateway_get_pricing        (SyGateway       *self);
 SyUsageWriter    *sy_gateway_get_usage_writer   (SyGateway       *self);
 
 /* In-flight proxied requests register so shutdown can cut them cleanly. */

@@ -112,7 +112,7 @@ respond_bytes (SyProxyRequest *self,
       soup_server_message_unpause (self->msg);
       return;
     }
-  commit_headers (self, status, self->request == NULL);
+  commit_headers (self, status, !_sy_proxy_request_translating (self));
   _sy_proxy_relay_mark_first_byte (self);
   soup_message_headers_set_content_type (out, content_type, NULL);
   soup_message_headers_set_content_length (out, len);
@@ -153,7 +153,10 @@ unusable_answer (SyProxyRequest *self,
 {
   if (_sy_proxy_request_has_next (self))
     {
-      _sy_proxy_request_attempt_failed (self, SOUP_STATUS_BAD_GATEWAY, message);
+      SyFailure failure;
+
+      sy_failure_classify_network (&failure);
+      _sy_proxy_request_attempt_failed (self, SOUP_STATUS_BAD_GATEWAY, &failure, message);
       return;
     }
   _sy_proxy_request_respond_error (self, SOUP_STATUS_BAD_GATEWAY, "api_error",
@@ -202,7 +205,7 @@ stream_failed (SyProxyRequest *self,
 {
   GString *tail = g_string_new (NULL);
 
-  if (self->request == NULL)
+  if (!_sy_proxy_request_translating (self))
     append_error_event (self, tail, code, message);
   else
     {
@@ -218,7 +221,7 @@ stream_ended (SyProxyRequest *self)
 {
   GString *tail = g_string_new (NULL);
 
-  if (self->request != NULL)
+  if (_sy_proxy_request_translating (self))
     sy_stream_translator_finish (self->translator, tail);
   else
     {
@@ -270,7 +273,7 @@ stream_read_cb (GObject      *source,
   _sy_proxy_request_start_timer (self, SY_TIMER_IDLE);
   _sy_proxy_relay_mark_first_byte (self);
   body = soup_server_message_get_response_body (self->msg);
-  if (self->request == NULL)
+  if (!_sy_proxy_request_translating (self))
     {
       sy_stream_watcher_push (self->watcher, data, len);
       soup_message_body_append_bytes (body, bytes);
@@ -345,7 +348,7 @@ start_stream_relay (SyProxyRequest *self)
 {
   SoupMessageHeaders *out = soup_server_message_get_response_headers (self->msg);
 
-  if (self->request == NULL)
+  if (!_sy_proxy_request_translating (self))
     self->watcher = sy_stream_watcher_new (self->route->dialect);
   else
     self->translator = sy_stream_translator_new (self->route->dialect, self->client_dialect,
@@ -353,7 +356,7 @@ start_stream_relay (SyProxyRequest *self)
   _sy_proxy_relay_stop_keepalive (self);
   if (!self->early)
     {
-      commit_headers (self, soup_message_get_status (self->upstream), self->request == NULL);
+      commit_headers (self, soup_message_get_status (self->upstream), !_sy_proxy_request_translating (self));
       soup_message_headers_set_content_type (out, "text/event-stream", NULL);
       soup_message_headers_set_encoding (out, SOUP_ENCODING_CHUNKED);
       soup_message_body_set_accumulate (soup_server_message_get_response_body (self->msg), FALSE);
@@ -415,7 +418,7 @@ respond_upstream_error (SyProxyRequest *self,
   gsize body_len;
 
   _sy_proxy_request_set_error_code (self, "upstream_error");
-  if (is_json && self->request == NULL && !self->early)
+  if (is_json && !_sy_proxy_request_translating (self) && !self->early)
     {
       respond_bytes (self, status, "application/json", g_memdup2 (data, len), len);
       return;
@@ -457,6 +460,22 @@ complete_buffered (SyProxyRequest *self)
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
+      SyFailure failure;
+      g_autofree char *snippet = excerpt (data, len);
+      g_autofree char *message = g_strdup_printf ("upstream %s answered %u%s%s",
+                                                  self->route->provider_label, status,
+                                                  *snippet ? ": " : "", snippet);
+
+      sy_failure_classify_response (status, soup_message_get_response_headers (self->upstream),
+                                    (const char *) data, len,
+                                    sy_routing_state_now_ms (sy_gateway_get_routing (self->gateway)),
+                                    &failure);
+      if (failure.move_on && _sy_proxy_request_has_next (self))
+        {
+          _sy_proxy_request_attempt_failed (self, status, &failure, message);
+          return;
+        }
+      _sy_proxy_request_settle (self, &failure, message);
       respond_upstream_error (self, status, data, len, is_json);
       return;
     }
@@ -473,7 +492,7 @@ complete_buffered (SyProxyRequest *self)
       return;
     }
 
-  if (self->request == NULL && !self->stream)
+  if (!_sy_proxy_request_translating (self) && !self->stream)
     {
       /* Same dialect: the bytes as the upstream wrote them, the usage read off them. */
       sy_usage_scan_json (self->route->dialect, (const char *) data, len, &self->usage);
@@ -532,10 +551,12 @@ buffered_read_cb (GObject      *source,
   if (bytes == NULL)
     {
       const char *why = _sy_proxy_request_timer_message (self->fired_timer);
+      SyFailure failure;
 
+      sy_failure_classify_network (&failure);
       _sy_proxy_request_attempt_failed (self, self->fired_timer ? SOUP_STATUS_GATEWAY_TIMEOUT
                                                                 : SOUP_STATUS_BAD_GATEWAY,
-                                        why ? why : error->message);
+                                        &failure, why ? why : error->message);
       return;
     }
   data = g_bytes_get_data (bytes, &len);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "gateway/sy-proxy-request.h"
+#include "routing/sy-failure-policy.h"
 #include "translate/sy-codec.h"
 #include "translate/sy-stream-translator.h"
 #include "translate/sy-stream-watcher.h"
@@ -36,18 +37,26 @@ struct _SyProxyRequest
   gsize               model_end;
   gboolean            stream;
   SyApiKey           *api_key;
-  SyRoute            *route;
-  SyChatRequest      *request;        /* NULL: same dialect, forwarded byte-faithfully */
-  GBytes             *upstream_request_body;  /* built once per route */
+  SyRoutePlan        *plan;
+  SyRoute            *route;          /* the current target, owned by plan */
+  SyChatRequest      *request;        /* the parsed body, when some target speaks another
+                                       * dialect; same-dialect targets get the client's bytes */
+  GBytes             *upstream_request_body;  /* built once per target */
   GPtrArray          *notes;          /* what translation could not carry */
   char               *request_id;
 
   GCancellable       *cancellable;    /* the whole request */
   GCancellable       *attempt_cancellable;
   gulong              cancel_link_id;
-  guint               next_candidate;
+  guint               next_target;
+  GPtrArray          *accounts;       /* the current target's, in strategy order */
+  guint               next_account;
   guint               attempts;
+  guint               max_attempts;
   SyConnection       *connection;     /* current attempt */
+  gboolean            verdict_pending;/* the breaker admitted this attempt: it owes an outcome */
+  gboolean            slot_held;      /* an outbound rate-limit slot of connection */
+  gint64              retry_after_ms; /* the earliest announced or known reset, -1 none */
   SoupMessage        *upstream;
   GInputStream       *upstream_body;
 
@@ -84,10 +93,23 @@ struct _SyProxyRequest
   guint               last_status;
 };
 
+/* The current target speaks another dialect than the client. */
+static inline gboolean
+_sy_proxy_request_translating (SyProxyRequest *self)
+{
+  return self->route->dialect != self->client_dialect;
+}
+
 /* sy-proxy-request.c */
-void        _sy_proxy_request_attempt_failed (SyProxyRequest *self,
-                                              guint           status,
-                                              const char     *message);
+/* The attempt failed before the first byte: the router hears why, the next candidate goes. */
+void        _sy_proxy_request_attempt_failed (SyProxyRequest  *self,
+                                              guint            status,
+                                              const SyFailure *failure,
+                                              const char      *message);
+/* The router hears how the attempt went (failure NULL: it succeeded), once per attempt. */
+void        _sy_proxy_request_settle         (SyProxyRequest  *self,
+                                              const SyFailure *failure,
+                                              const char      *message);
 void        _sy_proxy_request_respond_error  (SyProxyRequest *self,
                                               guint           status,
                                               const char     *type,

@@ -15,31 +15,11 @@
 #include "core/sy-json-scan.h"
 #include "gateway/sy-http.h"
 
-/* Failover: which upstream outcomes move on to the next account (before the first byte has
- * reached the client) and which are returned as they are.
- *
- *   outcome                                   action
- *   connect error, refused, DNS, TLS          next account
- *   connect / first-byte timeout              next account
- *   408, 429, 500, 502, 503, 504              next account
- *   401, 403 (credential expired or revoked)  next account
- *   2xx with a body that cannot be read       next account
- *   other 4xx (the request itself is wrong)   returned to the client
- *   client went away                          everything stops
- *   anything after the first byte             error event, stream ends
- */
-static gboolean
-status_moves_on (guint status)
-{
-  switch (status)
-    {
-    case 401: case 403: case 408: case 429:
-    case 500: case 502: case 503: case 504:
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
+/* Failover: what moves on to the next candidate (another account of the same provider, then
+ * the next member of a combo, then the fallback chains) is decided by SyFailurePolicy, whose
+ * table is in src/routing/sy-failure-policy.c and docs/routing.md. Here: a client that went
+ * away stops everything, and nothing fails over once a byte has reached the client (errors
+ * after that are stream events). */
 
 G_DEFINE_FINAL_TYPE (SyProxyRequest, sy_proxy_request, G_TYPE_OBJECT)
 
@@ -81,7 +61,8 @@ sy_proxy_request_finalize (GObject *object)
   g_clear_pointer (&self->body, g_bytes_unref);
   g_clear_pointer (&self->upstream_request_body, g_bytes_unref);
   g_clear_pointer (&self->api_key, sy_api_key_unref);
-  g_clear_pointer (&self->route, sy_route_free);
+  g_clear_pointer (&self->plan, sy_route_plan_free);
+  g_clear_pointer (&self->accounts, g_ptr_array_unref);
   g_clear_pointer (&self->request, sy_chat_request_free);
   g_clear_pointer (&self->connection, sy_connection_unref);
   g_clear_pointer (&self->buffer, g_byte_array_unref);
@@ -107,6 +88,7 @@ sy_proxy_request_init (SyProxyRequest *self)
 {
   self->cancellable = g_cancellable_new ();
   self->notes = g_ptr_array_new_with_free_func (g_free);
+  self->retry_after_ms = -1;
   sy_usage_init (&self->usage);
 }
 
@@ -133,6 +115,17 @@ _sy_proxy_request_finish (SyProxyRequest *self)
   g_clear_handle_id (&self->keepalive_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   sy_gateway_untrack_request (self->gateway, self->cancellable);
+  if (self->verdict_pending)
+    {
+      /* The client left (or the gateway stopped) before the upstream said anything. */
+      self->verdict_pending = FALSE;
+      sy_routing_state_abandon (sy_gateway_get_routing (self->gateway), self->route);
+    }
+  if (self->slot_held)
+    {
+      self->slot_held = FALSE;
+      sy_routing_state_release_slot (sy_gateway_get_routing (self->gateway), self->connection);
+    }
 
   for (guint i = 0; i < self->notes->len; i++)
     g_debug ("request %s: %s", self->request_id, (char *) g_ptr_array_index (self->notes, i));
@@ -141,7 +134,7 @@ _sy_proxy_request_finish (SyProxyRequest *self)
   r->request_id = g_strdup (self->request_id);
   r->endpoint = g_strdup (self->endpoint);
   r->api_key_id = self->api_key ? g_strdup (self->api_key->id) : NULL;
-  r->requested_model = g_strdup (self->route->requested_model);
+  r->requested_model = g_strdup (self->plan->requested_model);
   r->provider = g_strdup (self->route->provider_label);
   r->connection_id = self->connection ? g_strdup (self->connection->id) : NULL;
   r->model = g_strdup (self->route->upstream_model);
@@ -180,6 +173,15 @@ _sy_proxy_request_add_route_headers (SyProxyRequest *self)
   if (self->connection != NULL)
     soup_message_headers_replace (out, "X-Switchyard-Connection", self->connection->id);
   soup_message_headers_replace (out, "X-Switchyard-Attempts", attempts);
+  if (self->plan->combo != NULL)
+    soup_message_headers_replace (out, "X-Switchyard-Combo", self->plan->combo);
+  if (self->final_status >= 400 && self->retry_after_ms >= 0)
+    {
+      g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                  (self->retry_after_ms + 999) / 1000);
+
+      soup_message_headers_replace (out, "Retry-After", seconds);
+    }
   soup_message_headers_replace (out, "X-Request-Id", self->request_id);
   if (self->notes->len > 0)
     {
@@ -289,20 +291,67 @@ _sy_proxy_request_timer_message (SyTimerKind kind)
 
 /* --- attempts ----------------------------------------------------------------------------- */
 
+static SyRoutingState *
+routing (SyProxyRequest *self)
+{
+  return sy_gateway_get_routing (self->gateway);
+}
+
+static void
+note_retry_after (SyProxyRequest *self,
+                  gint64          ms)
+{
+  if (ms >= 0 && (self->retry_after_ms < 0 || ms < self->retry_after_ms))
+    self->retry_after_ms = ms;
+}
+
 gboolean
 _sy_proxy_request_has_next (SyProxyRequest *self)
 {
-  return self->next_candidate < self->route->candidates->len;
+  if (self->attempts >= self->max_attempts)
+    return FALSE;
+  return (self->accounts != NULL && self->next_account < self->accounts->len) ||
+         self->next_target < self->plan->targets->len;
 }
 
-/* The attempt failed before anything reached the client: remember why, try the next one. */
 void
-_sy_proxy_request_attempt_failed (SyProxyRequest *self,
-                                  guint           status,
-                                  const char     *message)
+_sy_proxy_request_settle (SyProxyRequest  *self,
+                          const SyFailure *failure,
+                          const char      *message)
+{
+  double latency_ms;
+
+  if (!self->verdict_pending)
+    return;
+  self->verdict_pending = FALSE;
+  latency_ms = ms_since (self->start_us, g_get_monotonic_time ());
+  if (failure == NULL)
+    sy_routing_state_record_success (routing (self), self->route, self->connection, latency_ms);
+  else
+    {
+      sy_routing_state_record_failure (routing (self), self->route, self->connection, failure,
+                                       message);
+      note_retry_after (self, failure->retry_after_ms);
+    }
+  if (self->route->combo != NULL)
+    sy_routing_state_record_member (routing (self), self->route->combo,
+                                    self->route->requested_model, failure == NULL);
+}
+
+void
+_sy_proxy_request_attempt_failed (SyProxyRequest  *self,
+                                  guint            status,
+                                  const SyFailure *failure,
+                                  const char      *message)
 {
   g_debug ("request %s: attempt %u on %s failed: %s", self->request_id, self->attempts,
            self->connection ? self->connection->id : "?", message);
+  _sy_proxy_request_settle (self, failure, message);
+  if (self->slot_held)
+    {
+      self->slot_held = FALSE;
+      sy_routing_state_release_slot (routing (self), self->connection);
+    }
   g_free (self->last_error);
   self->last_error = g_strdup (message);
   self->last_status = status;
@@ -372,7 +421,7 @@ dup_upstream_body (SyProxyRequest  *self,
 {
   if (self->upstream_request_body == NULL)
     {
-      if (self->request == NULL)
+      if (!_sy_proxy_request_translating (self))
         self->upstream_request_body = forward_body (self);
       else
         {
@@ -394,11 +443,9 @@ static char *
 dup_upstream_path (SyProxyRequest *self)
 {
   const SyCodec *codec = sy_codec_get (self->route->dialect);
-  g_autoptr(SyChatRequest) stub = NULL;
+  g_autoptr(SyChatRequest) stub = sy_chat_request_new ();
 
-  if (self->request != NULL)
-    return codec->request_path (self->request);
-  stub = sy_chat_request_new ();
+  /* The path depends on the target's model and on streaming only. */
   stub->model = g_strdup (self->route->upstream_model);
   stub->stream = self->stream;
   return codec->request_path (stub);
@@ -463,7 +510,6 @@ upstream_sent_cb (GObject      *source,
   g_autoptr(SyProxyRequest) self = user_data;
   g_autoptr(GError) error = NULL;
   GInputStream *stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-  guint status;
 
   if (self->client_gone || self->fired_timer == SY_TIMER_TOTAL)
     {
@@ -482,23 +528,20 @@ upstream_sent_cb (GObject      *source,
       const char *why = _sy_proxy_request_timer_message (self->fired_timer);
       g_autofree char *message = g_strdup_printf ("cannot reach %s: %s", self->route->provider_label,
                                                   why ? why : error->message);
+      SyFailure failure;
 
+      sy_failure_classify_network (&failure);
       _sy_proxy_request_attempt_failed (self, self->fired_timer ? SOUP_STATUS_GATEWAY_TIMEOUT
                                                                 : SOUP_STATUS_BAD_GATEWAY,
-                                        message);
+                                        &failure, message);
       return;
     }
 
   self->upstream_body = stream;
-  status = soup_message_get_status (self->upstream);
-  if (status_moves_on (status) && _sy_proxy_request_has_next (self))
-    {
-      g_autofree char *message = g_strdup_printf ("upstream %s answered %u",
-                                                  self->route->provider_label, status);
-
-      _sy_proxy_request_attempt_failed (self, status, message);
-      return;
-    }
+  /* A success is known now; an error status is judged once its body is read (the relay), since
+   * the body says whether it is a rate limit, a quota, a missing model or a bad request. */
+  if (SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (self->upstream)))
+    _sy_proxy_request_settle (self, NULL, NULL);
   _sy_proxy_relay_start (self);
 }
 
@@ -534,7 +577,10 @@ send_attempt (SyProxyRequest *self,
     {
       g_autofree char *message = g_strdup_printf ("invalid base URL for %s: %s",
                                                   self->route->provider_label, error->message);
-      _sy_proxy_request_attempt_failed (self, SOUP_STATUS_BAD_GATEWAY, message);
+      SyFailure failure;
+
+      sy_failure_classify_network (&failure);
+      _sy_proxy_request_attempt_failed (self, SOUP_STATUS_BAD_GATEWAY, &failure, message);
       return;
     }
 
@@ -590,17 +636,107 @@ credentials_cb (GObject      *source,
       g_autofree char *message =
         g_strdup_printf ("account %s has no usable credential: %s", self->connection->id,
                          error ? error->message : "no API key stored");
-      _sy_proxy_request_attempt_failed (self, SOUP_STATUS_SERVICE_UNAVAILABLE, message);
+      /* Like an expired credential: this account is skipped for a while, the next one goes. */
+      SyFailure failure = { SY_FAILURE_AUTH, TRUE, FALSE, SY_COOLDOWN_ACCOUNT, -1 };
+
+      _sy_proxy_request_attempt_failed (self, SOUP_STATUS_SERVICE_UNAVAILABLE, &failure, message);
       return;
     }
   send_attempt (self, secret);
 }
 
+/* The account has its rate-limit slot: fetch its credential and go. */
+static void
+start_attempt (SyProxyRequest *self)
+{
+  SyCredentials *credentials = sy_gateway_get_credentials (self->gateway);
+  const char *secret = sy_credentials_peek (credentials, self->connection->id);
+
+  if (secret != NULL)
+    send_attempt (self, secret);
+  else
+    sy_credentials_get_async (credentials, self->connection->id, self->cancellable,
+                              credentials_cb, g_object_ref (self));
+}
+
+static void
+slot_ready_cb (gboolean granted,
+               gpointer user_data)
+{
+  g_autoptr(SyProxyRequest) self = user_data;
+
+  if (granted)
+    self->slot_held = TRUE;
+  if (self->client_gone)
+    {
+      _sy_proxy_request_finish (self);
+      return;
+    }
+  if (!granted)
+    {
+      g_autofree char *message =
+        g_strdup_printf ("account %s stayed at its rate limit for rateLimitQueueTimeoutMs",
+                         self->connection->id);
+
+      /* No verdict on the provider: the account was busy, not failing. */
+      self->verdict_pending = FALSE;
+      sy_routing_state_abandon (routing (self), self->route);
+      g_free (self->last_error);
+      self->last_error = g_steal_pointer (&message);
+      self->last_status = 429;
+      next_attempt (self);
+      return;
+    }
+  start_attempt (self);
+}
+
+/* Every candidate is spent: the last failure goes back, in the client's dialect, with the
+ * earliest reset we know of as Retry-After. */
+static void
+respond_exhausted (SyProxyRequest *self)
+{
+  guint status = self->last_status ? self->last_status : SOUP_STATUS_SERVICE_UNAVAILABLE;
+  const char *code = status == 429 ? "rate_limited"
+                     : self->attempts == 0 ? "no_available_account" : "all_accounts_failed";
+
+  if (self->attempts >= self->max_attempts && self->last_error == NULL)
+    {
+      self->last_error = g_strdup_printf ("stopped after %u attempts (maxAttemptsPerRequest)",
+                                          self->attempts);
+    }
+  _sy_proxy_request_respond_error (self, status, status == 429 ? "rate_limit_error" : "api_error",
+                                   code, self->last_error ? self->last_error
+                                                          : "no account could serve the request");
+}
+
+/* Moves to the next target with a usable account; FALSE when the plan is spent. */
+static gboolean
+advance_target (SyProxyRequest *self)
+{
+  while (self->next_target < self->plan->targets->len)
+    {
+      gint64 wait = -1;
+
+      self->route = g_ptr_array_index (self->plan->targets, self->next_target++);
+      g_clear_pointer (&self->upstream_request_body, g_bytes_unref);
+      g_clear_pointer (&self->accounts, g_ptr_array_unref);
+      self->accounts = sy_routing_state_order_accounts (routing (self), self->route, &wait);
+      self->next_account = 0;
+      if (self->accounts->len > 0)
+        return TRUE;
+      note_retry_after (self, wait);
+      g_free (self->last_error);
+      self->last_error = g_strdup_printf ("every account of %s is cooling down after rate limits "
+                                          "or errors", self->route->provider_label);
+      self->last_status = 429;
+    }
+  return FALSE;
+}
+
 static void
 next_attempt (SyProxyRequest *self)
 {
-  SyCredentials *credentials = sy_gateway_get_credentials (self->gateway);
-  const char *secret;
+  gint64 wait = -1;
 
   if (self->client_gone)
     {
@@ -618,29 +754,47 @@ next_attempt (SyProxyRequest *self)
       return;
     }
 
-  if (!_sy_proxy_request_has_next (self))
+  for (;;)
     {
-      guint status = self->last_status ? self->last_status : SOUP_STATUS_BAD_GATEWAY;
-
-      _sy_proxy_request_respond_error (self, status,
-                                       status == 429 ? "rate_limit_error" : "api_error",
-                                       status == 429 ? "rate_limited" : "all_accounts_failed",
-                                       self->last_error ? self->last_error
-                                                        : "no account could serve the request");
-      return;
+      if (self->attempts >= self->max_attempts ||
+          ((self->accounts == NULL || self->next_account >= self->accounts->len) &&
+           !advance_target (self)))
+        {
+          respond_exhausted (self);
+          return;
+        }
+      if (sy_routing_state_admit (routing (self), self->route, &wait))
+        break;
+      /* The provider's breaker is open: none of its accounts is tried. */
+      note_retry_after (self, wait);
+      g_free (self->last_error);
+      self->last_error = g_strdup_printf ("%s is failing; its circuit breaker is open",
+                                          self->route->provider_label);
+      self->last_status = SOUP_STATUS_SERVICE_UNAVAILABLE;
+      self->next_account = self->accounts->len;
     }
 
   g_clear_pointer (&self->connection, sy_connection_unref);
-  self->connection = sy_connection_ref (g_ptr_array_index (self->route->candidates,
-                                                           self->next_candidate++));
+  self->connection = sy_connection_ref (g_ptr_array_index (self->accounts, self->next_account++));
   self->attempts++;
+  self->verdict_pending = TRUE;
+  sy_routing_state_note_attempt (routing (self), self->route, self->connection);
 
-  secret = sy_credentials_peek (credentials, self->connection->id);
-  if (secret != NULL)
-    send_attempt (self, secret);
-  else
-    sy_credentials_get_async (credentials, self->connection->id, self->cancellable,
-                              credentials_cb, g_object_ref (self));
+  switch (sy_routing_state_acquire_slot (routing (self), self->connection, self->cancellable,
+                                         slot_ready_cb, self))
+    {
+    case SY_SLOT_GRANTED:
+      self->slot_held = TRUE;
+      start_attempt (self);
+      break;
+    case SY_SLOT_QUEUED:
+      g_object_ref (self);   /* dropped by slot_ready_cb */
+      break;
+    case SY_SLOT_REFUSED:
+    default:
+      slot_ready_cb (FALSE, g_object_ref (self));
+      break;
+    }
 }
 
 /* --- client side ------------------------------------------------------------------------ */
@@ -694,10 +848,11 @@ sy_proxy_request_start (SyGateway          *gateway,
   self->model_end = init->model_end;
   self->stream = init->stream;
   self->api_key = init->api_key ? sy_api_key_ref (init->api_key) : NULL;
-  self->route = g_steal_pointer (&init->route);
+  self->plan = g_steal_pointer (&init->plan);
+  self->route = g_ptr_array_index (self->plan->targets, 0);
   self->request = g_steal_pointer (&init->request);
-  if (self->route->dialect == self->client_dialect)
-    g_clear_pointer (&self->request, sy_chat_request_free);
+  self->max_attempts = (guint) sy_settings_repo_get_int (sy_gateway_get_settings (gateway),
+                                                         "maxAttemptsPerRequest");
   self->request_id = g_uuid_string_random ();
   self->start_us = g_get_monotonic_time ();
 

@@ -24,8 +24,8 @@ typedef struct
   gsize              model_end;
   gboolean           stream;          /* the client asked for a stream */
   SyApiKey          *api_key;         /* nullable */
-  SyRoute           *route;           /* taken */
-  SyChatRequest     *request;         /* taken; the parsed body, needed when the route's dialect
+  SyRoutePlan       *plan;            /* taken */
+  SyChatRequest     *request;         /* taken; the parsed body, needed when a target's dialect
                                        * differs from the client's (NULL otherwise) */
 } SyProxyRequestInit;
 

@@ -26,12 +26,43 @@ sy_route_free (SyRoute *route)
   if (route == NULL)
     return;
   g_free (route->requested_model);
+  g_free (route->combo);
   g_free (route->provider_id);
   g_free (route->provider_label);
   g_free (route->default_base_url);
   g_free (route->upstream_model);
   g_clear_pointer (&route->candidates, g_ptr_array_unref);
   g_free (route);
+}
+
+SyRoutePlan *
+sy_route_plan_new (const char *requested_model)
+{
+  SyRoutePlan *plan = g_new0 (SyRoutePlan, 1);
+
+  plan->requested_model = g_strdup (requested_model);
+  plan->targets = g_ptr_array_new_with_free_func ((GDestroyNotify) sy_route_free);
+  return plan;
+}
+
+SyRoutePlan *
+sy_route_plan_new_single (SyRoute *route)
+{
+  SyRoutePlan *plan = sy_route_plan_new (route->requested_model);
+
+  g_ptr_array_add (plan->targets, route);
+  return plan;
+}
+
+void
+sy_route_plan_free (SyRoutePlan *plan)
+{
+  if (plan == NULL)
+    return;
+  g_free (plan->requested_model);
+  g_free (plan->combo);
+  g_ptr_array_unref (plan->targets);
+  g_free (plan);
 }
 
 static void
@@ -106,6 +137,15 @@ route_for_prefix (SyModelResolver *self,
 
       if (c->enabled)
         g_ptr_array_add (route->candidates, sy_connection_ref (c));
+    }
+  /* The breaker is per provider: its first account's address decides how patient to be. */
+  if (route->candidates->len > 0)
+    {
+      SyConnection *first = g_ptr_array_index (route->candidates, 0);
+
+      route->provider_class = sy_provider_class_for (first->base_url ? first->base_url
+                                                                     : route->default_base_url,
+                                                     first->auth_type);
     }
   return route;
 }

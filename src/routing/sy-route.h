@@ -6,13 +6,15 @@
 #pragma once
 
 #include "providers/sy-provider-catalog.h"
+#include "routing/sy-resilience-profile.h"
 #include "store/sy-records.h"
 
 G_BEGIN_DECLS
 
 typedef struct
 {
-  char         *requested_model;
+  char         *requested_model;   /* the model string this target came from */
+  char         *combo;             /* the combo it is a member of, NULL when named directly */
   char         *provider_id;       /* what connections reference: catalog id or node id */
   char         *provider_label;    /* what users see: catalog id or node prefix */
   SyDialect     dialect;
@@ -20,10 +22,26 @@ typedef struct
   char         *default_base_url;
   char         *upstream_model;
   gboolean      max_completion_tokens;  /* see SyProviderInfo */
+  SyProviderClass provider_class;   /* picks the resilience profile */
   GPtrArray    *candidates;        /* SyConnection refs, enabled, in priority order */
 } SyRoute;
 
-void sy_route_free (SyRoute *route);
+/* Everything one request may try, in order: a single model's route, or a combo's members
+ * (ordered by its strategy), then the global fallback chains. Built by SyRoutePlanner. */
+typedef struct
+{
+  char      *requested_model;  /* what the client sent */
+  char      *combo;            /* the combo the client named, NULL otherwise */
+  GPtrArray *targets;          /* SyRoute, never empty */
+} SyRoutePlan;
+
+void         sy_route_free         (SyRoute     *route);
+SyRoutePlan *sy_route_plan_new     (const char  *requested_model);
+void         sy_route_plan_free    (SyRoutePlan *plan);
+/* A plan of one route (forced providers, tests); takes route. */
+SyRoutePlan *sy_route_plan_new_single (SyRoute  *route);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SyRoute, sy_route_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SyRoutePlan, sy_route_plan_free)
 
 G_END_DECLS

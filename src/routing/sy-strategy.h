@@ -51,15 +51,20 @@ typedef struct
 
 /* Writes a permutation of 0..n-1 into order: the order to try the accounts in.
  *   fill-first      priority order
- *   round-robin     the most recently used account again while its consecutive uses are below
- *                   sticky_limit, otherwise the least recently used (never used first, then
- *                   lower backoff level); the rest least recently used first
- *   p2c             two distinct random accounts, the healthier first (backoff level, error
- *                   rate, in flight, priority); the rest in priority order
+ *   round-robin     the most recently used account (largest last_used_ms) again while its
+ *                   consecutive uses are below sticky_limit (0: never sticky, as in a fallback
+ *                   retry), then the rest least recently used first; when not sticky, all of
+ *                   them least recently used first. "Least recently used" ranks lower backoff
+ *                   level first, then never used, then oldest last use (as OmniRoute does)
+ *   p2c             two distinct random accounts, the healthier first and the other second
+ *                   (backoff level, error rate, in flight, priority); the rest in priority order
  *   random          uniform shuffle (Fisher-Yates)
  *   least-used      oldest last use first, never used before all
  *   cost-optimized  lowest priority value first (the user ranks accounts by cost)
- * Ties keep priority order. */
+ * Ties keep priority order: the priority field, then the array index. rand is needed by p2c
+ * and random only; sticky_limit is read by round-robin only. With n = 0, views and order may
+ * be NULL. Programmer errors (no rand for a random strategy, an unknown strategy) are
+ * reported with g_critical and still write a permutation: the array order. */
 void        sy_account_strategy_order       (SyAccountStrategy    strategy,
                                              const SyAccountView *views,
                                              guint                n,
@@ -72,8 +77,10 @@ void        sy_account_strategy_order       (SyAccountStrategy    strategy,
  *   weighted        first member drawn with probability weight / total (all weights 0:
  *                   combo order), the rest by weight, heaviest first
  *   least-used      fewest recent requests first
- *   cost-optimized  cheapest first, unknown prices last
- * Ties keep combo order. */
+ *   cost-optimized  cheapest first, unknown prices (< 0 or NaN) last
+ * Ties keep combo order. rand is needed by random and weighted only; rr_position is read by
+ * round-robin only. With n = 0, views and order may be NULL. Programmer errors are handled as
+ * for accounts: a g_critical and the combo order. */
 void        sy_combo_strategy_order         (SyComboStrategy      strategy,
                                              const SyTargetView  *views,
                                              guint                n,
@@ -81,6 +88,10 @@ void        sy_combo_strategy_order         (SyComboStrategy      strategy,
                                              GRand               *rand,
                                              guint               *order);
 
+/* Names: "fill-first", "round-robin", "p2c", "random", "least-used", "cost-optimized" for
+ * accounts; "priority", "round-robin", "random", "weighted", "least-used", "cost-optimized" for
+ * combos. from_string ignores ASCII case, takes '_' for '-' and "power-of-two" for p2c; it
+ * returns FALSE (out untouched) for NULL or an unknown name. */
 gboolean    sy_account_strategy_from_string (const char          *text,
                                              SyAccountStrategy   *out);
 const char *sy_account_strategy_to_string   (SyAccountStrategy    strategy);

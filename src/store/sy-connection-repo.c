@@ -78,6 +78,26 @@ find_index (SyConnectionRepo *self,
   return -1;
 }
 
+/* NULL (follow the global setting) reads as -1. */
+static int
+column_limit (sqlite3_stmt *stmt,
+              int           column)
+{
+  return sqlite3_column_type (stmt, column) == SQLITE_NULL ? -1
+                                                           : sqlite3_column_int (stmt, column);
+}
+
+static void
+bind_limit (sqlite3_stmt *stmt,
+            int           column,
+            int           value)
+{
+  if (value < 0)
+    sqlite3_bind_null (stmt, column);
+  else
+    sqlite3_bind_int (stmt, column, value);
+}
+
 SyConnectionRepo *
 sy_connection_repo_new (SyDatabase  *db,
                         GError     **error)
@@ -88,8 +108,8 @@ sy_connection_repo_new (SyDatabase  *db,
 
   self->db = g_object_ref (db);
   stmt = sy_database_prepare (db, "SELECT id, provider, auth_type, name, base_url, priority, "
-                                  "is_active, has_secret, created_at, updated_at "
-                                  "FROM provider_connections", error);
+                                  "is_active, has_secret, created_at, updated_at, rpm_limit, "
+                                  "min_gap_ms, max_concurrent FROM provider_connections", error);
   if (stmt == NULL)
     return NULL;
 
@@ -108,6 +128,9 @@ sy_connection_repo_new (SyDatabase  *db,
       c->has_secret = sqlite3_column_int (stmt, 7) != 0;
       c->created_at = sqlite3_column_int64 (stmt, 8);
       c->updated_at = sqlite3_column_int64 (stmt, 9);
+      c->rpm_limit = column_limit (stmt, 10);
+      c->min_gap_ms = column_limit (stmt, 11);
+      c->max_concurrent = column_limit (stmt, 12);
       g_ptr_array_add (self->all, c);
     }
   if (rc != SQLITE_DONE)
@@ -164,7 +187,8 @@ sy_connection_repo_save (SyConnectionRepo  *self,
   stmt = sy_database_prepare (self->db,
                               "INSERT OR REPLACE INTO provider_connections (id, provider, "
                               "auth_type, name, base_url, priority, is_active, has_secret, "
-                              "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              "created_at, updated_at, rpm_limit, min_gap_ms, max_concurrent) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                               error);
   if (stmt == NULL)
     return FALSE;
@@ -178,6 +202,9 @@ sy_connection_repo_save (SyConnectionRepo  *self,
   sqlite3_bind_int (stmt, 8, c->has_secret);
   sqlite3_bind_int64 (stmt, 9, c->created_at);
   sqlite3_bind_int64 (stmt, 10, c->updated_at);
+  bind_limit (stmt, 11, c->rpm_limit);
+  bind_limit (stmt, 12, c->min_gap_ms);
+  bind_limit (stmt, 13, c->max_concurrent);
   if (!sy_database_step_done (self->db, stmt, error))
     return FALSE;
 

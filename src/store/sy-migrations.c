@@ -80,6 +80,19 @@ static const SyMigration migrations[] = {
     "CREATE INDEX usage_history_by_time ON usage_history (timestamp);"
     "CREATE INDEX usage_history_by_key ON usage_history (api_key_id, timestamp);"
   },
+  /* Routing: per-account outbound limits (NULL follows the global setting) and the state
+   * that must survive a restart (breakers, cooldowns, lockouts, rotation positions). */
+  { 2,
+    "ALTER TABLE provider_connections ADD COLUMN rpm_limit INTEGER;"
+    "ALTER TABLE provider_connections ADD COLUMN min_gap_ms INTEGER;"
+    "ALTER TABLE provider_connections ADD COLUMN max_concurrent INTEGER;"
+    "CREATE TABLE routing_state ("
+    "  scope TEXT NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  data TEXT NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (scope, key));"
+  },
 };
 
 const SyMigration *

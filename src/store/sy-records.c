@@ -57,6 +57,9 @@ sy_connection_new (void)
   self->auth_type = g_strdup ("apikey");
   self->priority = 1;
   self->enabled = TRUE;
+  self->rpm_limit = -1;
+  self->min_gap_ms = -1;
+  self->max_concurrent = -1;
   return self;
 }
 

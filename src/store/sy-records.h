@@ -31,6 +31,9 @@ typedef struct
   int       priority;   /* lower first */
   gboolean  enabled;
   gboolean  has_secret;
+  int       rpm_limit;        /* outbound limits; -1 follows the global setting, 0 none */
+  int       min_gap_ms;
+  int       max_concurrent;
   gint64    created_at;
   gint64    updated_at;
 } SyConnection;

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * GET /api/monitoring/health: the routing picture (breakers, cooldowns with the time left,
+ * lockouts, rate-limit queues, latency p50/p95/p99, error rates, combo metrics) beside the
+ * process facts. POST /api/resilience/reset closes every breaker and lifts every cooldown and
+ * lockout; POST /api/resilience/unlock {"connectionId", "model"?} lifts one account's.
+ */
+#define G_LOG_DOMAIN "sy-gateway"
+
+#include "sy-api.h"
+
+#include "gateway/sy-api-fields.h"
+#include "gateway/sy-http.h"
+
+void
+sy_api_monitoring_handle (SyApiCall *call)
+{
+  g_autoptr(JsonNode) routing = NULL;
+  JsonObject *root;
+
+  if (g_strcmp0 (call->id, "health") != 0)
+    {
+      sy_api_reply_not_found (call, "monitoring view");
+      return;
+    }
+  if (call->method != SOUP_METHOD_GET)
+    {
+      sy_api_reply_bad_method (call, "GET");
+      return;
+    }
+  routing = sy_routing_state_to_json (sy_gateway_get_routing (call->gateway));
+  root = json_node_get_object (routing);
+  json_object_set_string_member (root, "status", "ok");
+  json_object_set_int_member (root, "uptimeMs",
+                              g_get_real_time () / 1000 - sy_gateway_get_start_time (call->gateway));
+  json_object_set_int_member (root, "openConnections",
+                              sy_gateway_get_open_connections (call->gateway));
+  sy_api_reply (call->msg, SOUP_STATUS_OK, routing);
+}
+
+static void
+reply_count (SyApiCall  *call,
+             const char *member,
+             guint       count)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), json_object_new ());
+
+  json_object_set_boolean_member (json_node_get_object (node), "ok", TRUE);
+  if (member != NULL)
+    json_object_set_int_member (json_node_get_object (node), member, count);
+  sy_api_reply (call->msg, SOUP_STATUS_OK, node);
+}
+
+static void
+unlock (SyApiCall *call)
+{
+  static const char * const fields[] = { "connectionId", "model", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *connection_id = NULL;
+  g_autofree char *model = NULL;
+  g_autoptr(SyConnection) connection = NULL;
+
+  if (!sy_api_fields_only (call->body, fields, &error) ||
+      !sy_api_field_string (call->body, "connectionId", TRUE, 64, &connection_id, NULL, &error) ||
+      !sy_api_field_string (call->body, "model", FALSE, 256, &model, NULL, &error))
+    {
+      sy_api_reply_gerror (call->msg, error);
+      return;
+    }
+  connection = sy_connection_repo_lookup (sy_gateway_get_connections (call->gateway),
+                                          connection_id);
+  if (connection == NULL)
+    {
+      sy_http_respond_error (call->msg, SY_DIALECT_OPENAI, SOUP_STATUS_NOT_FOUND,
+                             "invalid_request_error", "not_found",
+                             "connectionId: no account with id \"%s\"", connection_id);
+      return;
+    }
+  reply_count (call, "lifted",
+               sy_routing_state_unlock (sy_gateway_get_routing (call->gateway), connection_id,
+                                        model));
+}
+
+void
+sy_api_resilience_handle (SyApiCall *call)
+{
+  if (call->method != SOUP_METHOD_POST)
+    {
+      sy_api_reply_bad_method (call, "POST");
+      return;
+    }
+  if (g_strcmp0 (call->id, "reset") == 0)
+    {
+      sy_routing_state_reset (sy_gateway_get_routing (call->gateway));
+      reply_count (call, NULL, 0);
+    }
+  else if (g_strcmp0 (call->id, "unlock") == 0)
+    unlock (call);
+  else
+    sy_api_reply_not_found (call, "resilience action");
+}
