@@ -151,14 +151,16 @@ static void
 unusable_answer (SyProxyRequest *self,
                  const char     *message)
 {
+  SyFailure failure;
+
+  /* Like a provider that cannot be reached: it counts towards its breaker. */
+  sy_failure_classify_network (&failure);
   if (_sy_proxy_request_has_next (self))
     {
-      SyFailure failure;
-
-      sy_failure_classify_network (&failure);
       _sy_proxy_request_attempt_failed (self, SOUP_STATUS_BAD_GATEWAY, &failure, message);
       return;
     }
+  _sy_proxy_request_settle (self, &failure, message);
   _sy_proxy_request_respond_error (self, SOUP_STATUS_BAD_GATEWAY, "api_error",
                                    "upstream_invalid_response", message);
 }
@@ -354,9 +356,12 @@ start_stream_relay (SyProxyRequest *self)
     self->translator = sy_stream_translator_new (self->route->dialect, self->client_dialect,
                                                  self->route->upstream_model);
   _sy_proxy_relay_stop_keepalive (self);
+  /* A stream is judged a success at its first event; trouble later is the stream's own. */
+  _sy_proxy_request_settle (self, NULL, NULL);
   if (!self->early)
     {
-      commit_headers (self, soup_message_get_status (self->upstream), !_sy_proxy_request_translating (self));
+      commit_headers (self, soup_message_get_status (self->upstream),
+                      !_sy_proxy_request_translating (self));
       soup_message_headers_set_content_type (out, "text/event-stream", NULL);
       soup_message_headers_set_encoding (out, SOUP_ENCODING_CHUNKED);
       soup_message_body_set_accumulate (soup_server_message_get_response_body (self->msg), FALSE);
@@ -379,6 +384,7 @@ respond_response (SyProxyRequest *self,
 {
   const SyCodec *client = sy_codec_get (self->client_dialect);
 
+  _sy_proxy_request_settle (self, NULL, NULL);
   sy_usage_merge (&self->usage, &response->usage);
   if (response->model == NULL)
     response->model = g_strdup (self->route->upstream_model);
@@ -495,6 +501,7 @@ complete_buffered (SyProxyRequest *self)
   if (!_sy_proxy_request_translating (self) && !self->stream)
     {
       /* Same dialect: the bytes as the upstream wrote them, the usage read off them. */
+      _sy_proxy_request_settle (self, NULL, NULL);
       sy_usage_scan_json (self->route->dialect, (const char *) data, len, &self->usage);
       respond_bytes (self, status, content_type ? content_type : "application/json",
                      g_byte_array_steal (self->buffer, NULL), len);

@@ -538,10 +538,9 @@ upstream_sent_cb (GObject      *source,
     }
 
   self->upstream_body = stream;
-  /* A success is known now; an error status is judged once its body is read (the relay), since
-   * the body says whether it is a rate limit, a quota, a missing model or a bad request. */
-  if (SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (self->upstream)))
-    _sy_proxy_request_settle (self, NULL, NULL);
+  /* The relay judges the attempt: an error once its body is read (the body says whether it is
+   * a rate limit, a quota, a missing model or a bad request), a success once the answer is
+   * usable (a whole JSON body, or a stream's start). */
   _sy_proxy_relay_start (self);
 }
 

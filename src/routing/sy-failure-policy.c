@@ -4,25 +4,25 @@
  * no I/O, no clock of its own, no state; the body is untrusted bytes, read only within its
  * first 64 KiB. It decides; the caller applies cooldowns, lockouts and breaker counts.
  *
- *  upstream answer                                 kind               move on  breaker  cooldown
- *  ----------------------------------------------  -----------------  -------  -------  --------
- *  429 with a hard quota signal (1)                QUOTA_EXHAUSTED    yes      no       ACCOUNT (3)
- *  429 with a soft quota signal (2), no short hint QUOTA_EXHAUSTED    yes      no       ACCOUNT (3)
- *  429, anything else                              RATE_LIMITED       yes      no       ACCOUNT
- *  402                                             QUOTA_EXHAUSTED    yes      no       ACCOUNT
- *  401, 403                                        AUTH               yes      no       ACCOUNT
- *  404                                             MODEL_UNAVAILABLE  yes      no       MODEL
+ *  upstream answer                             kind               move on  breaker  cooldown
+ *  ------------------------------------------  -----------------  -------  -------  -----------
+ *  429, hard quota signal (1)                  QUOTA_EXHAUSTED    yes      no       ACCOUNT (3)
+ *  429, soft quota signal (2), no short hint   QUOTA_EXHAUSTED    yes      no       ACCOUNT (3)
+ *  429, anything else                          RATE_LIMITED       yes      no       ACCOUNT
+ *  402                                         QUOTA_EXHAUSTED    yes      no       ACCOUNT
+ *  401, 403                                    AUTH               yes      no       ACCOUNT
+ *  404                                         MODEL_UNAVAILABLE  yes      no       MODEL
  *  400, 413, 422, by wording, first match:
- *    context length, prompt too long               CONTEXT_OVERFLOW   yes      no       NONE
- *    API key invalid                               AUTH               yes      no       ACCOUNT
- *    model missing, unsupported, not allowed       MODEL_UNAVAILABLE  yes      no       MODEL
- *    quota, as for 429                             QUOTA_EXHAUSTED    yes      no       ACCOUNT (3)
- *    rate limit, too many requests                 RATE_LIMITED       yes      no       ACCOUNT
- *    anything else                                 REQUEST_INVALID    no       no       NONE
- *  408, 500, 502, 503, 504, 529, any other 5xx     SERVER             yes      yes      NONE
- *  any other 4xx                                   REQUEST_INVALID    no       no       NONE
- *  any status outside 400..599 (an unusable answer) SERVER            yes      yes      NONE
- *  no answer: connect, DNS, TLS, timeout           NETWORK            yes      yes      NONE
+ *    context length, prompt too long           CONTEXT_OVERFLOW   yes      no       NONE
+ *    API key invalid                           AUTH               yes      no       ACCOUNT
+ *    model missing, unsupported, not allowed   MODEL_UNAVAILABLE  yes      no       MODEL
+ *    quota, as for 429                         QUOTA_EXHAUSTED    yes      no       ACCOUNT (3)
+ *    rate limit, too many requests             RATE_LIMITED       yes      no       ACCOUNT
+ *    anything else                             REQUEST_INVALID    no       no       NONE
+ *  408, 500, 502, 503, 504, 529, other 5xx     SERVER             yes      yes      NONE
+ *  any other 4xx                               REQUEST_INVALID    no       no       NONE
+ *  outside 400..599 (an unusable answer)       SERVER             yes      yes      NONE
+ *  no answer: connect, DNS, TLS, timeout       NETWORK            yes      yes      NONE
  *
  *  (1) hard: credits or balance exhausted, insufficient_quota, a subscription usage limit.
  *  (2) soft: a daily, weekly or monthly window, "billing", "exhausted your capacity", a quota
@@ -206,10 +206,8 @@ says_model_missing (const char *text)
       gsize window = strnlen (p, MODEL_PROXIMITY);
 
       for (gsize i = 0; i < G_N_ELEMENTS (model_after_phrases); i++)
-        {
-          if (g_strstr_len (p, window, model_after_phrases[i]) != NULL)
-            return TRUE;
-        }
+        if (g_strstr_len (p, window, model_after_phrases[i]) != NULL)
+          return TRUE;
     }
   return FALSE;
 }

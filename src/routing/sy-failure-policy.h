@@ -18,7 +18,8 @@ typedef enum {
   SY_FAILURE_AUTH,              /* 401, 403: credential expired, revoked or not allowed */
   SY_FAILURE_MODEL_UNAVAILABLE, /* 404 or "model not found/not supported": model locked on
                                  * that account */
-  SY_FAILURE_SERVER,            /* 408, 500, 502, 503, 504, 529: provider trouble */
+  SY_FAILURE_SERVER,            /* 408, 500, 502, 503, 504, 529 and any other 5xx: provider
+                                 * trouble; also an answer outside 4xx/5xx */
   SY_FAILURE_NETWORK,           /* connect error, connect or first-byte timeout */
   SY_FAILURE_CONTEXT_OVERFLOW,  /* the prompt is too long for this model: another may fit */
   SY_FAILURE_REQUEST_INVALID,   /* any other 4xx: the request itself; returned as is */
@@ -40,7 +41,8 @@ typedef struct
 } SyFailure;
 
 /* Classifies an upstream answer with a non-2xx status. headers may be NULL; body is the start
- * of the error body (any bytes, not necessarily JSON), len may be 0. */
+ * of the error body (any bytes, not necessarily JSON; only the first 64 KiB are read), len may
+ * be 0 and body NULL then. */
 void        sy_failure_classify_response (guint               status,
                                           SoupMessageHeaders *headers,
                                           const char         *body,

@@ -35,6 +35,18 @@ sy_route_free (SyRoute *route)
   g_free (route);
 }
 
+SyProviderClass
+sy_route_provider_class (const SyRoute *route)
+{
+  SyConnection *first;
+
+  if (route->candidates == NULL || route->candidates->len == 0)
+    return sy_provider_class_for (route->default_base_url, NULL);
+  first = g_ptr_array_index (route->candidates, 0);
+  return sy_provider_class_for (first->base_url ? first->base_url : route->default_base_url,
+                                first->auth_type);
+}
+
 SyRoutePlan *
 sy_route_plan_new (const char *requested_model)
 {
@@ -137,15 +149,6 @@ route_for_prefix (SyModelResolver *self,
 
       if (c->enabled)
         g_ptr_array_add (route->candidates, sy_connection_ref (c));
-    }
-  /* The breaker is per provider: its first account's address decides how patient to be. */
-  if (route->candidates->len > 0)
-    {
-      SyConnection *first = g_ptr_array_index (route->candidates, 0);
-
-      route->provider_class = sy_provider_class_for (first->base_url ? first->base_url
-                                                                     : route->default_base_url,
-                                                     first->auth_type);
     }
   return route;
 }

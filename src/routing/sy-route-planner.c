@@ -26,6 +26,7 @@ struct _SyRoutePlanner
   SyPricingRepo   *pricing;
   SyRoutingState  *state;
   GArray          *aliases;            /* Alias, compiled from the setting */
+  GHashTable      *alias_hits;         /* model -> target ("" for none), bounded */
   guint            aliases_generation;
   gboolean         aliases_loaded;
 };
@@ -50,6 +51,7 @@ sy_route_planner_dispose (GObject *object)
   g_clear_object (&self->pricing);
   g_clear_object (&self->state);
   g_clear_pointer (&self->aliases, g_array_unref);
+  g_clear_pointer (&self->alias_hits, g_hash_table_unref);
   G_OBJECT_CLASS (sy_route_planner_parent_class)->dispose (object);
 }
 
@@ -64,6 +66,7 @@ sy_route_planner_init (SyRoutePlanner *self)
 {
   self->aliases = g_array_new (FALSE, FALSE, sizeof (Alias));
   g_array_set_clear_func (self->aliases, (GDestroyNotify) alias_clear);
+  self->alias_hits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 SyRoutePlanner *
@@ -97,6 +100,7 @@ load_aliases (SyRoutePlanner *self)
   self->aliases_loaded = TRUE;
   self->aliases_generation = generation;
   g_array_set_size (self->aliases, 0);
+  g_hash_table_remove_all (self->alias_hits);
   node = sy_settings_repo_dup_json (self->settings, "modelAliases");
   array = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -111,20 +115,34 @@ load_aliases (SyRoutePlanner *self)
     }
 }
 
-/* The first alias whose pattern matches the whole model name, in the user's order. */
+#define MAX_ALIAS_HITS 4096
+
+/* The first alias whose pattern matches the whole model name, in the user's order. Answers are
+ * remembered per model name (clients repeat the same few), so the cost does not grow with the
+ * number of aliases; the memory is bounded by MAX_ALIAS_HITS names. */
 static const char *
 alias_target (SyRoutePlanner *self,
               const char     *model)
 {
+  const char *target = NULL;
+  gpointer hit;
+
   load_aliases (self);
-  for (guint i = 0; i < self->aliases->len; i++)
+  if (self->aliases->len == 0)
+    return NULL;
+  if (g_hash_table_lookup_extended (self->alias_hits, model, NULL, &hit))
+    return hit;
+  for (guint i = 0; i < self->aliases->len && target == NULL; i++)
     {
       Alias *alias = &g_array_index (self->aliases, Alias, i);
 
       if (g_pattern_spec_match_string (alias->pattern, model))
-        return alias->target;
+        target = alias->target;
     }
-  return NULL;
+  if (g_hash_table_size (self->alias_hits) >= MAX_ALIAS_HITS)
+    g_hash_table_remove_all (self->alias_hits);
+  g_hash_table_insert (self->alias_hits, g_strdup (model), (gpointer) target);
+  return target;
 }
 
 /* --- building the plan --------------------------------------------------------------------- */

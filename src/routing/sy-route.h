@@ -22,7 +22,6 @@ typedef struct
   char         *default_base_url;
   char         *upstream_model;
   gboolean      max_completion_tokens;  /* see SyProviderInfo */
-  SyProviderClass provider_class;   /* picks the resilience profile */
   GPtrArray    *candidates;        /* SyConnection refs, enabled, in priority order */
 } SyRoute;
 
@@ -36,6 +35,8 @@ typedef struct
 } SyRoutePlan;
 
 void         sy_route_free         (SyRoute     *route);
+/* The route's provider class (picks its resilience profile): its first account's address. */
+SyProviderClass sy_route_provider_class (const SyRoute *route);
 SyRoutePlan *sy_route_plan_new     (const char  *requested_model);
 void         sy_route_plan_free    (SyRoutePlan *plan);
 /* A plan of one route (forced providers, tests); takes route. */

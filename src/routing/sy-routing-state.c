@@ -175,6 +175,17 @@ _sy_routing_state_combo (SyRoutingState *self,
   return c;
 }
 
+/* The breaker is per provider; its class is worked out once, when it is first seen. */
+static ProviderHealth *
+provider_for_route (SyRoutingState *self,
+                    const SyRoute  *route)
+{
+  ProviderHealth *p = g_hash_table_lookup (self->providers, route->provider_id);
+
+  return p ? p : _sy_routing_state_provider (self, route->provider_id, route->provider_label,
+                                              sy_route_provider_class (route));
+}
+
 static void
 profile_for (SyRoutingState      *self,
              const SyRoute       *route,
@@ -188,8 +199,8 @@ profile_for (SyRoutingState      *self,
       self->profiles = sy_settings_repo_dup_json (self->settings, "providerProfiles");
       self->profiles_generation = generation;
     }
-  sy_resilience_profile_resolve (out, route->provider_class, route->provider_label,
-                                 self->profiles);
+  sy_resilience_profile_resolve (out, provider_for_route (self, route)->klass,
+                                 route->provider_label, self->profiles);
 }
 
 SyRoutingState *
@@ -355,8 +366,7 @@ sy_routing_state_note_attempt (SyRoutingState *self,
                                const SyRoute  *route,
                                SyConnection   *connection)
 {
-  ProviderHealth *p = _sy_routing_state_provider (self, route->provider_id, route->provider_label,
-                                       route->provider_class);
+  ProviderHealth *p = provider_for_route (self, route);
   AccountHealth *a = _sy_routing_state_account (self, connection, route->provider_label);
 
   if (g_strcmp0 (p->last_connection, connection->id) == 0)
@@ -380,8 +390,7 @@ sy_routing_state_record_success (SyRoutingState *self,
                                  SyConnection   *connection,
                                  double          latency_ms)
 {
-  ProviderHealth *p = _sy_routing_state_provider (self, route->provider_id, route->provider_label,
-                                       route->provider_class);
+  ProviderHealth *p = provider_for_route (self, route);
   AccountHealth *a;
   SyBreakerState before = p->breaker.state;
 
@@ -469,8 +478,7 @@ sy_routing_state_record_failure (SyRoutingState  *self,
                                  const SyFailure *failure,
                                  const char      *message)
 {
-  ProviderHealth *p = _sy_routing_state_provider (self, route->provider_id, route->provider_label,
-                                       route->provider_class);
+  ProviderHealth *p = provider_for_route (self, route);
   gint64 now = sy_routing_state_now_ms (self);
   const char *reason = message ? message : sy_failure_kind_to_string (failure->kind);
   SyResilienceProfile profile;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * provider_connections, read once at start and written through. The in-memory array stays
- * sorted (priority, created_at, id) so the router reads candidates in order without sorting.
+ * sorted (priority, created_at, id) so the router reads candidates in order without sorting,
+ * and indexed by provider (rebuilt on every change, which is rare) so a request reads only its
+ * provider's accounts however many others there are.
  */
 #define G_LOG_DOMAIN "sy-store"
 
@@ -12,6 +14,7 @@ struct _SyConnectionRepo
   GObject     parent_instance;
   SyDatabase *db;
   GPtrArray  *all;         /* SyConnection, sorted */
+  GHashTable *by_provider; /* provider -> GPtrArray of SyConnection, sorted */
   guint       generation;
 };
 
@@ -32,6 +35,7 @@ sy_connection_repo_finalize (GObject *object)
   SyConnectionRepo *self = SY_CONNECTION_REPO (object);
 
   g_clear_pointer (&self->all, g_ptr_array_unref);
+  g_clear_pointer (&self->by_provider, g_hash_table_unref);
   G_OBJECT_CLASS (sy_connection_repo_parent_class)->finalize (object);
 }
 
@@ -48,6 +52,8 @@ static void
 sy_connection_repo_init (SyConnectionRepo *self)
 {
   self->all = g_ptr_array_new_with_free_func ((GDestroyNotify) sy_connection_unref);
+  self->by_provider = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) g_ptr_array_unref);
 }
 
 static int
@@ -62,6 +68,27 @@ compare_connections (gconstpointer a,
   if (ca->created_at != cb->created_at)
     return ca->created_at < cb->created_at ? -1 : 1;
   return g_strcmp0 (ca->id, cb->id);
+}
+
+/* Sorts the array and rebuilds the per-provider index from it. */
+static void
+reindex (SyConnectionRepo *self)
+{
+  g_ptr_array_sort (self->all, compare_connections);
+  g_hash_table_remove_all (self->by_provider);
+  for (guint i = 0; i < self->all->len; i++)
+    {
+      SyConnection *c = g_ptr_array_index (self->all, i);
+      GPtrArray *list = g_hash_table_lookup (self->by_provider, c->provider);
+
+      if (list == NULL)
+        {
+          list = g_ptr_array_new_with_free_func ((GDestroyNotify) sy_connection_unref);
+          g_hash_table_insert (self->by_provider, g_strdup (c->provider), list);
+        }
+      g_ptr_array_add (list, sy_connection_ref (c));
+    }
+  self->generation++;
 }
 
 static int
@@ -138,7 +165,7 @@ sy_connection_repo_new (SyDatabase  *db,
       sy_database_set_error (db, error, "cannot read provider_connections");
       return NULL;
     }
-  g_ptr_array_sort (self->all, compare_connections);
+  reindex (self);
   return g_steal_pointer (&self);
 }
 
@@ -146,18 +173,15 @@ GPtrArray *
 sy_connection_repo_list (SyConnectionRepo *self,
                          const char       *provider)
 {
+  GPtrArray *from;
   GPtrArray *out;
 
   g_return_val_if_fail (SY_IS_CONNECTION_REPO (self), NULL);
 
-  out = g_ptr_array_new_with_free_func ((GDestroyNotify) sy_connection_unref);
-  for (guint i = 0; i < self->all->len; i++)
-    {
-      SyConnection *c = g_ptr_array_index (self->all, i);
-
-      if (provider == NULL || g_str_equal (c->provider, provider))
-        g_ptr_array_add (out, sy_connection_ref (c));
-    }
+  from = provider == NULL ? self->all : g_hash_table_lookup (self->by_provider, provider);
+  out = g_ptr_array_new_full (from ? from->len : 0, (GDestroyNotify) sy_connection_unref);
+  for (guint i = 0; from != NULL && i < from->len; i++)
+    g_ptr_array_add (out, sy_connection_ref (g_ptr_array_index (from, i)));
   return out;
 }
 
@@ -212,8 +236,7 @@ sy_connection_repo_save (SyConnectionRepo  *self,
   if (i >= 0)
     g_ptr_array_remove_index (self->all, i);
   g_ptr_array_add (self->all, sy_connection_ref (c));
-  g_ptr_array_sort (self->all, compare_connections);
-  self->generation++;
+  reindex (self);
   return TRUE;
 }
 
@@ -241,7 +264,7 @@ sy_connection_repo_delete (SyConnectionRepo  *self,
     return FALSE;
 
   g_ptr_array_remove_index (self->all, i);
-  self->generation++;
+  reindex (self);
   return TRUE;
 }
 

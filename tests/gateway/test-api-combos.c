@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "routing/sy-strategy.h"
 #include "sy-test-gateway.h"
 
 typedef struct
@@ -345,7 +346,7 @@ test_combos_list_order (Fixture       *f,
                                                     "name"), ==, expected[i]);
 }
 
-/* Every strategy name is accepted and stored as given. */
+/* Every strategy name is accepted and stored as given, and they are the router's names. */
 static void
 test_combos_strategies (Fixture       *f,
                         gconstpointer  data)
@@ -363,6 +364,17 @@ test_combos_strategies (Fixture       *f,
       g_assert_cmpuint (r->status, ==, 201);
       g_assert_cmpstr (sy_test_response_get_string (r, "strategy"), ==, names[i]);
     }
+
+  /* the API's list and the router's agree ("default" is the API's own) */
+  for (guint i = 1; i < G_N_ELEMENTS (names); i++)
+    {
+      SyComboStrategy strategy;
+
+      g_assert_true (sy_combo_strategy_from_string (names[i], &strategy));
+      g_assert_cmpstr (sy_combo_strategy_to_string (strategy), ==, names[i]);
+    }
+  for (SyComboStrategy s = SY_COMBO_PRIORITY; s <= SY_COMBO_COST_OPTIMIZED; s++)
+    g_assert_true (g_strv_contains (names, sy_combo_strategy_to_string (s)));
 }
 
 /* === validation ============================================================================ */

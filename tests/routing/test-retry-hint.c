@@ -318,8 +318,8 @@ static const BodyCase body_cases[] = {
     "{\"error\":{\"details\":[1,null,\"x\",{\"@type\":7},{\"@type\":"
     "\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"3s\"}]}}", 3000 },
   { "array-wrapped",
-    "[{\"error\":{\"code\":429,\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.RetryInfo\","
-    "\"retryDelay\":\"7s\"}]}}]", 7000 },
+    "[{\"error\":{\"code\":429,\"details\":[{\"@type\":"
+    "\"type.googleapis.com/google.rpc.RetryInfo\",\"retryDelay\":\"7s\"}]}}]", 7000 },
   { "array-of-two", "[{\"a\":1},{\"error\":{\"message\":\"retry in 2s\"}}]", 2000 },
 
   /* Codex */
