@@ -69,6 +69,26 @@ listing_unref (Listing *listing)
   g_free (listing);
 }
 
+/* Combos first: they are model names of their own, answered by whichever member can. */
+static void
+add_combos (SyGateway *gateway,
+            JsonArray *data)
+{
+  g_autoptr(GPtrArray) combos = sy_combo_repo_list (sy_gateway_get_combos (gateway));
+
+  for (guint i = 0; i < combos->len; i++)
+    {
+      SyCombo *combo = g_ptr_array_index (combos, i);
+      JsonObject *out = json_object_new ();
+
+      json_object_set_string_member (out, "id", combo->name);
+      json_object_set_string_member (out, "object", "model");
+      json_object_set_int_member (out, "created", combo->created_at / 1000);
+      json_object_set_string_member (out, "owned_by", "combo");
+      json_array_add_object_element (data, out);
+    }
+}
+
 static gboolean
 listing_timeout_cb (gpointer user_data)
 {
@@ -231,6 +251,7 @@ sy_models_endpoint_handle (SyGateway         *gateway,
   listing->msg = g_object_ref (msg);
   listing->cancellable = g_cancellable_new ();
   listing->data = json_array_new ();
+  add_combos (gateway, listing->data);
   listing->pending = 1;  /* ours, dropped at the end of this function */
   soup_server_message_pause (msg);
   listing->timeout_id = g_timeout_add_seconds (LIST_TIMEOUT_SECONDS, listing_timeout_cb, listing);

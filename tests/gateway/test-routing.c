@@ -523,6 +523,32 @@ test_nested_combos (Fixture       *f,
   g_assert_cmpuint (upstream_count (f), ==, 2);
 }
 
+/* /v1/models lists combos beside the providers' own models. */
+static void
+test_models_lists_combos (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(SyTestResponse) r = NULL;
+  JsonArray *models;
+  gboolean combo = FALSE, upstream = FALSE;
+
+  g_free (sy_test_gateway_add_account (f->t, "p1", "key-1", 1, NULL));
+  api_ok (f, "POST", "/api/combos", "{\"name\":\"free-forever\",\"models\":[\"p1/m1\"]}");
+  r = sy_test_gateway_request (f->t, "GET", "/v1/models", NULL, NULL, 0, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  models = json_object_get_array_member (json_node_get_object (r->json), "data");
+  for (guint i = 0; i < json_array_get_length (models); i++)
+    {
+      JsonObject *m = json_array_get_object_element (models, i);
+
+      if (g_str_equal (json_object_get_string_member (m, "id"), "free-forever"))
+        combo = g_str_equal (json_object_get_string_member (m, "owned_by"), "combo");
+      upstream |= g_str_equal (json_object_get_string_member (m, "id"), "p1/m1");
+    }
+  g_assert_true (combo);
+  g_assert_true (upstream);
+}
+
 /* The settings that drive routing are validated like every other setting. */
 static void
 test_routing_settings_validated (Fixture       *f,
@@ -578,6 +604,7 @@ main (int   argc,
   ADD ("resolve/wildcard-alias", test_wildcard_alias);
   ADD ("resolve/fallback-chain", test_fallback_chain);
   ADD ("settings/validated", test_routing_settings_validated);
+  ADD ("models/lists-combos", test_models_lists_combos);
 #undef ADD
 
   return g_test_run ();
