@@ -43,11 +43,13 @@ reply_count (SyApiCall  *call,
              const char *member,
              guint       count)
 {
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), json_object_new ());
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
 
-  json_object_set_boolean_member (json_node_get_object (node), "ok", TRUE);
+  json_object_set_boolean_member (object, "ok", TRUE);
   if (member != NULL)
-    json_object_set_int_member (json_node_get_object (node), member, count);
+    json_object_set_int_member (object, member, count);
+  node = json_node_init_object (json_node_alloc (), object);
   sy_api_reply (call->msg, SOUP_STATUS_OK, node);
 }
 

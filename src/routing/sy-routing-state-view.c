@@ -27,11 +27,13 @@ sorted_array (GPtrArray  *nodes,
               const char *member)
 {
   JsonArray *array = json_array_sized_new (nodes->len);
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
 
   g_ptr_array_sort_with_data (nodes, compare_by_string_member, (gpointer) member);
   for (guint i = 0; i < nodes->len; i++)
     json_array_add_element (array, g_ptr_array_index (nodes, i));
-  return json_node_init_array (json_node_alloc (), array);
+  json_node_take_array (node, array);
+  return node;
 }
 
 static JsonNode *

@@ -260,7 +260,7 @@ test_breaker_opens_and_recovers (Fixture       *f,
 
   two_providers (f);
   api_ok (f, "PUT", "/api/settings", "{\"providerProfiles\":{\"p1\":{\"failureThreshold\":2,"
-                                     "\"resetMs\":300}}}");
+                                     "\"resetMs\":2000}}}");
   api_ok (f, "POST", "/api/combos", "{\"name\":\"duo\",\"models\":[\"p1/a\",\"p2/b\"]}");
 
   /* Two 503s from p1 (each time p2 serves) open p1's breaker. */
@@ -295,8 +295,9 @@ test_breaker_opens_and_recovers (Fixture       *f,
     g_assert_cmpstr (model, ==, "b");
   }
 
-  /* After the reset time p1 gets its probe, answers, and is closed again. */
-  sy_test_wait_ms (400);
+  /* After the reset time p1 gets its probe, answers, and is closed again. (2 s: long enough
+   * for the requests above on a slow sanitizer build.) */
+  sy_test_wait_ms (2100);
   {
     g_autoptr(SyTestResponse) r = chat (f, "duo");
     g_autoptr(SyTestResponse) after = NULL;
