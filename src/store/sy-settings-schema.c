@@ -71,42 +71,86 @@ only_members (JsonObject         *object,
   return TRUE;
 }
 
-/* [{"pattern": "claude-sonnet-*", "target": "cc/claude-sonnet-4-5-20250929"}] */
+/* An array of at most max objects, each with only the members allowed, each passing check. */
 static gboolean
-validate_aliases (JsonNode *node,
-                  GString  *why)
+validate_object_array (JsonNode           *node,
+                       guint               max,
+                       const char * const *members,
+                       gboolean          (*check) (JsonObject *item, const char *at, GString *why),
+                       GString            *why)
 {
-  static const char * const members[] = { "pattern", "target", NULL };
   JsonArray *array;
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      g_string_append (why, "expected an array of {\"pattern\", \"target\"}");
+      g_autofree char *list = g_strjoinv ("\", \"", (char **) members);
+
+      g_string_append_printf (why, "expected an array of {\"%s\"}", list);
       return FALSE;
     }
   array = json_node_get_array (node);
-  if (json_array_get_length (array) > MAX_ALIASES)
+  if (json_array_get_length (array) > max)
     {
-      g_string_append_printf (why, "at most %d aliases", MAX_ALIASES);
+      g_string_append_printf (why, "at most %u entries", max);
       return FALSE;
     }
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *item = json_array_get_element (array, i);
       g_autofree char *at = g_strdup_printf ("[%u]", i);
-      JsonObject *o;
 
       if (!JSON_NODE_HOLDS_OBJECT (item))
         {
           g_string_append_printf (why, "%s: expected an object", at);
           return FALSE;
         }
-      o = json_node_get_object (item);
-      if (!only_members (o, members, at, why) ||
-          !is_text (json_object_get_member (o, "pattern"), MAX_MODEL_CHARS, "pattern", why) ||
-          !is_text (json_object_get_member (o, "target"), MAX_MODEL_CHARS, "target", why))
+      if (!only_members (json_node_get_object (item), members, at, why) ||
+          !check (json_node_get_object (item), at, why))
         return FALSE;
     }
+  return TRUE;
+}
+
+static gboolean
+check_alias (JsonObject *o,
+             const char *at,
+             GString    *why)
+{
+  return is_text (json_object_get_member (o, "pattern"), MAX_MODEL_CHARS, "pattern", why) &&
+         is_text (json_object_get_member (o, "target"), MAX_MODEL_CHARS, "target", why);
+}
+
+/* [{"pattern": "claude-sonnet-*", "target": "cc/claude-sonnet-4-5-20250929"}] */
+static gboolean
+validate_aliases (JsonNode *node,
+                  GString  *why)
+{
+  static const char * const members[] = { "pattern", "target", NULL };
+
+  return validate_object_array (node, MAX_ALIASES, members, check_alias, why);
+}
+
+static gboolean
+check_chain (JsonObject *o,
+             const char *at,
+             GString    *why)
+{
+  JsonNode *models = json_object_get_member (o, "models");
+  JsonArray *list;
+
+  if (!is_text (json_object_get_member (o, "name"), 64, "name", why))
+    return FALSE;
+  if (models == NULL || !JSON_NODE_HOLDS_ARRAY (models) ||
+      (list = json_node_get_array (models), json_array_get_length (list) == 0) ||
+      json_array_get_length (list) > MAX_CHAIN_MODELS)
+    {
+      g_string_append_printf (why, "%s.models: expected 1 to %d model names", at,
+                              MAX_CHAIN_MODELS);
+      return FALSE;
+    }
+  for (guint j = 0; j < json_array_get_length (list); j++)
+    if (!is_text (json_array_get_element (list, j), MAX_MODEL_CHARS, "models", why))
+      return FALSE;
   return TRUE;
 }
 
@@ -116,50 +160,8 @@ validate_chains (JsonNode *node,
                  GString  *why)
 {
   static const char * const members[] = { "name", "models", NULL };
-  JsonArray *array;
 
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    {
-      g_string_append (why, "expected an array of {\"name\", \"models\"}");
-      return FALSE;
-    }
-  array = json_node_get_array (node);
-  if (json_array_get_length (array) > MAX_CHAINS)
-    {
-      g_string_append_printf (why, "at most %d chains", MAX_CHAINS);
-      return FALSE;
-    }
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *item = json_array_get_element (array, i);
-      g_autofree char *at = g_strdup_printf ("[%u]", i);
-      JsonNode *models;
-      JsonArray *list;
-      JsonObject *o;
-
-      if (!JSON_NODE_HOLDS_OBJECT (item))
-        {
-          g_string_append_printf (why, "%s: expected an object", at);
-          return FALSE;
-        }
-      o = json_node_get_object (item);
-      if (!only_members (o, members, at, why) ||
-          !is_text (json_object_get_member (o, "name"), 64, "name", why))
-        return FALSE;
-      models = json_object_get_member (o, "models");
-      if (models == NULL || !JSON_NODE_HOLDS_ARRAY (models) ||
-          (list = json_node_get_array (models), json_array_get_length (list) == 0) ||
-          json_array_get_length (list) > MAX_CHAIN_MODELS)
-        {
-          g_string_append_printf (why, "%s.models: expected 1 to %d model names", at,
-                                  MAX_CHAIN_MODELS);
-          return FALSE;
-        }
-      for (guint j = 0; j < json_array_get_length (list); j++)
-        if (!is_text (json_array_get_element (list, j), MAX_MODEL_CHARS, "models", why))
-          return FALSE;
-    }
-  return TRUE;
+  return validate_object_array (node, MAX_CHAINS, members, check_chain, why);
 }
 
 typedef struct
