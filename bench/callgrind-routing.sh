@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Instruction counts of one routing decision (bench/routing-cost.c) under callgrind, for a
-# direct "prefix/model" and for a five-member combo, in a small configuration (one account)
+# direct "prefix/model" and for a five-member combo, in a small configuration (one provider)
 # and a large one (100 accounts, 5,000 priced models, 200 combos, 50 aliases). Measured as
 # (N decisions) - (1 decision), divided by N - 1; counts repeat exactly for the same binary.
 #   bench/callgrind-routing.sh [BUILD_DIR]

@@ -2,9 +2,9 @@
  *
  * The cost of one routing decision, no I/O: planning the model string (combo, alias, prefix,
  * fallback chains), ordering the accounts, the breaker's admission and the outcome bookkeeping
- * of one successful attempt. Two configurations: "small" (one provider, one account) and
- * "large" (100 accounts over 25 providers, 5,000 priced models, 200 combos, 50 aliases), to
- * show the cost does not grow with the configuration. Run under callgrind
+ * of one successful attempt. Two configurations with the same four accounts per provider:
+ * "small" (one provider, one combo) and "large" (100 accounts over 25 providers, 5,000 priced
+ * models, 200 combos, 50 aliases), to show the cost does not grow with the configuration. Run under callgrind
  * (bench/callgrind-routing.sh) for instruction counts that repeat exactly.
  *   routing-cost small|large direct|combo ITERATIONS
  */
@@ -63,7 +63,7 @@ populate_large (Setup *s)
   sy_database_exec (s->db, "BEGIN", NULL);
   for (guint m = 0; m < 5000; m++)
     {
-      g_autofree char *provider = g_strdup_printf ("node-%u", m % 25);
+      g_autofree char *provider = g_strdup_printf ("p%u", m % 25);
       g_autofree char *model = g_strdup_printf ("model-%u", m);
       SyPrice price = { 0.1 * (m % 50), 0.4 * (m % 50), 0 };
 
@@ -98,7 +98,7 @@ populate_small (Setup *s)
 {
   g_autoptr(SyCombo) combo = sy_combo_new ();
 
-  add_provider (s, 7, 1);
+  add_provider (s, 7, 4);
   combo->id = g_strdup ("combo-id-42");
   combo->name = g_strdup ("combo-42");
   for (guint k = 0; k < 5; k++)

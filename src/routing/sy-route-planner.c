@@ -186,7 +186,8 @@ member_price (SyRoutePlanner *self,
   SyPrice price;
 
   if (route == NULL ||
-      !sy_pricing_repo_lookup (self->pricing, route->provider_id, route->upstream_model, &price))
+      !sy_pricing_repo_lookup (self->pricing, route->provider_label, route->upstream_model,
+                               &price))
     return -1;
   return price.input_per_mtok + price.output_per_mtok;
 }

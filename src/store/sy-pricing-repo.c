@@ -99,6 +99,18 @@ sy_pricing_repo_lookup (SyPricingRepo *self,
   return TRUE;
 }
 
+double
+sy_price_cost_usd (const SyPrice *price,
+                   gint64         input,
+                   gint64         output,
+                   gint64         cache_read)
+{
+  double in = MAX (input, 0), out = MAX (output, 0), cached = CLAMP (cache_read, 0, in);
+
+  return ((in - cached) * price->input_per_mtok + cached * price->cached_per_mtok +
+          out * price->output_per_mtok) / 1e6;
+}
+
 gboolean
 sy_pricing_repo_set (SyPricingRepo  *self,
                      const char     *provider,

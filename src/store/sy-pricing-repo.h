@@ -22,7 +22,8 @@ G_DECLARE_FINAL_TYPE (SyPricingRepo, sy_pricing_repo, SY, PRICING_REPO, GObject)
 
 SyPricingRepo *sy_pricing_repo_new    (SyDatabase     *db,
                                        GError        **error);
-/* FALSE when the model has no price. provider is the id connections store. */
+/* FALSE when the model has no price. provider is the name users see: a catalog id ("openai")
+ * or a provider node's prefix, as in "prefix/model". */
 gboolean       sy_pricing_repo_lookup (SyPricingRepo  *self,
                                        const char     *provider,
                                        const char     *model,
@@ -32,5 +33,13 @@ gboolean       sy_pricing_repo_set    (SyPricingRepo  *self,
                                        const char     *model,
                                        const SyPrice  *price,
                                        GError        **error);
+
+/* USD for one request's tokens at price. input counts every prompt token, cached ones included
+ * (OpenAI's convention); cache_read of them are billed at the cached price. Negative counts
+ * (not reported) count as 0. */
+double         sy_price_cost_usd      (const SyPrice  *price,
+                                       gint64          input,
+                                       gint64          output,
+                                       gint64          cache_read);
 
 G_END_DECLS

@@ -211,9 +211,9 @@ test_cost_optimized (Fixture       *f,
 {
   SyPrice cheap = { 0.2, 1.1, 0 }, dear = { 15, 75, 1.5 }, mid = { 3, 15, 0.3 };
 
-  g_assert_true (sy_pricing_repo_set (f->pricing, "node-p1", "opus", &dear, NULL));
-  g_assert_true (sy_pricing_repo_set (f->pricing, "node-p2", "minimax", &cheap, NULL));
-  g_assert_true (sy_pricing_repo_set (f->pricing, "node-p3", "sonnet", &mid, NULL));
+  g_assert_true (sy_pricing_repo_set (f->pricing, "p1", "opus", &dear, NULL));
+  g_assert_true (sy_pricing_repo_set (f->pricing, "p2", "minimax", &cheap, NULL));
+  g_assert_true (sy_pricing_repo_set (f->pricing, "p3", "sonnet", &mid, NULL));
   add_combo (f, "cheap-first", "cost-optimized", "p1/opus", 1, "p3/unpriced", 1,
              "p3/sonnet", 1, "p2/minimax", 1, NULL);
   assert_plan (f, "cheap-first", "p2/minimax p3/sonnet p1/opus p3/unpriced");
