@@ -15,6 +15,7 @@
 #include "gateway/sy-inbound-auth.h"
 #include "gateway/sy-proxy-request.h"
 #include "translate/sy-codec.h"
+#include "translate/sy-request-injection.h"
 
 #define MAX_JSON_DEPTH 128
 
@@ -128,6 +129,35 @@ sy_chat_endpoint_read_body (SyGateway             *gateway,
   return g_steal_pointer (&body);
 }
 
+/* The global system prompt and thinking budget, when the user turned them on. Takes body;
+ * NULL after an error reply. */
+static GBytes *
+inject (SyGateway         *gateway,
+        SoupServerMessage *msg,
+        SyDialect          dialect,
+        GBytes            *body)
+{
+  SySettingsRepo *settings = sy_gateway_get_settings (gateway);
+  g_autoptr(GBytes) owned = body;
+  g_autoptr(JsonNode) prompt = sy_settings_repo_dup_json (settings, "systemPrompt");
+  g_autoptr(GError) error = NULL;
+  const char *mode = sy_settings_repo_get_choice (settings, "thinkingBudgetMode");
+  SyRequestInjection injection = {
+    json_node_get_string (prompt),
+    g_str_equal (mode, "override") ? SY_THINKING_OVERRIDE
+      : g_str_equal (mode, "default") ? SY_THINKING_DEFAULT : SY_THINKING_PASSTHROUGH,
+    sy_settings_repo_get_int (settings, "thinkingBudgetTokens"),
+  };
+  GBytes *out;
+
+  if (!sy_request_injection_is_active (&injection))
+    return g_steal_pointer (&owned);
+  out = sy_request_inject (dialect, owned, &injection, &error);
+  if (out == NULL)
+    bad_request (msg, dialect, "invalid_json", error->message);
+  return out;
+}
+
 void
 sy_chat_endpoint_handle (SyGateway               *gateway,
                          SoupServerMessage       *msg,
@@ -147,7 +177,8 @@ sy_chat_endpoint_handle (SyGateway               *gateway,
   const char *data;
   gsize len;
 
-  if ((body = sy_chat_endpoint_read_body (gateway, msg, dialect, &api_key)) == NULL)
+  if ((body = sy_chat_endpoint_read_body (gateway, msg, dialect, &api_key)) == NULL ||
+      (body = inject (gateway, msg, dialect, g_steal_pointer (&body))) == NULL)
     return;
   data = g_bytes_get_data (body, &len);
 

@@ -15,6 +15,9 @@
 static const char * const account_strategies[] = {
   "fill-first", "round-robin", "p2c", "random", "least-used", "cost-optimized", NULL
 };
+static const char * const thinking_policies[] = {
+  "passthrough", "default", "override", NULL
+};
 static const char * const combo_strategies[] = {
   "priority", "round-robin", "random", "weighted", "least-used", "cost-optimized", NULL
 };
@@ -234,6 +237,25 @@ validate_profiles (JsonNode *node,
   return TRUE;
 }
 
+/* A string of at most 32 KiB (the global system prompt; "" is off). */
+static gboolean
+validate_prompt (JsonNode *node,
+                 GString  *why)
+{
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_string_append (why, "expected a string (\"\" turns it off)");
+      return FALSE;
+    }
+  if (strlen (json_node_get_string (node)) > 32768 ||
+      !g_utf8_validate (json_node_get_string (node), -1, NULL))
+    {
+      g_string_append (why, "expected UTF-8 text of at most 32 KiB");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 #define BOOLEAN(n, d)          { n, SY_SETTING_BOOLEAN, d, 0, 1, NULL, NULL, NULL }
 #define INT(n, d, lo, hi)      { n, SY_SETTING_INT, d, lo, hi, NULL, NULL, NULL }
 #define CHOICE(n, list)        { n, SY_SETTING_CHOICE, 0, 0, 0, list, NULL, NULL }
@@ -272,6 +294,11 @@ static const SySettingSpec schema[] = {
   INT ("rateLimitMinGapMs", 0, 0, 600000),
   INT ("rateLimitMaxConcurrent", 0, 0, 10000),
   INT ("rateLimitQueueTimeoutMs", 30000, 0, 600000),
+
+  /* AI: added to every request, off unless the user turns them on (docs/injection.md). */
+  JSON ("systemPrompt", "\"\"", validate_prompt),
+  CHOICE ("thinkingBudgetMode", thinking_policies),
+  INT ("thinkingBudgetTokens", 8192, 1024, 200000),
 };
 
 const SySettingSpec *

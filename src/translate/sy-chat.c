@@ -253,6 +253,13 @@ sy_effort_to_string (SyEffort effort)
     }
 }
 
+SyEffort
+sy_effort_for_budget (gint64 budget_tokens)
+{
+  return budget_tokens < 4096 ? SY_EFFORT_LOW
+         : budget_tokens < 16384 ? SY_EFFORT_MEDIUM : SY_EFFORT_HIGH;
+}
+
 char *
 sy_tool_call_id_pack (const char *id,
                       const char *signature)

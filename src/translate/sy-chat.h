@@ -225,6 +225,8 @@ char           *sy_parts_dup_text        (GPtrArray           *parts);
 const char     *sy_stop_reason_to_string (SyStopReason         reason);
 /* "none", "minimal", "low", "medium", "high" (OpenAI's names); NULL when unset. */
 const char     *sy_effort_to_string      (SyEffort             effort);
+/* The effort a thinking budget in tokens amounts to, for dialects that speak in efforts. */
+SyEffort        sy_effort_for_budget     (gint64               budget_tokens);
 
 /* Dialects without a place for a tool call's signature (OpenAI Chat, Responses) carry it
  * inside the tool call id they hand the client, which the client sends back unchanged:

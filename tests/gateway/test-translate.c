@@ -657,6 +657,54 @@ test_openai_output_limit_field (void)
   sy_test_gateway_free (t);
 }
 
+/* The global system prompt and thinking budget reach the provider, translated with the rest,
+ * and stop when turned off again. */
+static void
+test_injection (void)
+{
+  Pair pair = { SY_DIALECT_OPENAI, SY_DIALECT_ANTHROPIC, FALSE };
+  SyTestGateway *t = setup (&pair);
+  static const char body[] = "{\"model\":\"an/claude\",\"max_tokens\":16000,"
+                             "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+  g_autoptr(SyTestResponse) on = sy_test_gateway_api (t, "PUT", "/api/settings",
+                                                      "{\"systemPrompt\":\"Answer in French.\","
+                                                      "\"thinkingBudgetMode\":\"default\","
+                                                      "\"thinkingBudgetTokens\":2048}");
+  g_autoptr(SyTestResponse) first = NULL;
+  g_autoptr(SyTestResponse) off = NULL;
+  g_autoptr(SyTestResponse) second = NULL;
+  GPtrArray *requests;
+  g_autoptr(JsonNode) sent = NULL;
+  JsonObject *o;
+
+  g_assert_cmpuint (on->status, ==, 200);
+  first = sy_test_gateway_chat (t, body);
+  g_assert_cmpuint (first->status, ==, 200);
+  requests = sy_mock_upstream_get_requests (t->mock);
+  sent = json_from_string (g_bytes_get_data (((SyMockRequest *) g_ptr_array_index (requests, 0))->body,
+                                             NULL), NULL);
+  o = json_node_get_object (sent);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                     json_object_get_array_member (o, "system"), 0), "text"), ==,
+                   "Answer in French.");
+  /* An OpenAI client speaks in efforts: 2048 tokens is "low", which is 2048 for Anthropic. */
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (o, "thinking"),
+                                               "budget_tokens"), ==, 2048);
+
+  off = sy_test_gateway_api (t, "PUT", "/api/settings",
+                             "{\"systemPrompt\":\"\",\"thinkingBudgetMode\":\"passthrough\"}");
+  g_assert_cmpuint (off->status, ==, 200);
+  second = sy_test_gateway_chat (t, body);
+  g_assert_cmpuint (second->status, ==, 200);
+  g_clear_pointer (&sent, json_node_unref);
+  sent = json_from_string (g_bytes_get_data (((SyMockRequest *) g_ptr_array_index (requests, 1))->body,
+                                             NULL), NULL);
+  o = json_node_get_object (sent);
+  g_assert_false (json_object_has_member (o, "system"));
+  g_assert_false (json_object_has_member (o, "thinking"));
+  sy_test_gateway_free (t);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -693,5 +741,6 @@ main (int   argc,
         }
   g_test_add_func ("/sy/gateway/translate/count-tokens", test_count_tokens);
   g_test_add_func ("/sy/gateway/translate/openai-output-limit-field", test_openai_output_limit_field);
+  g_test_add_func ("/sy/gateway/translate/injection", test_injection);
   return g_test_run ();
 }

@@ -102,12 +102,6 @@ effort_budget (SyEffort effort)
     }
 }
 
-static SyEffort
-budget_effort (gint64 budget)
-{
-  return budget < 4096 ? SY_EFFORT_LOW : budget < 16384 ? SY_EFFORT_MEDIUM : SY_EFFORT_HIGH;
-}
-
 /* What is sent for reasoning and the token limit, settled together. */
 typedef struct
 {
@@ -139,7 +133,7 @@ settle_thinking (Emit     *e,
       budget = r->thinking_budget;
       if (style == THINKING_ADAPTIVE_ONLY)
         {
-          effort = budget_effort (budget);
+          effort = sy_effort_for_budget (budget);
           _sy_anthropic_note (e->notes, "thinking budget %" G_GINT64_FORMAT " sent as adaptive "
                               "thinking with effort \"%s\": %s takes no explicit budget",
                               budget, effort_name (effort), r->model);
