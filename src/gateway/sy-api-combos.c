@@ -9,6 +9,7 @@
 
 #include "sy-api.h"
 
+#include "core/sy-name-fold.h"
 #include "gateway/sy-api-fields.h"
 #include "gateway/sy-http.h"
 #include "providers/sy-provider-catalog.h"
@@ -41,19 +42,7 @@ combo_to_json (SyCombo *combo)
   json_builder_set_member_name (b, "strategy");
   json_builder_add_string_value (b, combo->strategy);
   json_builder_set_member_name (b, "models");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < combo->members->len; i++)
-    {
-      SyComboMember *member = g_ptr_array_index (combo->members, i);
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "model");
-      json_builder_add_string_value (b, member->model);
-      json_builder_set_member_name (b, "weight");
-      json_builder_add_int_value (b, member->weight);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
+  sy_combo_write_members (combo, b);
   json_builder_set_member_name (b, "sortOrder");
   json_builder_add_int_value (b, combo->sort_order);
   json_builder_set_member_name (b, "createdAt");
@@ -214,7 +203,7 @@ leads_to (SyComboRepo *repo,
           GHashTable  *visited)
 {
   g_autoptr(GQueue) queue = g_queue_new ();
-  char *key = g_utf8_casefold (start_name, -1);
+  char *key = sy_name_fold (start_name);
 
   if (!g_hash_table_add (visited, key))
     return FALSE;
@@ -230,7 +219,7 @@ leads_to (SyComboRepo *repo,
       for (guint i = 0; i < combo->members->len; i++)
         {
           SyComboMember *member = g_ptr_array_index (combo->members, i);
-          g_autofree char *member_key = g_utf8_casefold (member->model, -1);
+          g_autofree char *member_key = sy_name_fold (member->model);
 
           if (g_str_equal (member_key, target))
             {
@@ -251,13 +240,13 @@ check_no_loop (SyComboRepo  *repo,
                SyCombo      *combo,
                GError      **error)
 {
-  g_autofree char *target = g_utf8_casefold (combo->name, -1);
+  g_autofree char *target = sy_name_fold (combo->name);
   g_autoptr(GHashTable) visited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint i = 0; i < combo->members->len; i++)
     {
       SyComboMember *member = g_ptr_array_index (combo->members, i);
-      g_autofree char *key = g_utf8_casefold (member->model, -1);
+      g_autofree char *key = sy_name_fold (member->model);
 
       if (g_str_equal (key, target))
         {
@@ -300,8 +289,8 @@ read_combo (SyApiCall  *call,
 
   if (name_given)
     {
-      g_autofree char *new_key = g_utf8_casefold (combo->name, -1);
-      g_autofree char *old_key = current ? g_utf8_casefold (current->name, -1) : NULL;
+      g_autofree char *new_key = sy_name_fold (combo->name);
+      g_autofree char *old_key = current ? sy_name_fold (current->name) : NULL;
 
       if (g_strcmp0 (new_key, old_key) != 0 && !check_name_free (call->gateway, combo->name, error))
         return FALSE;

@@ -11,13 +11,37 @@
 
 #include "store/sy-database.h"
 
+/* Fails with "name: " and the formatted reason. */
 static gboolean
 invalid (GError     **error,
          const char  *name,
-         const char  *what)
+         const char  *format,
+         ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+invalid (GError     **error,
+         const char  *name,
+         const char  *format,
+         ...)
 {
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
   g_set_error (error, SY_STORE_ERROR, SY_STORE_ERROR_INVALID, "%s: %s", name, what);
   return FALSE;
+}
+
+/* Replaces *out with value, which it takes, and accepts it. */
+static gboolean
+accept_string (char **out,
+               char  *value)
+{
+  g_free (*out);
+  *out = value;
+  return TRUE;
 }
 
 static JsonNode *
@@ -70,17 +94,11 @@ sy_api_value_string (JsonNode    *node,
   if (*s == '\0')
     return invalid (error, name, "must not be empty");
   if (strlen (s) > max_len)
-    {
-      g_set_error (error, SY_STORE_ERROR, SY_STORE_ERROR_INVALID,
-                   "%s: longer than %" G_GSIZE_FORMAT " characters", name, max_len);
-      return FALSE;
-    }
+    return invalid (error, name, "longer than %" G_GSIZE_FORMAT " characters", max_len);
   for (const char *p = s; *p != '\0'; p++)
     if ((guchar) *p < 0x20 || *p == 0x7f)
       return invalid (error, name, "must not contain control characters");
-  g_free (*out);
-  *out = g_steal_pointer (&s);
-  return TRUE;
+  return accept_string (out, g_steal_pointer (&s));
 }
 
 gboolean
@@ -100,14 +118,8 @@ sy_api_field_identifier (JsonObject  *obj,
     return TRUE;
   for (const char *p = value; *p != '\0'; p++)
     if (!(g_ascii_isalnum (*p) || *p == '.' || *p == '_' || *p == '-'))
-      {
-        g_set_error (error, SY_STORE_ERROR, SY_STORE_ERROR_INVALID,
-                     "%s: use letters, digits, '.', '_' or '-' (got \"%s\")", name, value);
-        return FALSE;
-      }
-  g_free (*out);
-  *out = g_steal_pointer (&value);
-  return TRUE;
+      return invalid (error, name, "use letters, digits, '.', '_' or '-' (got \"%s\")", value);
+  return accept_string (out, g_steal_pointer (&value));
 }
 
 gboolean
@@ -127,22 +139,15 @@ sy_api_field_choice (JsonObject          *obj,
   if (value == NULL)
     return TRUE;
   if (g_strv_contains (choices, value))
-    {
-      g_free (*out);
-      *out = g_steal_pointer (&value);
-      return TRUE;
-    }
+    return accept_string (out, g_steal_pointer (&value));
 
   list = g_string_new (NULL);
   for (guint i = 0; choices[i] != NULL; i++)
     g_string_append_printf (list, "%s\"%s\"", i == 0 ? "" : choices[i + 1] ? ", " : " or ",
                             choices[i]);
   if (strlen (value) <= 64)
-    g_set_error (error, SY_STORE_ERROR, SY_STORE_ERROR_INVALID,
-                 "%s: expected %s (got \"%s\")", name, list->str, value);
-  else
-    g_set_error (error, SY_STORE_ERROR, SY_STORE_ERROR_INVALID, "%s: expected %s", name, list->str);
-  return FALSE;
+    return invalid (error, name, "expected %s (got \"%s\")", list->str, value);
+  return invalid (error, name, "expected %s", list->str);
 }
 
 gboolean
@@ -183,9 +188,7 @@ sy_api_field_url (JsonObject  *obj,
   /* Stored without a trailing slash: endpoint paths are appended. */
   while (g_str_has_suffix (value, "/"))
     value[strlen (value) - 1] = '\0';
-  g_free (*out);
-  *out = g_steal_pointer (&value);
-  return TRUE;
+  return accept_string (out, g_steal_pointer (&value));
 }
 
 gboolean
@@ -204,20 +207,12 @@ sy_api_field_int (JsonObject  *obj,
   if (node == NULL)
     return missing_ok;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    {
-      g_set_error (error, SY_STORE_ERROR, SY_STORE_ERROR_INVALID,
-                   "%s: expected an integer from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT,
-                   name, min, max);
-      return FALSE;
-    }
+    return invalid (error, name, "expected an integer from %" G_GINT64_FORMAT " to %"
+                    G_GINT64_FORMAT, min, max);
   v = json_node_get_int (node);
   if (v < min || v > max)
-    {
-      g_set_error (error, SY_STORE_ERROR, SY_STORE_ERROR_INVALID,
-                   "%s: %" G_GINT64_FORMAT " is out of range %" G_GINT64_FORMAT "..%"
-                   G_GINT64_FORMAT, name, v, min, max);
-      return FALSE;
-    }
+    return invalid (error, name, "%" G_GINT64_FORMAT " is out of range %" G_GINT64_FORMAT "..%"
+                    G_GINT64_FORMAT, v, min, max);
   *out = v;
   return TRUE;
 }

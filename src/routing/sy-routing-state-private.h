@@ -74,7 +74,7 @@ struct _SyRoutingState
   GHashTable         *providers;  /* provider id -> ProviderHealth */
   GHashTable         *accounts;   /* connection id -> AccountHealth */
   GHashTable         *lockouts;   /* "connection\nmodel" -> Lockout */
-  GHashTable         *combos;     /* casefolded combo name -> ComboStats */
+  GHashTable         *combos;     /* sy_name_fold (combo name) -> ComboStats */
   guint               profiles_generation;
   JsonNode           *profiles;   /* the providerProfiles setting */
 };

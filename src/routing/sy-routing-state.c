@@ -13,6 +13,8 @@
 #include "sy-latency-window.h"
 #include "sy-strategy.h"
 
+#include "core/sy-name-fold.h"
+
 G_DEFINE_FINAL_TYPE (SyRoutingState, sy_routing_state, G_TYPE_OBJECT)
 
 static void
@@ -161,7 +163,7 @@ ComboStats *
 _sy_routing_state_combo (SyRoutingState *self,
              const char     *combo)
 {
-  g_autofree char *key = g_utf8_casefold (combo, -1);
+  g_autofree char *key = sy_name_fold (combo);
   ComboStats *c = g_hash_table_lookup (self->combos, key);
 
   if (c == NULL)

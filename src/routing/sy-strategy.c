@@ -571,48 +571,33 @@ lookup_value (const StrategyName *names,
   return NULL;
 }
 
-gboolean
-sy_account_strategy_from_string (const char        *text,
-                                 SyAccountStrategy *out)
-{
-  int value;
+/* Defines type_from_string() and type_to_string() for the enum Type over its names table.
+ * Both checks stay in the public functions, so a critical names the function called. */
+#define DEFINE_STRATEGY_NAMES(Type, type, names)                                              \
+  gboolean                                                                                    \
+  type##_from_string (const char *text,                                                       \
+                      Type       *out)                                                        \
+  {                                                                                           \
+    int value;                                                                                \
+                                                                                              \
+    g_return_val_if_fail (out != NULL, FALSE);                                                \
+                                                                                              \
+    if (!lookup_name (names, G_N_ELEMENTS (names), text, &value))                             \
+      return FALSE;                                                                           \
+    *out = (Type) value;                                                                      \
+    return TRUE;                                                                              \
+  }                                                                                           \
+                                                                                              \
+  const char *                                                                                \
+  type##_to_string (Type strategy)                                                            \
+  {                                                                                           \
+    const char *name = lookup_value (names, G_N_ELEMENTS (names), strategy);                  \
+                                                                                              \
+    g_return_val_if_fail (name != NULL, NULL);                                                \
+    return name;                                                                              \
+  }
 
-  g_return_val_if_fail (out != NULL, FALSE);
-
-  if (!lookup_name (account_names, G_N_ELEMENTS (account_names), text, &value))
-    return FALSE;
-  *out = (SyAccountStrategy) value;
-  return TRUE;
-}
-
-const char *
-sy_account_strategy_to_string (SyAccountStrategy strategy)
-{
-  const char *name = lookup_value (account_names, G_N_ELEMENTS (account_names), strategy);
-
-  g_return_val_if_fail (name != NULL, NULL);
-  return name;
-}
-
-gboolean
-sy_combo_strategy_from_string (const char      *text,
-                               SyComboStrategy *out)
-{
-  int value;
-
-  g_return_val_if_fail (out != NULL, FALSE);
-
-  if (!lookup_name (combo_names, G_N_ELEMENTS (combo_names), text, &value))
-    return FALSE;
-  *out = (SyComboStrategy) value;
-  return TRUE;
-}
-
-const char *
-sy_combo_strategy_to_string (SyComboStrategy strategy)
-{
-  const char *name = lookup_value (combo_names, G_N_ELEMENTS (combo_names), strategy);
-
-  g_return_val_if_fail (name != NULL, NULL);
-  return name;
-}
+/* sy_account_strategy_from_string(), sy_account_strategy_to_string() */
+DEFINE_STRATEGY_NAMES (SyAccountStrategy, sy_account_strategy, account_names)
+/* sy_combo_strategy_from_string(), sy_combo_strategy_to_string() */
+DEFINE_STRATEGY_NAMES (SyComboStrategy, sy_combo_strategy, combo_names)

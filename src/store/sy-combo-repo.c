@@ -10,12 +10,14 @@
 
 #include <json-glib/json-glib.h>
 
+#include "core/sy-name-fold.h"
+
 struct _SyComboRepo
 {
   GObject     parent_instance;
   SyDatabase *db;
   GHashTable *by_id;    /* id (borrowed from the combo) -> SyCombo ref */
-  GHashTable *by_name;  /* g_utf8_casefold (name), owned -> SyCombo (borrowed) */
+  GHashTable *by_name;  /* sy_name_fold (name), owned -> SyCombo (borrowed) */
   guint       generation;
 };
 
@@ -57,18 +59,12 @@ sy_combo_repo_init (SyComboRepo *self)
   self->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
-static char *
-fold_name (const char *name)
-{
-  return g_utf8_casefold (name, -1);
-}
-
 /* Drops combo's name from the index, if the index holds it for this combo. */
 static void
 unindex_name (SyComboRepo *self,
               SyCombo     *combo)
 {
-  g_autofree char *key = fold_name (combo->name);
+  g_autofree char *key = sy_name_fold (combo->name);
 
   if (g_hash_table_lookup (self->by_name, key) == combo)
     g_hash_table_remove (self->by_name, key);
@@ -82,7 +78,7 @@ index_combo (SyComboRepo *self,
 
   if (old != NULL)
     unindex_name (self, old);
-  g_hash_table_replace (self->by_name, fold_name (combo->name), combo);
+  g_hash_table_replace (self->by_name, sy_name_fold (combo->name), combo);
   g_hash_table_replace (self->by_id, combo->id, sy_combo_ref (combo));
 }
 
@@ -97,19 +93,7 @@ members_to_data (SyCombo *combo)
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "models");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < combo->members->len; i++)
-    {
-      SyComboMember *member = g_ptr_array_index (combo->members, i);
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "model");
-      json_builder_add_string_value (b, member->model);
-      json_builder_set_member_name (b, "weight");
-      json_builder_add_int_value (b, member->weight);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
+  sy_combo_write_members (combo, b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   json_generator_set_root (gen, root);
@@ -203,7 +187,7 @@ sy_combo_repo_new (SyDatabase  *db,
       /* The UNIQUE constraint is case-sensitive; another writer may have stored "Fast" beside
        * "fast". The older keeps the name; the other stays reachable by id to be renamed. */
       {
-        g_autofree char *key = fold_name (combo->name);
+        g_autofree char *key = sy_name_fold (combo->name);
         SyCombo *clash = g_hash_table_lookup (self->by_name, key);
 
         if (clash != NULL)
@@ -237,8 +221,8 @@ compare_combos (gconstpointer a,
 
   if (ca->sort_order != cb->sort_order)
     return ca->sort_order < cb->sort_order ? -1 : 1;
-  na = fold_name (ca->name);
-  nb = fold_name (cb->name);
+  na = sy_name_fold (ca->name);
+  nb = sy_name_fold (cb->name);
   if ((by_name = g_strcmp0 (na, nb)) != 0)
     return by_name;
   return g_strcmp0 (ca->id, cb->id);
@@ -284,7 +268,7 @@ sy_combo_repo_lookup_by_name (SyComboRepo *self,
   g_return_val_if_fail (SY_IS_COMBO_REPO (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  key = fold_name (name);
+  key = sy_name_fold (name);
   combo = g_hash_table_lookup (self->by_name, key);
   return combo ? sy_combo_ref (combo) : NULL;
 }
@@ -304,7 +288,7 @@ sy_combo_repo_save (SyComboRepo  *self,
   g_return_val_if_fail (combo->id != NULL && combo->name != NULL && combo->strategy != NULL,
                         FALSE);
 
-  key = fold_name (combo->name);
+  key = sy_name_fold (combo->name);
   other = g_hash_table_lookup (self->by_name, key);
   if (other != NULL && g_strcmp0 (other->id, combo->id) != 0)
     {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Allocation and reference counting of SyCombo (atomic, like the other records: a request in
- * flight may hold the last reference). Validation of names and members is the API layer's job.
+ * flight may hold the last reference), and its members as JSON. Validation of names and members
+ * is the API layer's job.
  */
 #define G_LOG_DOMAIN "sy-store"
 
@@ -67,4 +68,26 @@ sy_combo_add_member (SyCombo    *self,
   member->model = g_strdup (model);
   member->weight = weight;
   g_ptr_array_add (self->members, member);
+}
+
+void
+sy_combo_write_members (SyCombo     *self,
+                        JsonBuilder *builder)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->members->len; i++)
+    {
+      SyComboMember *member = g_ptr_array_index (self->members, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "model");
+      json_builder_add_string_value (builder, member->model);
+      json_builder_set_member_name (builder, "weight");
+      json_builder_add_int_value (builder, member->weight);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
 }

@@ -6,7 +6,7 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -34,6 +34,10 @@ void     sy_combo_unref      (SyCombo    *self);
 void     sy_combo_add_member (SyCombo    *self,
                               const char *model,
                               guint       weight);
+/* Adds the members to builder as one array value, [{"model": "...", "weight": 1}, ...]: the
+ * shape both the database column and the API use. */
+void     sy_combo_write_members (SyCombo     *self,
+                                 JsonBuilder *builder);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SyCombo, sy_combo_unref)
 

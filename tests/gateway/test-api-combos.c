@@ -7,91 +7,14 @@
  */
 #define G_LOG_DOMAIN "sy-test"
 
-#include <sqlite3.h>
 #include <string.h>
 
 #include "routing/sy-strategy.h"
-#include "sy-test-gateway.h"
+#include "sy-test-gateway-fixture.h"
 
-typedef struct
-{
-  SyTestGateway *t;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  f->t = sy_test_gateway_new ();
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  sy_test_gateway_free (f->t);
-}
+typedef SyTestGatewayFixture Fixture;
 
 /* --- helpers ------------------------------------------------------------------------------- */
-
-static SyTestResponse *
-api (Fixture    *f,
-     const char *method,
-     const char *path,
-     const char *json)
-{
-  return sy_test_gateway_api (f->t, method, path, json);
-}
-
-static SyTestResponse *
-api_printf (Fixture    *f,
-            const char *method,
-            const char *json,
-            const char *path_format,
-            ...) G_GNUC_PRINTF (4, 5);
-
-static SyTestResponse *
-api_printf (Fixture    *f,
-            const char *method,
-            const char *json,
-            const char *path_format,
-            ...)
-{
-  g_autofree char *path = NULL;
-  va_list args;
-
-  va_start (args, path_format);
-  path = g_strdup_vprintf (path_format, args);
-  va_end (args);
-  return sy_test_gateway_api (f->t, method, path, json);
-}
-
-static JsonObject *
-response_object (SyTestResponse *r)
-{
-  g_assert_nonnull (r->json);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (r->json));
-  return json_node_get_object (r->json);
-}
-
-static JsonArray *
-response_array (SyTestResponse *r)
-{
-  g_assert_nonnull (r->json);
-  g_assert_true (JSON_NODE_HOLDS_ARRAY (r->json));
-  return json_node_get_array (r->json);
-}
-
-static gint64
-get_int (SyTestResponse *r,
-         const char     *member)
-{
-  JsonNode *node = json_object_get_member (response_object (r), member);
-
-  g_assert_nonnull (node);
-  g_assert_cmpint (json_node_get_value_type (node), ==, G_TYPE_INT64);
-  return json_node_get_int (node);
-}
 
 /* {"error": {"message", "type", "code"}} with status, and code if not NULL. */
 static void
@@ -138,7 +61,7 @@ static char *
 create_combo (Fixture    *f,
               const char *json)
 {
-  g_autoptr(SyTestResponse) r = api (f, "POST", "/api/combos", json);
+  g_autoptr(SyTestResponse) r = sy_test_gateway_api (f->t, "POST", "/api/combos", json);
 
   if (r->status != 201)
     {
@@ -152,39 +75,17 @@ create_combo (Fixture    *f,
 static guint
 count_combos (Fixture *f)
 {
-  g_autoptr(SyTestResponse) r = api (f, "GET", "/api/combos", NULL);
+  g_autoptr(SyTestResponse) r = sy_test_gateway_api (f->t, "GET", "/api/combos", NULL);
 
   g_assert_cmpuint (r->status, ==, 200);
-  return json_array_get_length (response_array (r));
-}
-
-/* The first column of the first row, read from the database file directly. */
-static char *
-db_text (Fixture    *f,
-         const char *sql,
-         const char *param)
-{
-  g_autofree char *path = g_build_filename (f->t->data_dir, "switchyard.db", NULL);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  char *out = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (param != NULL)
-    sqlite3_bind_text (stmt, 1, param, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    out = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return out;
+  return json_array_get_length (sy_test_response_get_array (r));
 }
 
 /* The members of a combo reply as "model*weight,model*weight". */
 static char *
 members_text (SyTestResponse *r)
 {
-  JsonArray *models = json_object_get_array_member (response_object (r), "models");
+  JsonArray *models = json_object_get_array_member (sy_test_response_get_object (r), "models");
   GString *s = g_string_new (NULL);
 
   g_assert_nonnull (models);
@@ -229,11 +130,12 @@ test_combos_crud (Fixture       *f,
   g_autofree char *stored_strategy = NULL;
   JsonObject *obj;
 
-  created = api (f, "POST", "/api/combos",
-                 "{\"name\":\"Free-Forever\",\"models\":[\"mock/m1\","
-                 "{\"model\":\"mock/m2\",\"weight\":5},{\"model\":\"glm/glm-4.7\"}]}");
+  created = sy_test_gateway_api (f->t, "POST", "/api/combos",
+                                 "{\"name\":\"Free-Forever\",\"models\":[\"mock/m1\","
+                                 "{\"model\":\"mock/m2\",\"weight\":5},"
+                                 "{\"model\":\"glm/glm-4.7\"}]}");
   g_assert_cmpuint (created->status, ==, 201);
-  obj = response_object (created);
+  obj = sy_test_response_get_object (created);
   g_assert_cmpuint (json_object_get_size (obj), ==, 7);
   id = g_strdup (sy_test_response_get_string (created, "id"));
   g_assert_nonnull (id);
@@ -242,26 +144,29 @@ test_combos_crud (Fixture       *f,
   g_assert_cmpstr (sy_test_response_get_string (created, "strategy"), ==, "default");
   members = members_text (created);
   g_assert_cmpstr (members, ==, "mock/m1*1,mock/m2*5,glm/glm-4.7*1");
-  g_assert_cmpint (get_int (created, "sortOrder"), ==, 0);
-  g_assert_cmpint (get_int (created, "createdAt"), >, 0);
-  g_assert_cmpint (get_int (created, "updatedAt"), ==, get_int (created, "createdAt"));
+  g_assert_cmpint (sy_test_response_get_int_member (created, "sortOrder"), ==, 0);
+  g_assert_cmpint (sy_test_response_get_int_member (created, "createdAt"), >, 0);
+  g_assert_cmpint (sy_test_response_get_int_member (created, "updatedAt"), ==,
+                   sy_test_response_get_int_member (created, "createdAt"));
 
-  stored_name = db_text (f, "SELECT name FROM combos WHERE id = ?", id);
+  stored_name = sy_test_gateway_query_db_text (f->t, "SELECT name FROM combos WHERE id = ?", id);
   g_assert_cmpstr (stored_name, ==, "Free-Forever");
-  stored_data = db_text (f, "SELECT data FROM combos WHERE id = ?", id);
+  stored_data = sy_test_gateway_query_db_text (f->t, "SELECT data FROM combos WHERE id = ?", id);
   g_assert_cmpstr (stored_data, ==,
                    "{\"models\":[{\"model\":\"mock/m1\",\"weight\":1},"
-                   "{\"model\":\"mock/m2\",\"weight\":5},{\"model\":\"glm/glm-4.7\",\"weight\":1}]}");
+                   "{\"model\":\"mock/m2\",\"weight\":5},{\"model\":\"glm/glm-4.7\","
+                   "\"weight\":1}]}");
 
-  list = api (f, "GET", "/api/combos", NULL);
+  list = sy_test_gateway_api (f->t, "GET", "/api/combos", NULL);
   g_assert_cmpuint (list->status, ==, 200);
-  g_assert_cmpuint (json_array_get_length (response_array (list)), ==, 1);
+  g_assert_cmpuint (json_array_get_length (sy_test_response_get_array (list)), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (
-                     json_array_get_object_element (response_array (list), 0), "id"), ==, id);
+                     json_array_get_object_element (sy_test_response_get_array (list), 0),
+                     "id"), ==, id);
 
-  by_id = api_printf (f, "GET", NULL, "/api/combos/%s", id);
-  by_name = api (f, "GET", "/api/combos/Free-Forever", NULL);
-  by_other_case = api (f, "GET", "/api/combos/free-FOREVER", NULL);
+  by_id = sy_test_gateway_api_printf (f->t, "GET", NULL, "/api/combos/%s", id);
+  by_name = sy_test_gateway_api (f->t, "GET", "/api/combos/Free-Forever", NULL);
+  by_other_case = sy_test_gateway_api (f->t, "GET", "/api/combos/free-FOREVER", NULL);
   g_assert_cmpuint (by_id->status, ==, 200);
   g_assert_cmpuint (by_name->status, ==, 200);
   g_assert_cmpuint (by_other_case->status, ==, 200);
@@ -271,24 +176,28 @@ test_combos_crud (Fixture       *f,
 
   /* PUT changes the given fields only */
   sy_test_wait_ms (2);
-  updated = api (f, "PUT", "/api/combos/free-forever",
-                 "{\"strategy\":\"weighted\",\"sortOrder\":-3}");
+  updated = sy_test_gateway_api (f->t, "PUT", "/api/combos/free-forever",
+                                 "{\"strategy\":\"weighted\",\"sortOrder\":-3}");
   g_assert_cmpuint (updated->status, ==, 200);
   g_assert_cmpstr (sy_test_response_get_string (updated, "id"), ==, id);
   g_assert_cmpstr (sy_test_response_get_string (updated, "name"), ==, "Free-Forever");
   g_assert_cmpstr (sy_test_response_get_string (updated, "strategy"), ==, "weighted");
-  g_assert_cmpint (get_int (updated, "sortOrder"), ==, -3);
+  g_assert_cmpint (sy_test_response_get_int_member (updated, "sortOrder"), ==, -3);
   g_clear_pointer (&members, g_free);
   members = members_text (updated);
   g_assert_cmpstr (members, ==, "mock/m1*1,mock/m2*5,glm/glm-4.7*1");
-  g_assert_cmpint (get_int (updated, "createdAt"), ==, get_int (created, "createdAt"));
-  g_assert_cmpint (get_int (updated, "updatedAt"), >, get_int (created, "updatedAt"));
-  stored_strategy = db_text (f, "SELECT strategy FROM combos WHERE id = ?", id);
+  g_assert_cmpint (sy_test_response_get_int_member (updated, "createdAt"), ==,
+                   sy_test_response_get_int_member (created, "createdAt"));
+  g_assert_cmpint (sy_test_response_get_int_member (updated, "updatedAt"), >,
+                   sy_test_response_get_int_member (created, "updatedAt"));
+  stored_strategy = sy_test_gateway_query_db_text (f->t,
+                                                   "SELECT strategy FROM combos WHERE id = ?", id);
   g_assert_cmpstr (stored_strategy, ==, "weighted");
 
   /* models replace the whole list */
-  replaced = api_printf (f, "PUT", "{\"models\":[{\"model\":\"mock/m3\",\"weight\":0}]}",
-                         "/api/combos/%s", id);
+  replaced = sy_test_gateway_api_printf (f->t, "PUT",
+                                         "{\"models\":[{\"model\":\"mock/m3\",\"weight\":0}]}",
+                                         "/api/combos/%s", id);
   g_assert_cmpuint (replaced->status, ==, 200);
   g_clear_pointer (&members, g_free);
   members = members_text (replaced);
@@ -296,29 +205,31 @@ test_combos_crud (Fixture       *f,
   g_assert_cmpstr (sy_test_response_get_string (replaced, "strategy"), ==, "weighted");
 
   /* PATCH is the same partial update; a rename moves the name lookup */
-  renamed = api_printf (f, "PATCH", "{\"name\":\"paid-backup\"}", "/api/combos/%s", id);
+  renamed = sy_test_gateway_api_printf (f->t, "PATCH", "{\"name\":\"paid-backup\"}",
+                                        "/api/combos/%s", id);
   g_assert_cmpuint (renamed->status, ==, 200);
   g_assert_cmpstr (sy_test_response_get_string (renamed, "name"), ==, "paid-backup");
-  old_name = api (f, "GET", "/api/combos/Free-Forever", NULL);
+  old_name = sy_test_gateway_api (f->t, "GET", "/api/combos/Free-Forever", NULL);
   assert_error (old_name, 404, "not_found");
-  new_name = api (f, "GET", "/api/combos/PAID-BACKUP", NULL);
+  new_name = sy_test_gateway_api (f->t, "GET", "/api/combos/PAID-BACKUP", NULL);
   g_assert_cmpuint (new_name->status, ==, 200);
   g_assert_cmpstr (sy_test_response_get_string (new_name, "id"), ==, id);
 
-  deleted = api (f, "DELETE", "/api/combos/paid-backup", NULL);
+  deleted = sy_test_gateway_api (f->t, "DELETE", "/api/combos/paid-backup", NULL);
   g_assert_cmpuint (deleted->status, ==, 204);
   g_assert_cmpuint (g_bytes_get_size (deleted->body), ==, 0);
-  gone = api_printf (f, "GET", NULL, "/api/combos/%s", id);
+  gone = sy_test_gateway_api_printf (f->t, "GET", NULL, "/api/combos/%s", id);
   assert_error (gone, 404, "not_found");
-  gone_by_name = api (f, "GET", "/api/combos/paid-backup", NULL);
+  gone_by_name = sy_test_gateway_api (f->t, "GET", "/api/combos/paid-backup", NULL);
   assert_error (gone_by_name, 404, "not_found");
-  delete_again = api_printf (f, "DELETE", NULL, "/api/combos/%s", id);
+  delete_again = sy_test_gateway_api_printf (f->t, "DELETE", NULL, "/api/combos/%s", id);
   assert_error (delete_again, 404, "not_found");
-  put_gone = api_printf (f, "PUT", "{\"strategy\":\"random\"}", "/api/combos/%s", id);
+  put_gone = sy_test_gateway_api_printf (f->t, "PUT", "{\"strategy\":\"random\"}",
+                                         "/api/combos/%s", id);
   assert_error (put_gone, 404, "not_found");
   g_assert_cmpuint (count_combos (f), ==, 0);
   g_clear_pointer (&stored_name, g_free);
-  stored_name = db_text (f, "SELECT COUNT(*) FROM combos", NULL);
+  stored_name = sy_test_gateway_query_db_text (f->t, "SELECT COUNT(*) FROM combos", NULL);
   g_assert_cmpstr (stored_name, ==, "0");
 }
 
@@ -338,8 +249,8 @@ test_combos_list_order (Fixture       *f,
 
   for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
     g_free (create_combo (f, bodies[i]));
-  list = api (f, "GET", "/api/combos", NULL);
-  array = response_array (list);
+  list = sy_test_gateway_api (f->t, "GET", "/api/combos", NULL);
+  array = sy_test_response_get_array (list);
   g_assert_cmpuint (json_array_get_length (array), ==, G_N_ELEMENTS (expected));
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, i),
@@ -359,7 +270,7 @@ test_combos_strategies (Fixture       *f,
     {
       g_autofree char *json = g_strdup_printf ("{\"name\":\"c%u\",\"strategy\":\"%s\","
                                                "\"models\":[\"mock/m1\"]}", i, names[i]);
-      g_autoptr(SyTestResponse) r = api (f, "POST", "/api/combos", json);
+      g_autoptr(SyTestResponse) r = sy_test_gateway_api (f->t, "POST", "/api/combos", json);
 
       g_assert_cmpuint (r->status, ==, 201);
       g_assert_cmpstr (sy_test_response_get_string (r, "strategy"), ==, names[i]);
@@ -456,12 +367,12 @@ test_combos_create_validation (Fixture       *f,
                                gconstpointer  data)
 {
   const FieldCase *c = data;
-  g_autoptr(SyTestResponse) r = api (f, "POST", "/api/combos", c->body);
+  g_autoptr(SyTestResponse) r = sy_test_gateway_api (f->t, "POST", "/api/combos", c->body);
   g_autofree char *count = NULL;
 
   assert_field_error (r, c->name, c->field);
   g_assert_cmpuint (count_combos (f), ==, 0);
-  count = db_text (f, "SELECT COUNT(*) FROM combos", NULL);
+  count = sy_test_gateway_query_db_text (f->t, "SELECT COUNT(*) FROM combos", NULL);
   g_assert_cmpstr (count, ==, "0");
 }
 
@@ -491,13 +402,16 @@ test_combos_update_validation (Fixture       *f,
   };
   g_autofree char *id = create_combo (f, "{\"name\":\"stable\",\"strategy\":\"priority\","
                                          "\"models\":[\"mock/m1\",\"mock-m1\"],\"sortOrder\":2}");
-  g_autoptr(SyTestResponse) before = api_printf (f, "GET", NULL, "/api/combos/%s", id);
+  g_autoptr(SyTestResponse) before = sy_test_gateway_api_printf (f->t, "GET", NULL,
+                                                                 "/api/combos/%s", id);
   g_autofree char *before_body = sy_test_response_dup_body (before);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(SyTestResponse) r = api_printf (f, "PUT", cases[i].body, "/api/combos/%s", id);
-      g_autoptr(SyTestResponse) after = api_printf (f, "GET", NULL, "/api/combos/%s", id);
+      g_autoptr(SyTestResponse) r = sy_test_gateway_api_printf (f->t, "PUT", cases[i].body,
+                                                                "/api/combos/%s", id);
+      g_autoptr(SyTestResponse) after = sy_test_gateway_api_printf (f->t, "GET", NULL,
+                                                                    "/api/combos/%s", id);
       g_autofree char *after_body = sy_test_response_dup_body (after);
 
       assert_field_error (r, cases[i].name, cases[i].field);
@@ -554,7 +468,8 @@ test_combos_bounds (Fixture       *f,
 
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
       {
-        g_autoptr(SyTestResponse) r = api (f, "POST", "/api/combos", cases[i].body);
+        g_autoptr(SyTestResponse) r = sy_test_gateway_api (f->t, "POST", "/api/combos",
+                                                           cases[i].body);
 
         if (cases[i].field != NULL)
           assert_field_error (r, cases[i].label, cases[i].field);
@@ -578,9 +493,10 @@ test_combos_conflicts (Fixture       *f,
 {
   g_autofree char *fast = create_combo (f, "{\"name\":\"fast\"," M "}");
   g_autofree char *slow = create_combo (f, "{\"name\":\"slow\"," M "}");
-  g_autoptr(SyTestResponse) same = api (f, "POST", "/api/combos", "{\"name\":\"fast\"," M "}");
-  g_autoptr(SyTestResponse) other_case = api (f, "POST", "/api/combos",
-                                              "{\"name\":\"FAST\"," M "}");
+  g_autoptr(SyTestResponse) same = sy_test_gateway_api (f->t, "POST", "/api/combos",
+                                                        "{\"name\":\"fast\"," M "}");
+  g_autoptr(SyTestResponse) other_case = sy_test_gateway_api (f->t, "POST", "/api/combos",
+                                                              "{\"name\":\"FAST\"," M "}");
   g_autoptr(SyTestResponse) rename_onto = NULL;
   g_autoptr(SyTestResponse) recase = NULL;
   g_autoptr(SyTestResponse) slow_after = NULL;
@@ -589,15 +505,16 @@ test_combos_conflicts (Fixture       *f,
   g_assert_true (g_str_has_prefix (sy_test_response_get_string (same, "error.message"), "name:"));
   assert_error (other_case, 409, "conflict");
 
-  rename_onto = api_printf (f, "PUT", "{\"name\":\"Fast\",\"strategy\":\"random\"}",
-                            "/api/combos/%s", slow);
+  rename_onto = sy_test_gateway_api_printf (f->t, "PUT",
+                                            "{\"name\":\"Fast\",\"strategy\":\"random\"}",
+                                            "/api/combos/%s", slow);
   assert_error (rename_onto, 409, "conflict");
-  slow_after = api_printf (f, "GET", NULL, "/api/combos/%s", slow);
+  slow_after = sy_test_gateway_api_printf (f->t, "GET", NULL, "/api/combos/%s", slow);
   g_assert_cmpstr (sy_test_response_get_string (slow_after, "name"), ==, "slow");
   g_assert_cmpstr (sy_test_response_get_string (slow_after, "strategy"), ==, "default");
 
   /* a combo may change the case of its own name */
-  recase = api_printf (f, "PUT", "{\"name\":\"FAST\"}", "/api/combos/%s", fast);
+  recase = sy_test_gateway_api_printf (f->t, "PUT", "{\"name\":\"FAST\"}", "/api/combos/%s", fast);
   g_assert_cmpuint (recase->status, ==, 200);
   g_assert_cmpstr (sy_test_response_get_string (recase, "name"), ==, "FAST");
   g_assert_cmpuint (count_combos (f), ==, 2);
@@ -614,23 +531,28 @@ test_combos_node_prefix (Fixture       *f,
   g_autofree char *node_json = g_strdup_printf (
     "{\"prefix\":\"later-node\",\"apiType\":\"openai\",\"baseUrl\":\"%s\"}",
     sy_mock_upstream_get_base_url (f->t->mock));
-  g_autoptr(SyTestResponse) node = api (f, "POST", "/api/provider-nodes", node_json);
-  g_autoptr(SyTestResponse) same = api (f, "POST", "/api/combos", "{\"name\":\"mock\"," M "}");
-  g_autoptr(SyTestResponse) upper = api (f, "POST", "/api/combos", "{\"name\":\"MOCK\"," M "}");
+  g_autoptr(SyTestResponse) node = sy_test_gateway_api (f->t, "POST", "/api/provider-nodes",
+                                                        node_json);
+  g_autoptr(SyTestResponse) same = sy_test_gateway_api (f->t, "POST", "/api/combos",
+                                                        "{\"name\":\"mock\"," M "}");
+  g_autoptr(SyTestResponse) upper = sy_test_gateway_api (f->t, "POST", "/api/combos",
+                                                         "{\"name\":\"MOCK\"," M "}");
   g_autoptr(SyTestResponse) rename_to = NULL;
   g_autoptr(SyTestResponse) update = NULL;
-  g_autoptr(SyTestResponse) longer = api (f, "POST", "/api/combos",
-                                          "{\"name\":\"mock-combo\"," M "}");
+  g_autoptr(SyTestResponse) longer = sy_test_gateway_api (f->t, "POST", "/api/combos",
+                                                          "{\"name\":\"mock-combo\"," M "}");
 
   g_assert_cmpuint (node->status, ==, 201);
   assert_field_error (same, "node prefix", "name");
   assert_field_error (upper, "node prefix, upper case", "name");
   g_assert_cmpuint (longer->status, ==, 201);
 
-  rename_to = api_printf (f, "PUT", "{\"name\":\"Mock\"}", "/api/combos/%s", early);
+  rename_to = sy_test_gateway_api_printf (f->t, "PUT", "{\"name\":\"Mock\"}",
+                                          "/api/combos/%s", early);
   assert_field_error (rename_to, "rename onto a node prefix", "name");
-  update = api_printf (f, "PUT", "{\"name\":\"later-node\",\"strategy\":\"random\"}",
-                       "/api/combos/%s", early);
+  update = sy_test_gateway_api_printf (f->t, "PUT",
+                                       "{\"name\":\"later-node\",\"strategy\":\"random\"}",
+                                       "/api/combos/%s", early);
   g_assert_cmpuint (update->status, ==, 200);
 }
 
@@ -641,8 +563,9 @@ test_combos_loops (Fixture       *f,
 {
   g_autofree char *a = create_combo (f, "{\"name\":\"a\",\"models\":[\"b\",\"mock/m1\"]}");
   g_autofree char *b = create_combo (f, "{\"name\":\"b\",\"models\":[\"c\"]}");
-  g_autoptr(SyTestResponse) c = api (f, "POST", "/api/combos",
-                                     "{\"name\":\"c\",\"models\":[\"mock/m1\",\"A\"]}");
+  g_autoptr(SyTestResponse) c = sy_test_gateway_api (f->t, "POST", "/api/combos",
+                                                     "{\"name\":\"c\","
+                                                     "\"models\":[\"mock/m1\",\"A\"]}");
   g_autoptr(SyTestResponse) c_ok = NULL;
   g_autoptr(SyTestResponse) close_loop = NULL;
   g_autoptr(SyTestResponse) rename_away = NULL;
@@ -653,18 +576,22 @@ test_combos_loops (Fixture       *f,
   g_assert_nonnull (strstr (sy_test_response_get_string (c, "error.message"), "models[1]"));
 
   /* c -> mock only: fine; then b -> c -> b closes a loop */
-  c_ok = api (f, "POST", "/api/combos", "{\"name\":\"c\",\"models\":[\"mock/m1\"]}");
+  c_ok = sy_test_gateway_api (f->t, "POST", "/api/combos",
+                              "{\"name\":\"c\",\"models\":[\"mock/m1\"]}");
   g_assert_cmpuint (c_ok->status, ==, 201);
-  close_loop = api (f, "PUT", "/api/combos/c", "{\"models\":[\"mock/m1\",\"b\"]}");
+  close_loop = sy_test_gateway_api (f->t, "PUT", "/api/combos/c",
+                                    "{\"models\":[\"mock/m1\",\"b\"]}");
   assert_field_error (close_loop, "closing b -> c -> b", "models");
 
   /* renaming b away leaves a naming a combo that no longer exists, which is no loop */
-  rename_away = api_printf (f, "PUT", "{\"name\":\"b2\",\"models\":[\"c\",\"b\"]}",
-                            "/api/combos/%s", b);
+  rename_away = sy_test_gateway_api_printf (f->t, "PUT",
+                                            "{\"name\":\"b2\",\"models\":[\"c\",\"b\"]}",
+                                            "/api/combos/%s", b);
   g_assert_cmpuint (rename_away->status, ==, 200);
 
   /* a diamond (d -> a, d -> c, a -> b (gone), c) is no loop either */
-  diamond = api (f, "POST", "/api/combos", "{\"name\":\"d\",\"models\":[\"a\",\"c\",\"A\"]}");
+  diamond = sy_test_gateway_api (f->t, "POST", "/api/combos",
+                                 "{\"name\":\"d\",\"models\":[\"a\",\"c\",\"A\"]}");
   g_assert_cmpuint (diamond->status, ==, 201);
   g_assert_cmpuint (count_combos (f), ==, 4);
 }
@@ -676,15 +603,18 @@ test_combos_methods (Fixture       *f,
                      gconstpointer  data)
 {
   g_autofree char *id = create_combo (f, "{\"name\":\"m\"," M "}");
-  g_autoptr(SyTestResponse) put_collection = api (f, "PUT", "/api/combos", "{}");
-  g_autoptr(SyTestResponse) delete_collection = api (f, "DELETE", "/api/combos", NULL);
-  g_autoptr(SyTestResponse) post_item = api_printf (f, "POST", "{}", "/api/combos/%s", id);
-  g_autoptr(SyTestResponse) unknown = api (f, "GET", "/api/combos/nope", NULL);
-  g_autoptr(SyTestResponse) deep = api_printf (f, "GET", NULL, "/api/combos/%s/extra", id);
+  g_autoptr(SyTestResponse) put_collection = sy_test_gateway_api (f->t, "PUT", "/api/combos", "{}");
+  g_autoptr(SyTestResponse) delete_collection = sy_test_gateway_api (f->t, "DELETE", "/api/combos",
+                                                                     NULL);
+  g_autoptr(SyTestResponse) post_item = sy_test_gateway_api_printf (f->t, "POST", "{}",
+                                                                    "/api/combos/%s", id);
+  g_autoptr(SyTestResponse) unknown = sy_test_gateway_api (f->t, "GET", "/api/combos/nope", NULL);
+  g_autoptr(SyTestResponse) deep = sy_test_gateway_api_printf (f->t, "GET", NULL,
+                                                               "/api/combos/%s/extra", id);
   g_autoptr(SyTestResponse) not_json = sy_test_gateway_api (f->t, "POST", "/api/combos", "[1]");
   g_autoptr(SyTestResponse) no_token = sy_test_gateway_request (f->t, "GET", "/api/combos",
                                                                 NULL, NULL, -1, NULL);
-  g_autoptr(SyTestResponse) trailing = api (f, "GET", "/api/combos/m/", NULL);
+  g_autoptr(SyTestResponse) trailing = sy_test_gateway_api (f->t, "GET", "/api/combos/m/", NULL);
 
   assert_error (put_collection, 405, "method_not_allowed");
   g_assert_cmpstr (soup_message_headers_get_one (put_collection->headers, "Allow"), ==,
@@ -733,10 +663,12 @@ test_combos_persist (Fixture       *f,
                                            "\"models\":[{\"model\":\"mock/m1\",\"weight\":3},"
                                            "\"glm/glm-4.7\"],\"sortOrder\":4}");
   g_autofree char *dropped = create_combo (f, "{\"name\":\"dropped\"," M "}");
-  g_autoptr(SyTestResponse) updated = api (f, "PUT", "/api/combos/kept",
-                                           "{\"strategy\":\"cost-optimized\"}");
-  g_autoptr(SyTestResponse) deleted = api (f, "DELETE", "/api/combos/dropped", NULL);
-  g_autoptr(SyTestResponse) before = api_printf (f, "GET", NULL, "/api/combos/%s", kept);
+  g_autoptr(SyTestResponse) updated = sy_test_gateway_api (f->t, "PUT", "/api/combos/kept",
+                                                           "{\"strategy\":\"cost-optimized\"}");
+  g_autoptr(SyTestResponse) deleted = sy_test_gateway_api (f->t, "DELETE", "/api/combos/dropped",
+                                                           NULL);
+  g_autoptr(SyTestResponse) before = sy_test_gateway_api_printf (f->t, "GET", NULL,
+                                                                 "/api/combos/%s", kept);
   g_autoptr(SyTestResponse) after = NULL;
   g_autoptr(SyTestResponse) by_name = NULL;
   g_autoptr(SyTestResponse) gone = NULL;
@@ -751,18 +683,18 @@ test_combos_persist (Fixture       *f,
 
   restart_gateway (f);
 
-  after = api_printf (f, "GET", NULL, "/api/combos/%s", kept);
+  after = sy_test_gateway_api_printf (f->t, "GET", NULL, "/api/combos/%s", kept);
   after_body = sy_test_response_dup_body (after);
   g_assert_cmpuint (after->status, ==, 200);
   g_assert_cmpstr (after_body, ==, before_body);
-  by_name = api (f, "GET", "/api/combos/KEPT", NULL);
+  by_name = sy_test_gateway_api (f->t, "GET", "/api/combos/KEPT", NULL);
   g_assert_cmpuint (by_name->status, ==, 200);
-  gone = api_printf (f, "GET", NULL, "/api/combos/%s", dropped);
+  gone = sy_test_gateway_api_printf (f->t, "GET", NULL, "/api/combos/%s", dropped);
   assert_error (gone, 404, "not_found");
   g_assert_cmpuint (count_combos (f), ==, 1);
 
   /* the name index is rebuilt too */
-  conflict = api (f, "POST", "/api/combos", "{\"name\":\"kEpT\"," M "}");
+  conflict = sy_test_gateway_api (f->t, "POST", "/api/combos", "{\"name\":\"kEpT\"," M "}");
   assert_error (conflict, 409, "conflict");
 
   /* and the router's view, through the gateway */
@@ -780,8 +712,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/sy/gateway/api/combos/" path, Fixture, NULL, fixture_setup, func, \
-              fixture_teardown)
+  g_test_add ("/sy/gateway/api/combos/" path, Fixture, NULL, sy_test_gateway_fixture_setup, \
+              func, sy_test_gateway_fixture_teardown)
 
   ADD ("crud", test_combos_crud);
   ADD ("list-order", test_combos_list_order);
@@ -791,8 +723,8 @@ main (int   argc,
       g_autofree char *path = g_strconcat ("/sy/gateway/api/combos/validation/",
                                            create_cases[i].name, NULL);
 
-      g_test_add (path, Fixture, &create_cases[i], fixture_setup, test_combos_create_validation,
-                  fixture_teardown);
+      g_test_add (path, Fixture, &create_cases[i], sy_test_gateway_fixture_setup,
+                  test_combos_create_validation, sy_test_gateway_fixture_teardown);
     }
   ADD ("update-validation", test_combos_update_validation);
   ADD ("bounds", test_combos_bounds);

@@ -114,50 +114,10 @@ send_request (Fixture       *f,
   return r;
 }
 
-static SyTestResponse *
-api (Fixture    *f,
-     const char *method,
-     const char *path,
-     const char *json)
-{
-  return sy_test_gateway_api (f->t, method, path, json);
-}
-
-static SyTestResponse *
-api_printf (Fixture    *f,
-            const char *method,
-            const char *json,
-            const char *path_format,
-            ...) G_GNUC_PRINTF (4, 5);
-
-static SyTestResponse *
-api_printf (Fixture    *f,
-            const char *method,
-            const char *json,
-            const char *path_format,
-            ...)
-{
-  g_autofree char *path = NULL;
-  va_list args;
-
-  va_start (args, path_format);
-  path = g_strdup_vprintf (path_format, args);
-  va_end (args);
-  return sy_test_gateway_api (f->t, method, path, json);
-}
-
 static const char *chat_body =
   "{\"model\":\"mock/m1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
 /* --- response checks ----------------------------------------------------------------------- */
-
-static JsonObject *
-response_object (SyTestResponse *r)
-{
-  g_assert_nonnull (r->json);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (r->json));
-  return json_node_get_object (r->json);
-}
 
 static gboolean
 body_contains (SyTestResponse *r,
@@ -181,8 +141,8 @@ assert_openai_error (SyTestResponse *r,
   g_assert_cmpuint (r->status, ==, status);
   g_assert_cmpstr (soup_message_headers_get_content_type (r->headers, NULL), ==,
                    "application/json");
-  g_assert_true (json_object_has_member (response_object (r), "error"));
-  error = json_object_get_object_member (response_object (r), "error");
+  g_assert_true (json_object_has_member (sy_test_response_get_object (r), "error"));
+  error = json_object_get_object_member (sy_test_response_get_object (r), "error");
   g_assert_nonnull (error);
   g_assert_cmpstr (json_object_get_string_member_with_default (error, "message", ""), !=, "");
   g_assert_cmpstr (json_object_get_string_member_with_default (error, "type", ""), !=, "");
@@ -221,35 +181,17 @@ assert_field_error (SyTestResponse *r,
     g_error ("expected a message starting with \"%s\", got \"%s\"", prefix, message);
 }
 
-static gint64
-get_int (SyTestResponse *r,
-         const char     *member)
-{
-  JsonObject *obj = response_object (r);
-
-  g_assert_true (json_object_has_member (obj, member));
-  return json_object_get_int_member (obj, member);
-}
-
 static gboolean
 get_bool (SyTestResponse *r,
           const char     *member)
 {
-  JsonObject *obj = response_object (r);
+  JsonObject *obj = sy_test_response_get_object (r);
   JsonNode *node = json_object_get_member (obj, member);
 
   g_assert_nonnull (node);
   g_assert_true (JSON_NODE_HOLDS_VALUE (node));
   g_assert_cmpint (json_node_get_value_type (node), ==, G_TYPE_BOOLEAN);
   return json_node_get_boolean (node);
-}
-
-static JsonArray *
-response_array (SyTestResponse *r)
-{
-  g_assert_nonnull (r->json);
-  g_assert_true (JSON_NODE_HOLDS_ARRAY (r->json));
-  return json_node_get_array (r->json);
 }
 
 static gboolean
@@ -281,32 +223,12 @@ db_open (Fixture *f)
   return db;
 }
 
-/* The first column of the first row as text; NULL for no row or SQL NULL. */
-static char *
-db_query_text (Fixture    *f,
-               const char *sql,
-               const char *param)
-{
-  sqlite3 *db = db_open (f);
-  sqlite3_stmt *stmt = NULL;
-  char *out = NULL;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (param != NULL)
-    sqlite3_bind_text (stmt, 1, param, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    out = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return out;
-}
-
 static gint64
 db_count (Fixture    *f,
           const char *sql,
           const char *param)
 {
-  g_autofree char *text = db_query_text (f, sql, param);
+  g_autofree char *text = sy_test_gateway_query_db_text (f->t, sql, param);
 
   g_assert_nonnull (text);
   return g_ascii_strtoll (text, NULL, 10);
@@ -400,7 +322,7 @@ create_node (Fixture    *f,
   g_autofree char *json = g_strdup_printf ("{\"prefix\":\"%s\",\"apiType\":\"openai\","
                                            "\"baseUrl\":\"%s\"}", prefix,
                                            sy_mock_upstream_get_base_url (f->t->mock));
-  g_autoptr(SyTestResponse) r = api (f, "POST", "/api/provider-nodes", json);
+  g_autoptr(SyTestResponse) r = sy_test_gateway_api (f->t, "POST", "/api/provider-nodes", json);
 
   g_assert_cmpuint (r->status, ==, 201);
   return g_strdup (sy_test_response_get_string (r, "id"));
@@ -410,7 +332,7 @@ static void
 set_settings (Fixture    *f,
               const char *json)
 {
-  g_autoptr(SyTestResponse) r = api (f, "PUT", "/api/settings", json);
+  g_autoptr(SyTestResponse) r = sy_test_gateway_api (f->t, "PUT", "/api/settings", json);
 
   g_assert_cmpuint (r->status, ==, 200);
 }
@@ -484,12 +406,12 @@ check_route_refused (Fixture            *f,
 static void
 assert_nothing_changed (Fixture *f)
 {
-  g_autoptr(SyTestResponse) nodes = api (f, "GET", "/api/provider-nodes", NULL);
-  g_autoptr(SyTestResponse) keys = api (f, "GET", "/api/keys", NULL);
-  g_autoptr(SyTestResponse) settings = api (f, "GET", "/api/settings", NULL);
+  g_autoptr(SyTestResponse) nodes = sy_test_gateway_api (f->t, "GET", "/api/provider-nodes", NULL);
+  g_autoptr(SyTestResponse) keys = sy_test_gateway_api (f->t, "GET", "/api/keys", NULL);
+  g_autoptr(SyTestResponse) settings = sy_test_gateway_api (f->t, "GET", "/api/settings", NULL);
 
-  g_assert_cmpuint (json_array_get_length (response_array (nodes)), ==, 0);
-  g_assert_cmpuint (json_array_get_length (response_array (keys)), ==, 0);
+  g_assert_cmpuint (json_array_get_length (sy_test_response_get_array (nodes)), ==, 0);
+  g_assert_cmpuint (json_array_get_length (sy_test_response_get_array (keys)), ==, 0);
   g_assert_false (get_bool (settings, "requireApiKey"));
 }
 
@@ -615,7 +537,7 @@ static void
 test_api_response_headers (Fixture       *f,
                            gconstpointer  data)
 {
-  g_autoptr(SyTestResponse) ok = api (f, "GET", "/api/health", NULL);
+  g_autoptr(SyTestResponse) ok = sy_test_gateway_api (f->t, "GET", "/api/health", NULL);
   g_autoptr(SyTestResponse) refused = sy_test_gateway_request (f->t, "GET", "/api/health", NULL,
                                                                NULL, -1, NULL);
 
@@ -632,8 +554,9 @@ test_api_bare_prefix (Fixture       *f,
 {
   g_autoptr(SyTestResponse) unauthorized = sy_test_gateway_request (f->t, "GET", "/api", NULL,
                                                                     NULL, -1, NULL);
-  g_autoptr(SyTestResponse) r = api (f, "GET", "/api", NULL);
-  g_autoptr(SyTestResponse) deep = api (f, "GET", "/api/provider-nodes/a/b", NULL);
+  g_autoptr(SyTestResponse) r = sy_test_gateway_api (f->t, "GET", "/api", NULL);
+  g_autoptr(SyTestResponse) deep = sy_test_gateway_api (f->t, "GET", "/api/provider-nodes/a/b",
+                                                        NULL);
 
   assert_openai_error (unauthorized, 401, "invalid_admin_token");
   assert_openai_error (r, 404, "not_found");
@@ -689,7 +612,8 @@ test_v1_with_keys_does_not_check_host (Fixture       *f,
                                        gconstpointer  data)
 {
   g_autofree char *account = sy_test_gateway_add_account (f->t, "mock", "sk-up", 1, NULL);
-  g_autoptr(SyTestResponse) created = api (f, "POST", "/api/keys", "{\"name\":\"remote\"}");
+  g_autoptr(SyTestResponse) created = sy_test_gateway_api (f->t, "POST", "/api/keys",
+                                                           "{\"name\":\"remote\"}");
   g_autofree char *bearer = NULL;
 
   g_assert_cmpuint (created->status, ==, 201);
@@ -742,9 +666,10 @@ test_nodes_crud (Fixture       *f,
   g_autoptr(SyTestResponse) patch_gone = NULL;
   g_autofree char *id = NULL;
 
-  created = api (f, "POST", "/api/provider-nodes",
-                 "{\"prefix\":\"local-llm\",\"name\":\"Local LLM\",\"apiType\":\"openai\","
-                 "\"baseUrl\":\"http://127.0.0.1:9000/v1/\"}");
+  created = sy_test_gateway_api (f->t, "POST", "/api/provider-nodes",
+                                 "{\"prefix\":\"local-llm\",\"name\":\"Local LLM\","
+                                 "\"apiType\":\"openai\","
+                                 "\"baseUrl\":\"http://127.0.0.1:9000/v1/\"}");
   g_assert_cmpuint (created->status, ==, 201);
   id = g_strdup (sy_test_response_get_string (created, "id"));
   g_assert_nonnull (id);
@@ -755,19 +680,20 @@ test_nodes_crud (Fixture       *f,
   /* stored without the trailing slash: endpoint paths are appended */
   g_assert_cmpstr (sy_test_response_get_string (created, "baseUrl"), ==,
                    "http://127.0.0.1:9000/v1");
-  g_assert_cmpint (get_int (created, "createdAt"), >, 0);
+  g_assert_cmpint (sy_test_response_get_int_member (created, "createdAt"), >, 0);
 
-  list = api (f, "GET", "/api/provider-nodes", NULL);
+  list = sy_test_gateway_api (f->t, "GET", "/api/provider-nodes", NULL);
   g_assert_cmpuint (list->status, ==, 200);
-  g_assert_cmpuint (json_array_get_length (response_array (list)), ==, 1);
-  g_assert_true (array_has_id (response_array (list), id));
+  g_assert_cmpuint (json_array_get_length (sy_test_response_get_array (list)), ==, 1);
+  g_assert_true (array_has_id (sy_test_response_get_array (list), id));
 
-  got = api_printf (f, "GET", NULL, "/api/provider-nodes/%s", id);
+  got = sy_test_gateway_api_printf (f->t, "GET", NULL, "/api/provider-nodes/%s", id);
   g_assert_cmpuint (got->status, ==, 200);
   g_assert_cmpstr (sy_test_response_get_string (got, "prefix"), ==, "local-llm");
 
-  patched = api_printf (f, "PATCH", "{\"name\":\"Renamed\",\"apiType\":\"anthropic\"}",
-                        "/api/provider-nodes/%s", id);
+  patched = sy_test_gateway_api_printf (f->t, "PATCH",
+                                        "{\"name\":\"Renamed\",\"apiType\":\"anthropic\"}",
+                                        "/api/provider-nodes/%s", id);
   g_assert_cmpuint (patched->status, ==, 200);
   g_assert_cmpstr (sy_test_response_get_string (patched, "id"), ==, id);
   g_assert_cmpstr (sy_test_response_get_string (patched, "name"), ==, "Renamed");
@@ -775,21 +701,23 @@ test_nodes_crud (Fixture       *f,
   g_assert_cmpstr (sy_test_response_get_string (patched, "prefix"), ==, "local-llm");
   g_assert_cmpstr (sy_test_response_get_string (patched, "baseUrl"), ==,
                    "http://127.0.0.1:9000/v1");
-  g_assert_cmpint (get_int (patched, "createdAt"), ==, get_int (created, "createdAt"));
+  g_assert_cmpint (sy_test_response_get_int_member (patched, "createdAt"), ==,
+                   sy_test_response_get_int_member (created, "createdAt"));
 
-  got_again = api_printf (f, "GET", NULL, "/api/provider-nodes/%s", id);
+  got_again = sy_test_gateway_api_printf (f->t, "GET", NULL, "/api/provider-nodes/%s", id);
   g_assert_cmpstr (sy_test_response_get_string (got_again, "name"), ==, "Renamed");
   g_assert_cmpint (db_count (f, "SELECT COUNT(*) FROM provider_nodes WHERE name = 'Renamed' "
                                 "AND api_type = 'anthropic' AND id = ?", id), ==, 1);
 
-  deleted = api_printf (f, "DELETE", NULL, "/api/provider-nodes/%s", id);
+  deleted = sy_test_gateway_api_printf (f->t, "DELETE", NULL, "/api/provider-nodes/%s", id);
   g_assert_cmpuint (deleted->status, ==, 204);
   g_assert_cmpuint (g_bytes_get_size (deleted->body), ==, 0);
-  gone = api_printf (f, "GET", NULL, "/api/provider-nodes/%s", id);
+  gone = sy_test_gateway_api_printf (f->t, "GET", NULL, "/api/provider-nodes/%s", id);
   assert_openai_error (gone, 404, "not_found");
-  delete_again = api_printf (f, "DELETE", NULL, "/api/provider-nodes/%s", id);
+  delete_again = sy_test_gateway_api_printf (f->t, "DELETE", NULL, "/api/provider-nodes/%s", id);
   assert_openai_error (delete_again, 404, "not_found");
-  patch_gone = api_printf (f, "PATCH", "{\"name\":\"x\"}", "/api/provider-nodes/%s", id);
+  patch_gone = sy_test_gateway_api_printf (f->t, "PATCH", "{\"name\":\"x\"}",
+                                           "/api/provider-nodes/%s", id);
   assert_openai_error (patch_gone, 404, "not_found");
   g_assert_cmpint (db_count (f, "SELECT COUNT(*) FROM provider_nodes", NULL), ==, 0);
 }
@@ -801,27 +729,28 @@ test_nodes_rename_prefix (Fixture       *f,
 {
   g_autofree char *account = sy_test_gateway_add_account (f->t, "mock", "sk-up", 1, NULL);
   g_autofree char *node_id = NULL;
-  g_autoptr(SyTestResponse) list = api (f, "GET", "/api/provider-nodes", NULL);
+  g_autoptr(SyTestResponse) list = sy_test_gateway_api (f->t, "GET", "/api/provider-nodes", NULL);
   g_autoptr(SyTestResponse) renamed = NULL;
   g_autoptr(SyTestResponse) new_name = NULL;
   g_autoptr(SyTestResponse) reused = NULL;
   g_autoptr(SyTestResponse) account_view = NULL;
 
   node_id = g_strdup (json_object_get_string_member (
-    json_array_get_object_element (response_array (list), 0), "id"));
-  renamed = api_printf (f, "PATCH", "{\"prefix\":\"renamed\"}", "/api/provider-nodes/%s", node_id);
+    json_array_get_object_element (sy_test_response_get_array (list), 0), "id"));
+  renamed = sy_test_gateway_api_printf (f->t, "PATCH", "{\"prefix\":\"renamed\"}",
+                                        "/api/provider-nodes/%s", node_id);
   g_assert_cmpuint (renamed->status, ==, 200);
 
   new_name = sy_test_gateway_chat (f->t, "{\"model\":\"renamed/m1\",\"messages\":[]}");
   g_assert_cmpuint (new_name->status, ==, 200);
   g_assert_cmpstr (soup_message_headers_get_one (new_name->headers, "X-Switchyard-Provider"), ==,
                    "renamed");
-  account_view = api_printf (f, "GET", NULL, "/api/providers/%s", account);
+  account_view = sy_test_gateway_api_printf (f->t, "GET", NULL, "/api/providers/%s", account);
   g_assert_cmpstr (sy_test_response_get_string (account_view, "provider"), ==, "renamed");
 
-  reused = api (f, "POST", "/api/provider-nodes",
-                "{\"prefix\":\"mock\",\"apiType\":\"openai\","
-                "\"baseUrl\":\"http://127.0.0.1:9/v1\"}");
+  reused = sy_test_gateway_api (f->t, "POST", "/api/provider-nodes",
+                                "{\"prefix\":\"mock\",\"apiType\":\"openai\","
+                                "\"baseUrl\":\"http://127.0.0.1:9/v1\"}");
   g_assert_cmpuint (reused->status, ==, 201);
 }
 
@@ -906,7 +835,7 @@ test_nodes_validation (Fixture       *f,
                        gconstpointer  data)
 {
   const FieldCase *c = data;
-  g_autoptr(SyTestResponse) r = api (f, "POST", "/api/provider-nodes", c->body);
+  g_autoptr(SyTestResponse) r = sy_test_gateway_api (f->t, "POST", "/api/provider-nodes", c->body);
 
   assert_field_error (r, c->field);
   g_assert_cmpstr (sy_test_response_get_string (r, "error.code"), ==, "invalid_value");
@@ -933,14 +862,14 @@ test_nodes_patch_validation (Fixture       *f,
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(SyTestResponse) r = api_printf (f, "PATCH", cases[i].body,
-                                                "/api/provider-nodes/%s", id);
+      g_autoptr(SyTestResponse) r = sy_test_gateway_api_printf (f->t, "PATCH", cases[i].body,
+                                                                "/api/provider-nodes/%s", id);
       g_autofree char *label = g_strconcat ("PATCH ", cases[i].body, NULL);
 
       assert_labelled (label, r, 400, "invalid_value");
       assert_field_error (r, cases[i].field);
     }
-  after = api_printf (f, "GET", NULL, "/api/provider-nodes/%s", id);
+  after = sy_test_gateway_api_printf (f->t, "GET", NULL, "/api/provider-nodes/%s", id);
   g_assert_cmpstr (sy_test_response_get_string (after, "prefix"), ==, "mock");
   g_assert_cmpstr (sy_test_response_get_string (after, "name"), ==, "mock");
   g_assert_cmpstr (sy_test_response_get_string (after, "apiType"), ==, "openai");
@@ -960,17 +889,20 @@ test_nodes_conflicts (Fixture       *f,
   g_autoptr(SyTestResponse) in_use = NULL;
   g_autoptr(SyTestResponse) still_there = NULL;
 
-  dup = api (f, "POST", "/api/provider-nodes",
-             "{\"prefix\":\"mock\",\"apiType\":\"openai\",\"baseUrl\":\"http://127.0.0.1:9/v1\"}");
+  dup = sy_test_gateway_api (f->t, "POST", "/api/provider-nodes",
+                             "{\"prefix\":\"mock\",\"apiType\":\"openai\","
+                             "\"baseUrl\":\"http://127.0.0.1:9/v1\"}");
   assert_openai_error (dup, 409, "conflict");
-  rename_onto = api_printf (f, "PATCH", "{\"prefix\":\"mock\"}", "/api/provider-nodes/%s", second);
+  rename_onto = sy_test_gateway_api_printf (f->t, "PATCH", "{\"prefix\":\"mock\"}",
+                                            "/api/provider-nodes/%s", second);
   assert_openai_error (rename_onto, 409, "conflict");
 
-  account = api (f, "POST", "/api/providers", "{\"provider\":\"mock\",\"apiKey\":\"sk-a\"}");
+  account = sy_test_gateway_api (f->t, "POST", "/api/providers",
+                                 "{\"provider\":\"mock\",\"apiKey\":\"sk-a\"}");
   g_assert_cmpuint (account->status, ==, 201);
-  in_use = api_printf (f, "DELETE", NULL, "/api/provider-nodes/%s", first);
+  in_use = sy_test_gateway_api_printf (f->t, "DELETE", NULL, "/api/provider-nodes/%s", first);
   assert_openai_error (in_use, 409, "in_use");
-  still_there = api_printf (f, "GET", NULL, "/api/provider-nodes/%s", first);
+  still_there = sy_test_gateway_api_printf (f->t, "GET", NULL, "/api/provider-nodes/%s", first);
   g_assert_cmpuint (still_there->status, ==, 200);
   g_assert_cmpint (db_count (f, "SELECT COUNT(*) FROM provider_nodes", NULL), ==, 2);
 }
@@ -1048,24 +980,26 @@ test_api_item_methods (Fixture       *f,
                        gconstpointer  data)
 {
   g_autofree char *node = create_node (f, "mock");
-  g_autoptr(SyTestResponse) post_node = api_printf (f, "POST", "{}", "/api/provider-nodes/%s",
-                                                    node);
-  g_autoptr(SyTestResponse) account = api (f, "POST", "/api/providers",
-                                           "{\"provider\":\"mock\",\"apiKey\":\"sk-a\"}");
+  g_autoptr(SyTestResponse) post_node =
+    sy_test_gateway_api_printf (f->t, "POST", "{}", "/api/provider-nodes/%s", node);
+  g_autoptr(SyTestResponse) account = sy_test_gateway_api (f->t, "POST", "/api/providers",
+                                                           "{\"provider\":\"mock\","
+                                                           "\"apiKey\":\"sk-a\"}");
   g_autoptr(SyTestResponse) post_account = NULL;
-  g_autoptr(SyTestResponse) key = api (f, "POST", "/api/keys", "{}");
+  g_autoptr(SyTestResponse) key = sy_test_gateway_api (f->t, "POST", "/api/keys", "{}");
   g_autoptr(SyTestResponse) get_key = NULL;
   g_autoptr(SyTestResponse) charset = NULL;
 
   assert_openai_error (post_node, 405, "method_not_allowed");
   g_assert_cmpstr (soup_message_headers_get_one (post_node->headers, "Allow"), ==,
                    "GET, PATCH, DELETE");
-  post_account = api_printf (f, "POST", "{}", "/api/providers/%s",
-                             sy_test_response_get_string (account, "id"));
+  post_account = sy_test_gateway_api_printf (f->t, "POST", "{}", "/api/providers/%s",
+                                             sy_test_response_get_string (account, "id"));
   assert_openai_error (post_account, 405, "method_not_allowed");
   g_assert_cmpstr (soup_message_headers_get_one (post_account->headers, "Allow"), ==,
                    "GET, PATCH, DELETE");
-  get_key = api_printf (f, "GET", NULL, "/api/keys/%s", sy_test_response_get_string (key, "id"));
+  get_key = sy_test_gateway_api_printf (f->t, "GET", NULL, "/api/keys/%s",
+                                        sy_test_response_get_string (key, "id"));
   assert_openai_error (get_key, 405, "method_not_allowed");
   g_assert_cmpstr (soup_message_headers_get_one (get_key->headers, "Allow"), ==, "DELETE");
 
@@ -1095,8 +1029,9 @@ test_providers_secret_handling (Fixture       *f,
   g_autofree char *stored = NULL;
   const char *id;
 
-  created = api (f, "POST", "/api/providers",
-                 "{\"provider\":\"mock\",\"name\":\"Work\",\"apiKey\":\"" SECRET "\"}");
+  created = sy_test_gateway_api (f->t, "POST", "/api/providers",
+                                 "{\"provider\":\"mock\",\"name\":\"Work\","
+                                 "\"apiKey\":\"" SECRET "\"}");
   g_assert_cmpuint (created->status, ==, 201);
   g_assert_false (body_contains (created, SECRET));
   g_assert_false (body_contains (created, "sk-very"));
@@ -1107,14 +1042,14 @@ test_providers_secret_handling (Fixture       *f,
   g_assert_cmpstr (sy_test_response_get_string (created, "authType"), ==, "apikey");
   g_assert_true (get_bool (created, "hasApiKey"));
   g_assert_true (get_bool (created, "enabled"));
-  g_assert_cmpint (get_int (created, "priority"), ==, 1);
-  g_assert_false (json_object_has_member (response_object (created), "apiKey"));
+  g_assert_cmpint (sy_test_response_get_int_member (created, "priority"), ==, 1);
+  g_assert_false (json_object_has_member (sy_test_response_get_object (created), "apiKey"));
 
-  list = api (f, "GET", "/api/providers", NULL);
+  list = sy_test_gateway_api (f->t, "GET", "/api/providers", NULL);
   g_assert_cmpuint (list->status, ==, 200);
-  g_assert_true (array_has_id (response_array (list), id));
+  g_assert_true (array_has_id (sy_test_response_get_array (list), id));
   g_assert_false (body_contains (list, SECRET));
-  got = api_printf (f, "GET", NULL, "/api/providers/%s", id);
+  got = sy_test_gateway_api_printf (f->t, "GET", NULL, "/api/providers/%s", id);
   g_assert_cmpuint (got->status, ==, 200);
   g_assert_false (body_contains (got, SECRET));
   g_assert_true (get_bool (got, "hasApiKey"));
@@ -1127,8 +1062,9 @@ test_providers_secret_handling (Fixture       *f,
   g_assert_cmpint (db_count (f, "SELECT has_secret FROM provider_connections WHERE id = ?", id),
                    ==, 1);
   {
-    g_autofree char *provider = db_query_text (f, "SELECT provider FROM provider_connections "
-                                                  "WHERE id = ?", id);
+    g_autofree char *provider =
+      sy_test_gateway_query_db_text (f->t, "SELECT provider FROM provider_connections "
+                                     "WHERE id = ?", id);
     /* a node's accounts reference the node by id, not by its (renamable) prefix */
     g_assert_cmpstr (provider, ==, node);
   }
@@ -1141,8 +1077,9 @@ test_providers_patch_and_delete (Fixture       *f,
                                  gconstpointer  data)
 {
   g_autofree char *node = create_node (f, "mock");
-  g_autoptr(SyTestResponse) created = api (f, "POST", "/api/providers",
-                                           "{\"provider\":\"mock\",\"apiKey\":\"sk-old-key-111\"}");
+  g_autoptr(SyTestResponse) created = sy_test_gateway_api (f->t, "POST", "/api/providers",
+                                                           "{\"provider\":\"mock\","
+                                                           "\"apiKey\":\"sk-old-key-111\"}");
   g_autofree char *id = g_strdup (sy_test_response_get_string (created, "id"));
   g_autoptr(SyTestResponse) rekeyed = NULL;
   g_autoptr(SyTestResponse) patched = NULL;
@@ -1157,7 +1094,8 @@ test_providers_patch_and_delete (Fixture       *f,
 
   g_assert_cmpuint (created->status, ==, 201);
 
-  rekeyed = api_printf (f, "PATCH", "{\"apiKey\":\"sk-new-key-222\"}", "/api/providers/%s", id);
+  rekeyed = sy_test_gateway_api_printf (f->t, "PATCH", "{\"apiKey\":\"sk-new-key-222\"}",
+                                        "/api/providers/%s", id);
   g_assert_cmpuint (rekeyed->status, ==, 200);
   g_assert_false (body_contains (rekeyed, "sk-new-key-222"));
   g_assert_true (get_bool (rekeyed, "hasApiKey"));
@@ -1168,12 +1106,13 @@ test_providers_patch_and_delete (Fixture       *f,
   assert_data_dir_lacks (f, "sk-new-key-222");
 
   /* other fields leave the key alone */
-  patched = api_printf (f, "PATCH", "{\"name\":\"Renamed\",\"priority\":7,\"enabled\":false,"
-                                    "\"baseUrl\":\"http://127.0.0.1:4000/v1/\"}",
-                        "/api/providers/%s", id);
+  patched = sy_test_gateway_api_printf (f->t, "PATCH",
+                                        "{\"name\":\"Renamed\",\"priority\":7,\"enabled\":false,"
+                                        "\"baseUrl\":\"http://127.0.0.1:4000/v1/\"}",
+                                        "/api/providers/%s", id);
   g_assert_cmpuint (patched->status, ==, 200);
   g_assert_cmpstr (sy_test_response_get_string (patched, "name"), ==, "Renamed");
-  g_assert_cmpint (get_int (patched, "priority"), ==, 7);
+  g_assert_cmpint (sy_test_response_get_int_member (patched, "priority"), ==, 7);
   g_assert_false (get_bool (patched, "enabled"));
   g_assert_true (get_bool (patched, "hasApiKey"));
   g_assert_cmpstr (sy_test_response_get_string (patched, "baseUrl"), ==,
@@ -1186,23 +1125,27 @@ test_providers_patch_and_delete (Fixture       *f,
   g_assert_cmpstr (secret, ==, "sk-new-key-222");
 
   /* null clears the override */
-  cleared = api_printf (f, "PATCH", "{\"baseUrl\":null}", "/api/providers/%s", id);
+  cleared = sy_test_gateway_api_printf (f->t, "PATCH", "{\"baseUrl\":null}",
+                                        "/api/providers/%s", id);
   g_assert_cmpuint (cleared->status, ==, 200);
-  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (response_object (cleared),
-                                                               "baseUrl")));
-  g_assert_null (db_query_text (f, "SELECT base_url FROM provider_connections WHERE id = ?", id));
+  g_assert_true (JSON_NODE_HOLDS_NULL (
+    json_object_get_member (sy_test_response_get_object (cleared), "baseUrl")));
+  g_assert_null (sy_test_gateway_query_db_text (f->t, "SELECT base_url FROM provider_connections "
+                                                "WHERE id = ?", id));
 
   /* an account does not change provider */
-  moved = api_printf (f, "PATCH", "{\"provider\":\"openai\"}", "/api/providers/%s", id);
+  moved = sy_test_gateway_api_printf (f->t, "PATCH", "{\"provider\":\"openai\"}",
+                                      "/api/providers/%s", id);
   assert_field_error (moved, "provider");
-  same = api_printf (f, "PATCH", "{\"provider\":\"mock\"}", "/api/providers/%s", id);
+  same = sy_test_gateway_api_printf (f->t, "PATCH", "{\"provider\":\"mock\"}",
+                                     "/api/providers/%s", id);
   g_assert_cmpuint (same->status, ==, 200);
 
-  deleted = api_printf (f, "DELETE", NULL, "/api/providers/%s", id);
+  deleted = sy_test_gateway_api_printf (f->t, "DELETE", NULL, "/api/providers/%s", id);
   g_assert_cmpuint (deleted->status, ==, 204);
-  gone = api_printf (f, "GET", NULL, "/api/providers/%s", id);
+  gone = sy_test_gateway_api_printf (f->t, "GET", NULL, "/api/providers/%s", id);
   assert_openai_error (gone, 404, "not_found");
-  delete_again = api_printf (f, "DELETE", NULL, "/api/providers/%s", id);
+  delete_again = sy_test_gateway_api_printf (f->t, "DELETE", NULL, "/api/providers/%s", id);
   assert_openai_error (delete_again, 404, "not_found");
   after_delete = secret_store_lookup (f, id);
   g_assert_cmpstr (after_delete, ==, "");
@@ -1215,23 +1158,28 @@ test_providers_resolution (Fixture       *f,
                            gconstpointer  data)
 {
   g_autofree char *node = create_node (f, "mock");
-  g_autoptr(SyTestResponse) alias = api (f, "POST", "/api/providers",
-                                         "{\"provider\":\"ds\",\"apiKey\":\"sk-ds\"}");
-  g_autoptr(SyTestResponse) canonical = api (f, "POST", "/api/providers",
-                                             "{\"provider\":\"deepseek\",\"apiKey\":\"sk-ds2\"}");
-  g_autoptr(SyTestResponse) by_prefix = api (f, "POST", "/api/providers",
-                                             "{\"provider\":\"mock\",\"apiKey\":\"sk-m\","
-                                             "\"baseUrl\":\"https://gw.example.com/openai/v1///\","
-                                             "\"priority\":1000,\"enabled\":false}");
+  g_autoptr(SyTestResponse) alias = NULL;
+  g_autoptr(SyTestResponse) canonical = NULL;
+  g_autoptr(SyTestResponse) by_prefix = NULL;
   g_autofree char *stored = NULL;
+
+  alias = sy_test_gateway_api (f->t, "POST", "/api/providers",
+                               "{\"provider\":\"ds\",\"apiKey\":\"sk-ds\"}");
+  canonical = sy_test_gateway_api (f->t, "POST", "/api/providers",
+                                   "{\"provider\":\"deepseek\",\"apiKey\":\"sk-ds2\"}");
+  by_prefix = sy_test_gateway_api (f->t, "POST", "/api/providers",
+                                   "{\"provider\":\"mock\",\"apiKey\":\"sk-m\","
+                                   "\"baseUrl\":\"https://gw.example.com/openai/v1///\","
+                                   "\"priority\":1000,\"enabled\":false}");
 
   g_assert_cmpuint (alias->status, ==, 201);
   g_assert_cmpstr (sy_test_response_get_string (alias, "provider"), ==, "deepseek");
   g_assert_cmpstr (sy_test_response_get_string (alias, "name"), ==, "deepseek");
-  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (response_object (alias),
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (sy_test_response_get_object (alias),
                                                                "baseUrl")));
-  stored = db_query_text (f, "SELECT provider FROM provider_connections WHERE id = ?",
-                          sy_test_response_get_string (alias, "id"));
+  stored = sy_test_gateway_query_db_text (f->t,
+                                          "SELECT provider FROM provider_connections WHERE id = ?",
+                                          sy_test_response_get_string (alias, "id"));
   g_assert_cmpstr (stored, ==, "deepseek");
   g_assert_cmpuint (canonical->status, ==, 201);
   g_assert_cmpstr (sy_test_response_get_string (canonical, "provider"), ==, "deepseek");
@@ -1240,11 +1188,12 @@ test_providers_resolution (Fixture       *f,
   g_assert_cmpstr (sy_test_response_get_string (by_prefix, "provider"), ==, "mock");
   g_assert_cmpstr (sy_test_response_get_string (by_prefix, "baseUrl"), ==,
                    "https://gw.example.com/openai/v1");
-  g_assert_cmpint (get_int (by_prefix, "priority"), ==, 1000);
+  g_assert_cmpint (sy_test_response_get_int_member (by_prefix, "priority"), ==, 1000);
   g_assert_false (get_bool (by_prefix, "enabled"));
   g_clear_pointer (&stored, g_free);
-  stored = db_query_text (f, "SELECT base_url FROM provider_connections WHERE id = ?",
-                          sy_test_response_get_string (by_prefix, "id"));
+  stored = sy_test_gateway_query_db_text (f->t,
+                                          "SELECT base_url FROM provider_connections WHERE id = ?",
+                                          sy_test_response_get_string (by_prefix, "id"));
   g_assert_cmpstr (stored, ==, "https://gw.example.com/openai/v1");
 }
 
@@ -1294,7 +1243,7 @@ test_providers_validation (Fixture       *f,
                            gconstpointer  data)
 {
   const FieldCase *c = data;
-  g_autoptr(SyTestResponse) r = api (f, "POST", "/api/providers", c->body);
+  g_autoptr(SyTestResponse) r = sy_test_gateway_api (f->t, "POST", "/api/providers", c->body);
 
   assert_field_error (r, c->field);
   g_assert_false (body_contains (r, SECRET));
@@ -1306,16 +1255,17 @@ static void
 test_providers_priority_bounds (Fixture       *f,
                                 gconstpointer  data)
 {
-  g_autoptr(SyTestResponse) low = api (f, "POST", "/api/providers",
-                                       "{\"provider\":\"openai\",\"apiKey\":\"a\",\"priority\":1}");
-  g_autoptr(SyTestResponse) high = api (f, "POST", "/api/providers",
-                                        "{\"provider\":\"openai\",\"apiKey\":\"b\","
-                                        "\"priority\":1000}");
+  g_autoptr(SyTestResponse) low = sy_test_gateway_api (f->t, "POST", "/api/providers",
+                                                       "{\"provider\":\"openai\",\"apiKey\":\"a\","
+                                                       "\"priority\":1}");
+  g_autoptr(SyTestResponse) high = sy_test_gateway_api (f->t, "POST", "/api/providers",
+                                                        "{\"provider\":\"openai\",\"apiKey\":\"b\","
+                                                        "\"priority\":1000}");
 
   g_assert_cmpuint (low->status, ==, 201);
-  g_assert_cmpint (get_int (low, "priority"), ==, 1);
+  g_assert_cmpint (sy_test_response_get_int_member (low, "priority"), ==, 1);
   g_assert_cmpuint (high->status, ==, 201);
-  g_assert_cmpint (get_int (high, "priority"), ==, 1000);
+  g_assert_cmpint (sy_test_response_get_int_member (high, "priority"), ==, 1000);
 }
 
 /* === inbound API keys ====================================================================== */
@@ -1335,7 +1285,8 @@ test_keys_lifecycle (Fixture       *f,
                      gconstpointer  data)
 {
   g_autofree char *account = sy_test_gateway_add_account (f->t, "mock", "sk-up", 1, NULL);
-  g_autoptr(SyTestResponse) created = api (f, "POST", "/api/keys", "{\"name\":\"cursor\"}");
+  g_autoptr(SyTestResponse) created = sy_test_gateway_api (f->t, "POST", "/api/keys",
+                                                           "{\"name\":\"cursor\"}");
   g_autoptr(SyTestResponse) list = NULL;
   g_autoptr(SyTestResponse) revoked = NULL;
   g_autoptr(SyTestResponse) revoke_again = NULL;
@@ -1358,16 +1309,17 @@ test_keys_lifecycle (Fixture       *f,
   g_assert_cmpuint (strlen (sy_test_response_get_string (created, "prefix")), <, strlen (key) / 2);
 
   /* listed without the key */
-  list = api (f, "GET", "/api/keys", NULL);
+  list = sy_test_gateway_api (f->t, "GET", "/api/keys", NULL);
   g_assert_cmpuint (list->status, ==, 200);
-  g_assert_true (array_has_id (response_array (list), id));
+  g_assert_true (array_has_id (sy_test_response_get_array (list), id));
   g_assert_false (body_contains (list, key));
-  g_assert_false (json_object_has_member (json_array_get_object_element (response_array (list), 0),
-                                          "key"));
+  g_assert_false (json_object_has_member (
+    json_array_get_object_element (sy_test_response_get_array (list), 0), "key"));
 
   /* stored as its SHA-256, nothing else */
   hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
-  stored_hash = db_query_text (f, "SELECT key_hash FROM api_keys WHERE id = ?", id);
+  stored_hash = sy_test_gateway_query_db_text (f->t, "SELECT key_hash FROM api_keys WHERE id = ?",
+                                               id);
   g_assert_cmpstr (stored_hash, ==, hash);
   g_assert_cmpuint (strlen (stored_hash), ==, 64);
   for (const char *p = stored_hash; *p; p++)
@@ -1418,7 +1370,7 @@ test_keys_lifecycle (Fixture       *f,
       }
   }
 
-  revoked = api_printf (f, "DELETE", NULL, "/api/keys/%s", id);
+  revoked = sy_test_gateway_api_printf (f->t, "DELETE", NULL, "/api/keys/%s", id);
   g_assert_cmpuint (revoked->status, ==, 204);
   g_assert_cmpint (db_count (f, "SELECT COUNT(*) FROM api_keys", NULL), ==, 0);
   {
@@ -1427,7 +1379,7 @@ test_keys_lifecycle (Fixture       *f,
 
     assert_openai_error (r, 401, "invalid_api_key");
   }
-  revoke_again = api_printf (f, "DELETE", NULL, "/api/keys/%s", id);
+  revoke_again = sy_test_gateway_api_printf (f->t, "DELETE", NULL, "/api/keys/%s", id);
   assert_openai_error (revoke_again, 404, "not_found");
 }
 
@@ -1436,11 +1388,12 @@ static void
 test_keys_create (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(SyTestResponse) a = api (f, "POST", "/api/keys", "{}");
-  g_autoptr(SyTestResponse) b = api (f, "POST", "/api/keys", "{\"name\":\"b\"}");
-  g_autoptr(SyTestResponse) bad_name = api (f, "POST", "/api/keys", "{\"name\":5}");
-  g_autoptr(SyTestResponse) unknown = api (f, "POST", "/api/keys",
-                                           "{\"name\":\"c\",\"key\":\"sy-mine\"}");
+  g_autoptr(SyTestResponse) a = sy_test_gateway_api (f->t, "POST", "/api/keys", "{}");
+  g_autoptr(SyTestResponse) b = sy_test_gateway_api (f->t, "POST", "/api/keys", "{\"name\":\"b\"}");
+  g_autoptr(SyTestResponse) bad_name = sy_test_gateway_api (f->t, "POST", "/api/keys",
+                                                            "{\"name\":5}");
+  g_autoptr(SyTestResponse) unknown = sy_test_gateway_api (f->t, "POST", "/api/keys",
+                                                           "{\"name\":\"c\",\"key\":\"sy-mine\"}");
   g_autoptr(SyTestResponse) list = NULL;
 
   g_assert_cmpuint (a->status, ==, 201);
@@ -1450,8 +1403,8 @@ test_keys_create (Fixture       *f,
                    sy_test_response_get_string (b, "key"));
   assert_field_error (bad_name, "name");
   assert_field_error (unknown, "key");
-  list = api (f, "GET", "/api/keys", NULL);
-  g_assert_cmpuint (json_array_get_length (response_array (list)), ==, 2);
+  list = sy_test_gateway_api (f->t, "GET", "/api/keys", NULL);
+  g_assert_cmpuint (json_array_get_length (sy_test_response_get_array (list)), ==, 2);
 }
 
 /* === settings ============================================================================== */
@@ -1460,24 +1413,25 @@ static void
 test_settings_defaults (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autoptr(SyTestResponse) r = api (f, "GET", "/api/settings", NULL);
+  g_autoptr(SyTestResponse) r = sy_test_gateway_api (f->t, "GET", "/api/settings", NULL);
 
   g_assert_cmpuint (r->status, ==, 200);
   g_assert_false (get_bool (r, "requireApiKey"));
-  g_assert_cmpint (get_int (r, "connectTimeoutMs"), ==, 10000);
-  g_assert_cmpint (get_int (r, "firstByteTimeoutMs"), ==, 600000);
-  g_assert_cmpint (get_int (r, "idleTimeoutMs"), ==, 300000);
-  g_assert_cmpint (get_int (r, "totalTimeoutMs"), ==, 3600000);
-  g_assert_cmpint (get_int (r, "maxBodyBytes"), ==, 32 * 1024 * 1024);
-  g_assert_cmpint (get_int (r, "keepAliveIdleMs"), >, 0);
+  g_assert_cmpint (sy_test_response_get_int_member (r, "connectTimeoutMs"), ==, 10000);
+  g_assert_cmpint (sy_test_response_get_int_member (r, "firstByteTimeoutMs"), ==, 600000);
+  g_assert_cmpint (sy_test_response_get_int_member (r, "idleTimeoutMs"), ==, 300000);
+  g_assert_cmpint (sy_test_response_get_int_member (r, "totalTimeoutMs"), ==, 3600000);
+  g_assert_cmpint (sy_test_response_get_int_member (r, "maxBodyBytes"), ==, 32 * 1024 * 1024);
+  g_assert_cmpint (sy_test_response_get_int_member (r, "keepAliveIdleMs"), >, 0);
 }
 
 static void
 test_settings_persist (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autoptr(SyTestResponse) r = api (f, "PUT", "/api/settings",
-                                     "{\"requireApiKey\": true, \"connectTimeoutMs\": 2500}");
+  g_autoptr(SyTestResponse) r = sy_test_gateway_api (f->t, "PUT", "/api/settings",
+                                                     "{\"requireApiKey\": true,"
+                                                     " \"connectTimeoutMs\": 2500}");
   g_autoptr(SyTestResponse) patched = NULL;
   g_autoptr(SyTestResponse) got = NULL;
   g_autoptr(SyConfig) config = sy_config_new_defaults ();
@@ -1488,17 +1442,18 @@ test_settings_persist (Fixture       *f,
 
   g_assert_cmpuint (r->status, ==, 200);
   g_assert_true (get_bool (r, "requireApiKey"));
-  g_assert_cmpint (get_int (r, "connectTimeoutMs"), ==, 2500);
+  g_assert_cmpint (sy_test_response_get_int_member (r, "connectTimeoutMs"), ==, 2500);
   /* the reply is the whole settings object */
-  g_assert_cmpint (get_int (r, "firstByteTimeoutMs"), ==, 600000);
+  g_assert_cmpint (sy_test_response_get_int_member (r, "firstByteTimeoutMs"), ==, 600000);
 
-  patched = api (f, "PATCH", "/api/settings", "{\"idleTimeoutMs\": 5000}");
+  patched = sy_test_gateway_api (f->t, "PATCH", "/api/settings", "{\"idleTimeoutMs\": 5000}");
   g_assert_cmpuint (patched->status, ==, 200);
   g_assert_true (get_bool (patched, "requireApiKey"));
-  got = api (f, "GET", "/api/settings", NULL);
-  g_assert_cmpint (get_int (got, "idleTimeoutMs"), ==, 5000);
+  got = sy_test_gateway_api (f->t, "GET", "/api/settings", NULL);
+  g_assert_cmpint (sy_test_response_get_int_member (got, "idleTimeoutMs"), ==, 5000);
 
-  stored = db_query_text (f, "SELECT value FROM settings WHERE key = ?", "requireApiKey");
+  stored = sy_test_gateway_query_db_text (f->t, "SELECT value FROM settings WHERE key = ?",
+                                          "requireApiKey");
   g_assert_cmpstr (stored, ==, "true");
 
   /* a second gateway on the same data dir reads them back */
@@ -1538,7 +1493,7 @@ test_settings_validation (Fixture       *f,
                           gconstpointer  data)
 {
   const FieldCase *c = data;
-  g_autoptr(SyTestResponse) r = api (f, "PUT", "/api/settings", c->body);
+  g_autoptr(SyTestResponse) r = sy_test_gateway_api (f->t, "PUT", "/api/settings", c->body);
   g_autoptr(SyTestResponse) after = NULL;
 
   assert_field_error (r, c->field);
@@ -1546,9 +1501,9 @@ test_settings_validation (Fixture       *f,
   if (g_str_has_suffix (c->name, "too-small"))
     g_assert_nonnull (strstr (sy_test_response_get_string (r, "error.message"), "out of range"));
 
-  after = api (f, "GET", "/api/settings", NULL);
+  after = sy_test_gateway_api (f->t, "GET", "/api/settings", NULL);
   g_assert_false (get_bool (after, "requireApiKey"));
-  g_assert_cmpint (get_int (after, "connectTimeoutMs"), ==, 10000);
+  g_assert_cmpint (sy_test_response_get_int_member (after, "connectTimeoutMs"), ==, 10000);
   g_assert_cmpint (db_count (f, "SELECT COUNT(*) FROM settings", NULL), ==, 0);
 }
 
@@ -1557,19 +1512,21 @@ static void
 test_settings_bounds (Fixture       *f,
                       gconstpointer  data)
 {
-  g_autoptr(SyTestResponse) low = api (f, "PUT", "/api/settings",
-                                       "{\"connectTimeoutMs\": 100, \"maxBodyBytes\": 1024}");
-  g_autoptr(SyTestResponse) high = api (f, "PUT", "/api/settings",
-                                        "{\"connectTimeoutMs\": 600000}");
-  g_autoptr(SyTestResponse) empty = api (f, "PUT", "/api/settings", "{}");
-  g_autoptr(SyTestResponse) sub = api (f, "GET", "/api/settings/proxy-nope", NULL);
+  g_autoptr(SyTestResponse) low = sy_test_gateway_api (f->t, "PUT", "/api/settings",
+                                                       "{\"connectTimeoutMs\": 100,"
+                                                       " \"maxBodyBytes\": 1024}");
+  g_autoptr(SyTestResponse) high = sy_test_gateway_api (f->t, "PUT", "/api/settings",
+                                                        "{\"connectTimeoutMs\": 600000}");
+  g_autoptr(SyTestResponse) empty = sy_test_gateway_api (f->t, "PUT", "/api/settings", "{}");
+  g_autoptr(SyTestResponse) sub = sy_test_gateway_api (f->t, "GET", "/api/settings/proxy-nope",
+                                                       NULL);
 
   g_assert_cmpuint (low->status, ==, 200);
-  g_assert_cmpint (get_int (low, "connectTimeoutMs"), ==, 100);
+  g_assert_cmpint (sy_test_response_get_int_member (low, "connectTimeoutMs"), ==, 100);
   g_assert_cmpuint (high->status, ==, 200);
-  g_assert_cmpint (get_int (high, "connectTimeoutMs"), ==, 600000);
+  g_assert_cmpint (sy_test_response_get_int_member (high, "connectTimeoutMs"), ==, 600000);
   g_assert_cmpuint (empty->status, ==, 200);
-  g_assert_cmpint (get_int (empty, "maxBodyBytes"), ==, 1024);
+  g_assert_cmpint (sy_test_response_get_int_member (empty, "maxBodyBytes"), ==, 1024);
   assert_openai_error (sub, 404, "not_found");
 }
 
@@ -1658,18 +1615,18 @@ static void
 test_health (Fixture       *f,
              gconstpointer  data)
 {
-  g_autoptr(SyTestResponse) r = api (f, "GET", "/api/health", NULL);
+  g_autoptr(SyTestResponse) r = sy_test_gateway_api (f->t, "GET", "/api/health", NULL);
   JsonObject *root;
   JsonObject *memory;
   JsonObject *usage;
 
   g_assert_cmpuint (r->status, ==, 200);
-  root = response_object (r);
+  root = sy_test_response_get_object (r);
   g_assert_cmpstr (sy_test_response_get_string (r, "status"), ==, "ok");
   g_assert_cmpstr (sy_test_response_get_string (r, "version"), ==, SY_VERSION);
   g_assert_cmpstr (sy_test_response_get_string (r, "secretStore"), ==, "memory");
   g_assert_cmpstr (sy_test_response_get_string (r, "dataDir"), ==, f->t->data_dir);
-  g_assert_cmpint (get_int (r, "uptimeSeconds"), >=, 0);
+  g_assert_cmpint (sy_test_response_get_int_member (r, "uptimeSeconds"), >=, 0);
   memory = json_object_get_object_member (root, "memory");
   g_assert_nonnull (memory);
   g_assert_cmpint (json_object_get_int_member (memory, "rssBytes"), >, 0);
@@ -1677,7 +1634,7 @@ test_health (Fixture       *f,
   g_assert_nonnull (usage);
   g_assert_cmpint (json_object_get_int_member (usage, "written"), ==, 0);
   g_assert_cmpint (json_object_get_int_member (usage, "failed"), ==, 0);
-  g_assert_cmpint (get_int (r, "openConnections"), >=, 1);
+  g_assert_cmpint (sy_test_response_get_int_member (r, "openConnections"), >=, 1);
   g_assert_false (body_contains (r, SY_TEST_ADMIN_TOKEN));
 }
 
@@ -1986,7 +1943,7 @@ assert_model_list (SyTestResponse *r)
 
   g_assert_cmpuint (r->status, ==, 200);
   g_assert_cmpstr (sy_test_response_get_string (r, "object"), ==, "list");
-  data = json_object_get_array_member (response_object (r), "data");
+  data = json_object_get_array_member (sy_test_response_get_object (r), "data");
   g_assert_nonnull (data);
   for (guint i = 0; i < json_array_get_length (data); i++)
     {
@@ -2032,8 +1989,8 @@ test_v1_models_empty (Fixture       *f,
                                                          -1, NULL);
 
   g_assert_cmpuint (r->status, ==, 200);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (response_object (r),
-                                                                         "data")), ==, 0);
+  g_assert_cmpuint (json_array_get_length (
+    json_object_get_array_member (sy_test_response_get_object (r), "data")), ==, 0);
 }
 
 static void

@@ -8,26 +8,9 @@
 #include <sys/socket.h>
 #include <string.h>
 
-#include "sy-test-gateway.h"
+#include "sy-test-gateway-fixture.h"
 
-typedef struct
-{
-  SyTestGateway *t;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  f->t = sy_test_gateway_new ();
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  sy_test_gateway_free (f->t);
-}
+typedef SyTestGatewayFixture Fixture;
 
 static SyMockRequest *
 mock_request (Fixture *f,
@@ -681,7 +664,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/sy/gateway/proxy/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/sy/gateway/proxy/" path, Fixture, NULL, sy_test_gateway_fixture_setup, func, \
+              sy_test_gateway_fixture_teardown)
 
   ADD ("passthrough-is-byte-faithful", test_passthrough_is_byte_faithful);
   ADD ("failover-on-retryable-status", test_failover_on_retryable_status);

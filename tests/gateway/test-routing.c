@@ -8,26 +8,9 @@
  */
 #include <string.h>
 
-#include "sy-test-gateway.h"
+#include "sy-test-gateway-fixture.h"
 
-typedef struct
-{
-  SyTestGateway *t;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
-{
-  f->t = sy_test_gateway_new ();
-}
-
-static void
-fixture_teardown (Fixture       *f,
-                  gconstpointer  data)
-{
-  sy_test_gateway_free (f->t);
-}
+typedef SyTestGatewayFixture Fixture;
 
 static void
 push (Fixture    *f,
@@ -590,7 +573,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/sy/gateway/routing/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/sy/gateway/routing/" path, Fixture, NULL, sy_test_gateway_fixture_setup, func, \
+              sy_test_gateway_fixture_teardown)
   ADD ("combo/falls-back-on-429", test_combo_falls_back_on_429);
   ADD ("combo/all-fail", test_combo_all_fail);
   ADD ("combo/request-error-returned", test_request_error_is_returned);
