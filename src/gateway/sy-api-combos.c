@@ -20,13 +20,20 @@
 #define MAX_MEMBERS     100
 #define MAX_WEIGHT      1000
 
-static const char * const combo_fields[] = { "name", "strategy", "models", "sortOrder", NULL };
+static const char * const combo_fields[] = {
+  "name", "strategy", "accountStrategy", "models", "sortOrder", NULL
+};
 static const char * const member_fields[] = { "model", "weight", NULL };
 
 /* "default" follows the global routing setting; the others are SyComboStrategy's names. */
 static const char * const strategies[] = {
   "default", "priority", "round-robin", "random", "weighted", "least-used", "cost-optimized",
   NULL
+};
+
+/* "default" follows routingStrategy; the others are SyAccountStrategy's names. */
+static const char * const account_strategies[] = {
+  "default", "fill-first", "round-robin", "p2c", "random", "least-used", "cost-optimized", NULL
 };
 
 static JsonNode *
@@ -41,6 +48,8 @@ combo_to_json (SyCombo *combo)
   json_builder_add_string_value (b, combo->name);
   json_builder_set_member_name (b, "strategy");
   json_builder_add_string_value (b, combo->strategy);
+  json_builder_set_member_name (b, "accountStrategy");
+  json_builder_add_string_value (b, combo->account_strategy);
   json_builder_set_member_name (b, "models");
   sy_combo_write_members (combo, b);
   json_builder_set_member_name (b, "sortOrder");
@@ -73,6 +82,8 @@ copy_combo (SyCombo *current)
   next->name = g_strdup (current->name);
   g_free (next->strategy);
   next->strategy = g_strdup (current->strategy);
+  g_free (next->account_strategy);
+  next->account_strategy = g_strdup (current->account_strategy);
   for (guint i = 0; i < current->members->len; i++)
     {
       SyComboMember *member = g_ptr_array_index (current->members, i);
@@ -282,6 +293,8 @@ read_combo (SyApiCall  *call,
       !sy_api_field_identifier (body, "name", current == NULL, MAX_NAME_LEN, &combo->name,
                                 &name_given, error) ||
       !sy_api_field_choice (body, "strategy", FALSE, strategies, &combo->strategy, NULL, error) ||
+      !sy_api_field_choice (body, "accountStrategy", FALSE, account_strategies,
+                            &combo->account_strategy, NULL, error) ||
       !read_members (body, combo, current == NULL, error) ||
       !sy_api_field_int (body, "sortOrder", G_MININT, G_MAXINT, &sort_order, NULL, error))
     return FALSE;

@@ -123,6 +123,7 @@ route_for_prefix (SyModelResolver *self,
     return NULL;
 
   route = g_new0 (SyRoute, 1);
+  route->account_strategy = -1;
   if (info != NULL)
     {
       route->provider_id = g_strdup (info->id);

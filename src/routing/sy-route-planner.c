@@ -155,13 +155,13 @@ typedef struct
   GError      *first_error; /* why the first unusable member was skipped */
 } Planning;
 
-static gboolean add_model (SyRoutePlanner *self, Planning *p, const char *model, const char *combo,
+static gboolean add_model (SyRoutePlanner *self, Planning *p, const char *model, SyCombo *combo,
                            guint depth, GError **error);
 
 static void
 append_route (Planning   *p,
               SyRoute    *route,
-              const char *combo)
+              SyCombo    *combo)
 {
   for (guint i = 0; i < p->plan->targets->len; i++)
     {
@@ -174,7 +174,14 @@ append_route (Planning   *p,
           return;
         }
     }
-  route->combo = g_strdup (combo);
+  if (combo != NULL)
+    {
+      SyAccountStrategy strategy;
+
+      route->combo = g_strdup (combo->name);
+      if (sy_account_strategy_from_string (combo->account_strategy, &strategy))
+        route->account_strategy = strategy;
+    }
   g_ptr_array_add (p->plan->targets, route);
 }
 
@@ -250,7 +257,7 @@ add_combo (SyRoutePlanner *self,
       SyComboMember *m = g_ptr_array_index (combo->members, order[i]);
       g_autoptr(GError) error = NULL;
 
-      if (!add_model (self, p, m->model, combo->name, depth + 1, &error) &&
+      if (!add_model (self, p, m->model, combo, depth + 1, &error) &&
           p->first_error == NULL)
         p->first_error = g_steal_pointer (&error);
     }
@@ -262,7 +269,7 @@ static gboolean
 add_model (SyRoutePlanner  *self,
            Planning        *p,
            const char      *model,
-           const char      *combo,
+           SyCombo         *combo,
            guint            depth,
            GError         **error)
 {

@@ -15,6 +15,8 @@ typedef struct
 {
   char         *requested_model;   /* the model string this target came from */
   char         *combo;             /* the combo it is a member of, NULL when named directly */
+  int           account_strategy;  /* a SyAccountStrategy the combo asks for, or -1: the
+                                    * routingStrategy setting */
   char         *provider_id;       /* what connections reference: catalog id or node id */
   char         *provider_label;    /* what users see: catalog id or node prefix */
   SyDialect     dialect;

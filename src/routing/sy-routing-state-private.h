@@ -35,7 +35,7 @@ typedef struct
   gint64          cooldown_until;
   guint           backoff_level;
   char           *reason;
-  gint64          last_used_ms;
+  guint64         last_use;           /* the state's use counter at the last use; 0: never */
   guint           consecutive_uses;
   double          error_rate;         /* exponentially weighted, 0..1 */
   SyAccountQueue *queue;
@@ -75,6 +75,7 @@ struct _SyRoutingState
   GHashTable         *accounts;   /* connection id -> AccountHealth */
   GHashTable         *lockouts;   /* "connection\nmodel" -> Lockout */
   GHashTable         *combos;     /* sy_name_fold (combo name) -> ComboStats */
+  guint64             uses;       /* counts attempts: orders accounts by recency */
   guint               profiles_generation;
   JsonNode           *profiles;   /* the providerProfiles setting */
 };

@@ -314,8 +314,11 @@ sy_routing_state_order_accounts (SyRoutingState *self,
       return out;
     }
 
-  sy_account_strategy_from_string (sy_settings_repo_get_choice (self->settings,
-                                                                "routingStrategy"), &strategy);
+  if (route->account_strategy >= 0)
+    strategy = (SyAccountStrategy) route->account_strategy;
+  else
+    sy_account_strategy_from_string (sy_settings_repo_get_choice (self->settings,
+                                                                  "routingStrategy"), &strategy);
   views = g_new0 (SyAccountView, usable->len);
   order = g_new (guint, usable->len);
   for (guint i = 0; i < usable->len; i++)
@@ -326,7 +329,7 @@ sy_routing_state_order_accounts (SyRoutingState *self,
       views[i].priority = c->priority;
       if (a != NULL)
         {
-          views[i].last_used_ms = a->last_used_ms;
+          views[i].last_used_ms = (gint64) a->last_use;
           views[i].consecutive_uses = a->consecutive_uses;
           views[i].backoff_level = a->backoff_level;
           views[i].error_rate = a->error_rate;
@@ -379,7 +382,7 @@ sy_routing_state_note_attempt (SyRoutingState *self,
       p->last_connection = g_strdup (connection->id);
       a->consecutive_uses = 1;
     }
-  a->last_used_ms = sy_routing_state_now_ms (self);
+  a->last_use = ++self->uses;
 }
 
 /* --- outcomes ------------------------------------------------------------------------------ */

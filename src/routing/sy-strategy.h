@@ -34,7 +34,9 @@ typedef enum {
 typedef struct
 {
   int     priority;          /* lower first (the user's order) */
-  gint64  last_used_ms;      /* 0: never used */
+  gint64  last_used_ms;      /* 0: never used; any increasing measure of recency works (the
+                              * routing state passes a use counter: two uses in the same
+                              * millisecond must still be ordered) */
   guint   consecutive_uses;  /* requests in a row while it was the most recently used */
   guint   backoff_level;     /* grows with consecutive failures, 0 when healthy */
   double  error_rate;        /* recent failures, 0..1 */

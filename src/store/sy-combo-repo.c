@@ -94,6 +94,8 @@ members_to_data (SyCombo *combo)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "models");
   sy_combo_write_members (combo, b);
+  json_builder_set_member_name (b, "accountStrategy");
+  json_builder_add_string_value (b, combo->account_strategy);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   json_generator_set_root (gen, root);
@@ -115,6 +117,13 @@ members_from_data (SyCombo    *combo,
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return FALSE;
+  if (json_object_get_string_member_with_default (json_node_get_object (root), "accountStrategy",
+                                                  NULL) != NULL)
+    {
+      g_free (combo->account_strategy);
+      combo->account_strategy =
+        g_strdup (json_object_get_string_member (json_node_get_object (root), "accountStrategy"));
+    }
   models_node = json_object_get_member (json_node_get_object (root), "models");
   if (models_node == NULL)
     return TRUE;

@@ -25,6 +25,7 @@ combo_clear (gpointer data)
   g_free (self->id);
   g_free (self->name);
   g_free (self->strategy);
+  g_free (self->account_strategy);
   g_clear_pointer (&self->members, g_ptr_array_unref);
 }
 
@@ -34,6 +35,7 @@ sy_combo_new (void)
   SyCombo *self = g_atomic_rc_box_new0 (SyCombo);
 
   self->strategy = g_strdup ("default");
+  self->account_strategy = g_strdup ("default");
   self->members = g_ptr_array_new_with_free_func (combo_member_free);
   return self;
 }

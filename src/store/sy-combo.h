@@ -22,6 +22,8 @@ typedef struct
   char      *name;      /* what clients send as the model; unique, case-insensitively */
   char      *strategy;  /* "priority" | "round-robin" | "random" | "weighted" |
                          * "least-used" | "cost-optimized" | "default" (the global setting) */
+  char      *account_strategy;  /* how each member's accounts are ordered: "default" (the
+                                 * routingStrategy setting) or an account strategy name */
   GPtrArray *members;   /* SyComboMember, in the user's order */
   int        sort_order;
   gint64     created_at;

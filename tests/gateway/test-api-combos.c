@@ -136,7 +136,7 @@ test_combos_crud (Fixture       *f,
                                  "{\"model\":\"glm/glm-4.7\"}]}");
   g_assert_cmpuint (created->status, ==, 201);
   obj = sy_test_response_get_object (created);
-  g_assert_cmpuint (json_object_get_size (obj), ==, 7);
+  g_assert_cmpuint (json_object_get_size (obj), ==, 8);
   id = g_strdup (sy_test_response_get_string (created, "id"));
   g_assert_nonnull (id);
   g_assert_cmpuint (strlen (id), >=, 16);
@@ -155,7 +155,7 @@ test_combos_crud (Fixture       *f,
   g_assert_cmpstr (stored_data, ==,
                    "{\"models\":[{\"model\":\"mock/m1\",\"weight\":1},"
                    "{\"model\":\"mock/m2\",\"weight\":5},{\"model\":\"glm/glm-4.7\","
-                   "\"weight\":1}]}");
+                   "\"weight\":1}],\"accountStrategy\":\"default\"}");
 
   list = sy_test_gateway_api (f->t, "GET", "/api/combos", NULL);
   g_assert_cmpuint (list->status, ==, 200);

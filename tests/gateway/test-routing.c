@@ -380,6 +380,47 @@ test_account_round_robin_sticky (Fixture       *f,
     }
 }
 
+/* A combo's own account strategy: round-robin inside the combo, while direct requests keep
+ * the global fill-first. */
+static void
+test_combo_account_strategy (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *a = sy_test_gateway_add_account (f->t, "p1", "key-a", 1, NULL);
+  g_autofree char *b = sy_test_gateway_add_account (f->t, "p1", "key-b", 2, NULL);
+  g_autoptr(SyTestResponse) shown = NULL;
+  const char *expected_combo[] = { a, b, a, b };
+
+  api_ok (f, "PUT", "/api/settings", "{\"stickyRoundRobinLimit\":1}");
+  api_ok (f, "POST", "/api/combos", "{\"name\":\"spread\",\"accountStrategy\":\"round-robin\","
+                                    "\"models\":[\"p1/m\"]}");
+  {
+    g_autoptr(SyTestResponse) bad = sy_test_gateway_api (f->t, "POST", "/api/combos",
+                                                         "{\"name\":\"x\",\"accountStrategy\":"
+                                                         "\"fastest\",\"models\":[\"p1/m\"]}");
+
+    g_assert_cmpuint (bad->status, ==, 400);
+    g_assert_true (g_str_has_prefix (sy_test_response_get_string (bad, "error.message"),
+                                     "accountStrategy"));
+  }
+  shown = sy_test_gateway_api (f->t, "GET", "/api/combos/spread", NULL);
+  g_assert_cmpstr (sy_test_response_get_string (shown, "accountStrategy"), ==, "round-robin");
+  for (guint i = 0; i < G_N_ELEMENTS (expected_combo); i++)
+    {
+      g_autoptr(SyTestResponse) via_combo = chat (f, "spread");
+
+      g_assert_cmpstr (soup_message_headers_get_one (via_combo->headers, "X-Switchyard-Connection"),
+                       ==, expected_combo[i]);
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(SyTestResponse) direct = chat (f, "p1/m");
+
+      g_assert_cmpstr (soup_message_headers_get_one (direct->headers, "X-Switchyard-Connection"),
+                       ==, a);
+    }
+}
+
 /* maxConcurrent 2 on the account: 200 requests at once all succeed, queued, never more than
  * two at the upstream. */
 typedef struct
@@ -585,6 +626,7 @@ main (int   argc,
   ADD ("breaker/single-and-reset", test_breaker_open_single_and_reset);
   ADD ("accounts/cooldown-and-unlock", test_account_cooldown_and_unlock);
   ADD ("accounts/round-robin-sticky", test_account_round_robin_sticky);
+  ADD ("accounts/per-combo-strategy", test_combo_account_strategy);
   ADD ("accounts/concurrency-limit-queues", test_concurrency_limit_queues);
   ADD ("resolve/wildcard-alias", test_wildcard_alias);
   ADD ("resolve/fallback-chain", test_fallback_chain);

@@ -85,6 +85,7 @@ fixture_setup (Fixture       *f,
   f->route->requested_model = g_strdup ("p1/m");
   f->route->provider_id = g_strdup ("p1");
   f->route->provider_label = g_strdup ("p1");
+  f->route->account_strategy = -1;
   f->route->upstream_model = g_strdup ("m");
   f->route->candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) sy_connection_unref);
   g_ptr_array_add (f->route->candidates, connection ("a", 1));
