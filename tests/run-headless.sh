@@ -29,8 +29,10 @@ if [ "${SY_HEADLESS_INNER:-}" != 1 ]; then
   export SY_HEADLESS_INNER=1
   # Nothing may reach the caller's desktop session.
   unset DBUS_SESSION_BUS_ADDRESS DISPLAY WAYLAND_DISPLAY GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
+  # -noreset: Xvfb otherwise resets whenever its last client leaves, and a test process that
+  # connects during the reset fails with "cannot open display".
   exec dbus-run-session -- \
-    xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" "$self" "$@"
+    xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp -noreset" "$self" "$@"
 fi
 
 # Inner mode: this bus and this display are ours alone.
