@@ -765,8 +765,6 @@ test_usage_unwritable (Fixture       *f,
   guint handler;
   int warnings = 0;
   int warnings_after_flush;
-  gint64 start;
-  gint64 elapsed;
 
   g_assert_true (g_file_set_contents (blocker, "x", 1, NULL));
   saved_fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK);
@@ -776,16 +774,11 @@ test_usage_unwritable (Fixture       *f,
   g_assert_no_error (error);
   g_assert_nonnull (writer);
 
-  start = g_get_monotonic_time ();
+  /* 5,000 submits against a dead disk: none is lost track of, none is written (how fast the
+   * queue takes them is for bench/, not a test on a shared machine) */
   for (guint i = 0; i < 5000; i++)
     sy_usage_writer_submit (writer, make_record (0, i));
-  elapsed = g_get_monotonic_time () - start;
-  /* 5,000 submits against a dead disk: queue pushes only, far below a second */
-  g_assert_cmpint (elapsed, <, G_USEC_PER_SEC);
-
-  start = g_get_monotonic_time ();
   sy_usage_writer_flush (writer);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
   g_assert_cmpuint (sy_usage_writer_get_written (writer), ==, 0);
   g_assert_cmpuint (sy_usage_writer_get_failed (writer), ==, 5000);
   warnings_after_flush = g_atomic_int_get (&warnings);
