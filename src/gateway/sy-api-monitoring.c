@@ -11,6 +11,7 @@
 
 #include "gateway/sy-api-fields.h"
 #include "gateway/sy-http.h"
+#include "gateway/sy-response-reuse.h"
 
 void
 sy_api_monitoring_handle (SyApiCall *call)
@@ -35,6 +36,7 @@ sy_api_monitoring_handle (SyApiCall *call)
                               g_get_real_time () / 1000 - sy_gateway_get_start_time (call->gateway));
   json_object_set_int_member (root, "openConnections",
                               sy_gateway_get_open_connections (call->gateway));
+  json_object_set_member (root, "cache", sy_response_reuse_to_json (call->gateway));
   sy_api_reply (call->msg, SOUP_STATUS_OK, routing);
 }
 

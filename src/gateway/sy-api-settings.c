@@ -22,6 +22,11 @@ sy_api_settings_handle (SyApiCall *call)
 {
   g_autoptr(GError) error = NULL;
 
+  if (call->id != NULL && g_str_equal (call->id, "proxy"))
+    {
+      sy_api_proxy_handle (call);
+      return;
+    }
   if (call->id != NULL)
     {
       sy_api_reply_not_found (call, "setting group");

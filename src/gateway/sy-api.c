@@ -20,15 +20,21 @@ static const struct
   const char   *name;
   ResourceFunc  func;
   gboolean      body_optional;  /* actions such as POST /api/resilience/reset */
+  gboolean      raw_body;       /* reads its own body (file uploads); call.body is NULL */
+  gboolean      sub_path;       /* takes "/api/<resource>/<id>/<sub>" (settings/proxy/test) */
 } resources[] = {
   { "health", sy_api_health_handle, FALSE },
   { "provider-nodes", sy_api_nodes_handle, FALSE },
   { "providers", sy_api_providers_handle, FALSE },
   { "combos", sy_api_combos_handle, FALSE },
   { "keys", sy_api_keys_handle, FALSE },
-  { "settings", sy_api_settings_handle, FALSE },
+  { "settings", sy_api_settings_handle, FALSE, FALSE, TRUE },
   { "monitoring", sy_api_monitoring_handle, FALSE },
   { "resilience", sy_api_resilience_handle, TRUE },
+  { "cache", sy_api_cache_handle, TRUE },
+  { "db-backups", sy_api_backups_handle, FALSE, TRUE },
+  { "usage", sy_api_usage_dispatch, FALSE },
+  { "pricing", sy_api_pricing_handle, FALSE },
 };
 
 void
@@ -113,7 +119,7 @@ sy_api_handle (SyGateway         *gateway,
   if (!sy_request_guard_check_api (gateway, msg))
     return;
 
-  /* "/api/<resource>[/<id>]"; trailing slashes tolerated; "/api" alone names nothing. */
+  /* "/api/<resource>[/<id>[/<sub>]]"; trailing slashes tolerated; "/api" alone names nothing. */
   parts = g_strsplit (g_str_has_prefix (path, "/api/") ? path + strlen ("/api/") : "", "/", 0);
   n = g_strv_length (parts);
   while (n > 0 && *parts[n - 1] == '\0')
@@ -123,12 +129,17 @@ sy_api_handle (SyGateway         *gateway,
     }
   if (n >= 2)
     call.id = parts[1];
+  if (n >= 3)
+    call.sub = parts[2];
 
-  for (guint i = 0; n >= 1 && n <= 2 && i < G_N_ELEMENTS (resources); i++)
+  for (guint i = 0; n >= 1 && n <= 3 && i < G_N_ELEMENTS (resources); i++)
     {
       if (!g_str_equal (parts[0], resources[i].name))
         continue;
-      if (method == SOUP_METHOD_POST || method == SOUP_METHOD_PUT || g_str_equal (method, "PATCH"))
+      if (n == 3 && !resources[i].sub_path)
+        break;
+      if (!resources[i].raw_body && (method == SOUP_METHOD_POST || method == SOUP_METHOD_PUT ||
+                                     g_str_equal (method, "PATCH")))
         {
           if ((body = parse_body (msg, resources[i].body_optional)) == NULL)
             return;

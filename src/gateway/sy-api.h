@@ -17,7 +17,9 @@ typedef struct
   SoupServerMessage *msg;
   const char        *method;
   const char        *id;    /* "/api/<resource>/<id>", or NULL */
-  JsonObject        *body;  /* for POST, PUT and PATCH; never NULL then */
+  JsonObject        *body;  /* for POST, PUT and PATCH; never NULL then, unless the
+                             * resource reads its own raw body */
+  const char        *sub;   /* "/api/<resource>/<id>/<sub>" (resources that take one), or NULL */
 } SyApiCall;
 
 void sy_api_handle            (SyGateway         *gateway,
@@ -42,7 +44,21 @@ void sy_api_providers_handle  (SyApiCall *call);
 void sy_api_combos_handle     (SyApiCall *call);
 void sy_api_keys_handle       (SyApiCall *call);
 void sy_api_settings_handle   (SyApiCall *call);
+/* /api/settings/proxy and /api/settings/proxy/test (sy-api-proxy.c). */
+void sy_api_proxy_handle      (SyApiCall *call);
 void sy_api_monitoring_handle (SyApiCall *call);
 void sy_api_resilience_handle (SyApiCall *call);
+void sy_api_cache_handle      (SyApiCall *call);
+void sy_api_backups_handle    (SyApiCall *call);
+/* /api/usage/...: budget goes to sy_api_usage_budget_handle (sy-api-budget.c). */
+void sy_api_usage_dispatch    (SyApiCall *call);
+void sy_api_usage_budget_handle (SyApiCall *call);
+/* GET /api/usage itself (sy-api-usage.c) and /api/pricing (sy-api-pricing.c). */
+void sy_api_usage_handle      (SyApiCall *call);
+void sy_api_pricing_handle    (SyApiCall *call);
+
+/* The request body limit of a path the early check must not hold to maxBodyBytes (database
+ * imports), or -1. */
+goffset sy_api_backups_body_limit (const char *path);
 
 G_END_DECLS

@@ -11,9 +11,12 @@
 #include "sy-chat-endpoint.h"
 
 #include "core/sy-json-scan.h"
+#include "gateway/sy-budget-guard.h"
 #include "gateway/sy-http.h"
 #include "gateway/sy-inbound-auth.h"
+#include "gateway/sy-media-target.h"
 #include "gateway/sy-proxy-request.h"
+#include "gateway/sy-response-reuse.h"
 #include "translate/sy-codec.h"
 #include "translate/sy-request-injection.h"
 
@@ -214,9 +217,18 @@ sy_chat_endpoint_handle (SyGateway               *gateway,
       return;
     }
 
+  /* The key's scopes and request limits (403, 429), before anything is reused or routed. */
+  if (!sy_access_control_admit (gateway, msg, dialect, api_key, model, call->forced_provider))
+    return;
+
+  /* A cached answer, an idempotent replay, or a duplicate parked behind its first. */
+  if (sy_response_reuse_begin (gateway, msg, call, endpoint_name (dialect), api_key, model, body))
+    return;
+
   plan = sy_route_planner_plan (sy_gateway_get_planner (gateway), model, call->forced_provider,
                                 &error);
-  if (plan == NULL)
+  /* Speech-only providers (Deepgram, AssemblyAI) are no chat targets. */
+  if (plan == NULL || !sy_media_target_filter_plan (plan, SY_MEDIA_CHAT, &error))
     {
       sy_http_respond_gerror (msg, dialect, error);
       return;
@@ -233,6 +245,10 @@ sy_chat_endpoint_handle (SyGateway               *gateway,
             return;
           }
       }
+
+  /* The key's budgets: reserve this request's estimate, or refuse it with 402. */
+  if (!sy_budget_guard_admit (gateway, msg, dialect, api_key, plan, body))
+    return;
 
   init.msg = msg;
   init.client_dialect = dialect;

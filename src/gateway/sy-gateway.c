@@ -22,6 +22,8 @@
 #include "gateway/sy-connection-reaper.h"
 #include "gateway/sy-count-tokens-endpoint.h"
 #include "gateway/sy-http.h"
+#include "gateway/sy-media-endpoint.h"
+#include "gateway/sy-metrics-endpoint.h"
 #include "gateway/sy-models-endpoint.h"
 #include "gateway/sy-request-guard.h"
 #include "store/sy-database.h"
@@ -36,6 +38,8 @@ struct _SyGateway
   guint               port;
   gint64              start_time;
   gboolean            shut_down;
+  gboolean            require_api_key_env;  /* REQUIRE_API_KEY given: it wins over the db */
+  gboolean            require_api_key;
 
   SyDatabase         *db;
   SyNodeRepo         *nodes;
@@ -49,6 +53,12 @@ struct _SyGateway
   SyRoutingState     *routing;
   SyRoutePlanner     *planner;
   SyUsageWriter      *usage_writer;
+  SyResponseCache    *response_cache;
+  SyIdempotency      *idempotency;
+  SyOutboundProxies  *proxies;
+  SyAccessControl    *access;
+  SyBudgetLedger     *budgets;
+  SyMetrics          *metrics;
 
   SoupServer         *server;
   SoupSession        *session;
@@ -80,6 +90,12 @@ sy_gateway_dispose (GObject *object)
   g_clear_object (&self->connections);
   g_clear_object (&self->nodes);
   g_clear_object (&self->usage_writer);
+  g_clear_object (&self->response_cache);
+  g_clear_object (&self->idempotency);
+  g_clear_object (&self->proxies);
+  g_clear_object (&self->access);
+  g_clear_object (&self->budgets);
+  g_clear_object (&self->metrics);
   g_clear_object (&self->db);
   G_OBJECT_CLASS (sy_gateway_parent_class)->dispose (object);
 }
@@ -171,6 +187,8 @@ settings_changed_cb (SySettingsRepo *settings,
   if (self->reaper != NULL)
     sy_connection_reaper_set_idle_limit (self->reaper,
                                          sy_settings_repo_get_int (settings, "keepAliveIdleMs"));
+  sy_usage_writer_set_retention_days (self->usage_writer,
+                                      sy_settings_repo_get_int (settings, "usageRetentionDays"));
 }
 
 SyGateway *
@@ -208,12 +226,16 @@ sy_gateway_new (const SyConfig  *config,
       (self->api_keys = sy_api_key_repo_new (self->db, error)) == NULL ||
       (self->settings = sy_settings_repo_new (self->db, error)) == NULL ||
       (self->pricing = sy_pricing_repo_new (self->db, error)) == NULL ||
+      (self->budgets = sy_budget_ledger_new (self->db, self->pricing, error)) == NULL ||
       (self->usage_writer = sy_usage_writer_new (db_path, error)) == NULL)
     return NULL;
 
+  self->require_api_key_env = config->require_api_key_env;
+  self->require_api_key = config->require_api_key;
   if (config->require_api_key_env)
     sy_settings_repo_override_boolean (self->settings, "requireApiKey", config->require_api_key);
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self, 0);
+  settings_changed_cb (self->settings, self);   /* the usage retention; no reaper yet */
 
   if ((secrets = sy_secret_store_new_for_host (config->secret_backend, self->data_dir, error)) == NULL)
     return NULL;
@@ -226,6 +248,11 @@ sy_gateway_new (const SyConfig  *config,
   }
   self->planner = sy_route_planner_new (self->resolver, self->combos, self->settings,
                                         self->pricing, self->routing);
+  self->response_cache = sy_response_cache_new (NULL);
+  self->idempotency = sy_idempotency_new ();
+  self->proxies = sy_outbound_proxies_new (self);
+  self->access = sy_access_control_new (self);
+  self->metrics = sy_metrics_new ();
 
   /* One session for all upstreams. Bodies are relayed as the upstream sent them, so no content
    * decoding (and no Accept-Encoding sent); timeouts are ours, per phase, not soup's. */
@@ -239,6 +266,75 @@ sy_gateway_new (const SyConfig  *config,
   soup_session_remove_feature_by_type (self->session, SOUP_TYPE_CONTENT_DECODER);
 
   return g_steal_pointer (&self);
+}
+
+/* Everything built on the database, opened again on the file at its path: repositories,
+ * settings, resolver, routing state, planner, usage writer; the response cache is emptied.
+ * All are made before any is swapped in, so a failure leaves the gateway as it was. Requests
+ * in flight keep the objects they hold (references); the old usage writer is flushed and
+ * stopped. */
+gboolean
+sy_gateway_reload_database (SyGateway  *self,
+                            GError    **error)
+{
+  g_autofree char *db_path = NULL;
+  g_autoptr(SyDatabase) db = NULL;
+  g_autoptr(SyNodeRepo) nodes = NULL;
+  g_autoptr(SyConnectionRepo) connections = NULL;
+  g_autoptr(SyComboRepo) combos = NULL;
+  g_autoptr(SyApiKeyRepo) api_keys = NULL;
+  g_autoptr(SySettingsRepo) settings = NULL;
+  g_autoptr(SyPricingRepo) pricing = NULL;
+  g_autoptr(SyBudgetLedger) budgets = NULL;
+  g_autoptr(SyUsageWriter) usage_writer = NULL;
+  g_autoptr(SyRoutingStateRepo) routing_repo = NULL;
+  g_autoptr(SyModelResolver) resolver = NULL;
+  g_autoptr(SyRoutingState) routing = NULL;
+  g_autoptr(SyRoutePlanner) planner = NULL;
+
+  g_return_val_if_fail (SY_IS_GATEWAY (self), FALSE);
+
+  if (self->usage_writer != NULL)
+    sy_usage_writer_flush (self->usage_writer);
+
+  db_path = g_build_filename (self->data_dir, "switchyard.db", NULL);
+  if ((db = sy_database_open (db_path, error)) == NULL ||
+      (nodes = sy_node_repo_new (db, error)) == NULL ||
+      (connections = sy_connection_repo_new (db, error)) == NULL ||
+      (combos = sy_combo_repo_new (db, error)) == NULL ||
+      (api_keys = sy_api_key_repo_new (db, error)) == NULL ||
+      (settings = sy_settings_repo_new (db, error)) == NULL ||
+      (pricing = sy_pricing_repo_new (db, error)) == NULL ||
+      (budgets = sy_budget_ledger_new (db, pricing, error)) == NULL ||
+      (usage_writer = sy_usage_writer_new (db_path, error)) == NULL)
+    return FALSE;
+  if (self->require_api_key_env)
+    sy_settings_repo_override_boolean (settings, "requireApiKey", self->require_api_key);
+  resolver = sy_model_resolver_new (nodes, connections);
+  routing_repo = sy_routing_state_repo_new (db);
+  routing = sy_routing_state_new (settings, routing_repo);
+  planner = sy_route_planner_new (resolver, combos, settings, pricing, routing);
+
+  g_signal_handlers_disconnect_by_func (self->settings, settings_changed_cb, self);
+  g_set_object (&self->db, db);
+  g_set_object (&self->nodes, nodes);
+  g_set_object (&self->connections, connections);
+  g_set_object (&self->combos, combos);
+  g_set_object (&self->api_keys, api_keys);
+  g_set_object (&self->settings, settings);
+  g_set_object (&self->pricing, pricing);
+  g_set_object (&self->budgets, budgets);
+  g_set_object (&self->resolver, resolver);
+  g_set_object (&self->routing, routing);
+  g_set_object (&self->planner, planner);
+  g_set_object (&self->usage_writer, usage_writer);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed_cb), self, 0);
+  settings_changed_cb (self->settings, self);
+  /* Cached answers were routed by the old data (combos, aliases, keys). Idempotency entries
+   * live 5 s and belong to requests, not to the data: they stay. */
+  if (self->response_cache != NULL)
+    sy_response_cache_clear (self->response_cache);
+  return TRUE;
 }
 
 /* --- dispatch ---------------------------------------------------------------------------- */
@@ -316,7 +412,13 @@ server_cb (SoupServer        *server,
       return;
     }
 
-  if (!sy_request_guard_check_v1 (self, msg))
+  if (g_str_equal (raw_path, "/metrics"))
+    {
+      sy_metrics_endpoint_handle (self, msg);
+      return;
+    }
+
+  if (!sy_request_guard_check_v1 (self, msg) || !sy_access_control_check_ip (self, msg, raw_path))
     return;
 
   path = strip_v1 (raw_path);
@@ -339,6 +441,8 @@ server_cb (SoupServer        *server,
       else
         sy_chat_endpoint_handle (self, msg, &(SyChatEndpointCall) { SY_DIALECT_OPENAI, provider });
     }
+  else if (sy_media_endpoint_dispatch (self, msg, path))
+    ;  /* embeddings, images, audio transcriptions */
   else if (g_str_equal (path, "/models") || g_str_equal (raw_path, "/v1"))
     sy_models_endpoint_handle (self, msg);
   else if (!handle_gemini (self, msg, raw_path))
@@ -387,7 +491,9 @@ early_cb (SoupServer        *server,
 {
   SyGateway *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  goffset limit = sy_settings_repo_get_int (self->settings, "maxBodyBytes");
+  goffset own_limit = sy_api_backups_body_limit (path);  /* database imports */
+  goffset limit = own_limit >= 0 ? own_limit
+                                 : sy_settings_repo_get_int (self->settings, "maxBodyBytes");
 
   if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
     {
@@ -402,8 +508,9 @@ early_cb (SoupServer        *server,
       sy_http_respond_error (msg, SY_DIALECT_OPENAI, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
                              "invalid_request_error", "request_too_large",
                              "request body of %" G_GOFFSET_FORMAT " bytes exceeds the limit of %"
-                             G_GOFFSET_FORMAT " bytes (setting maxBodyBytes)",
-                             soup_message_headers_get_content_length (headers), limit);
+                             G_GOFFSET_FORMAT " bytes (%s)",
+                             soup_message_headers_get_content_length (headers), limit,
+                             own_limit >= 0 ? "database imports" : "setting maxBodyBytes");
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Connection", "close");
     }
@@ -557,6 +664,10 @@ sy_gateway_shutdown (SyGateway *self)
         g_socket_close (l->data, NULL);
     }
 
+  /* Duplicates parked behind an idempotency key get their ending first, so none starts anew. */
+  if (self->idempotency != NULL)
+    sy_idempotency_shutdown (self->idempotency);
+
   /* Cancelling ends each stream with an error event and each waiting request with an error
    * reply; their usage rows reach the writer before it is flushed below. */
   pending = g_hash_table_get_keys (self->in_flight);
@@ -573,6 +684,8 @@ sy_gateway_shutdown (SyGateway *self)
     soup_server_disconnect (self->server);
   if (self->session != NULL)
     soup_session_abort (self->session);
+  if (self->proxies != NULL)
+    sy_outbound_proxies_abort (self->proxies);
   if (self->usage_writer != NULL)
     sy_usage_writer_flush (self->usage_writer);
 }
@@ -677,4 +790,40 @@ SyUsageWriter *
 sy_gateway_get_usage_writer (SyGateway *self)
 {
   return self->usage_writer;
+}
+
+SyResponseCache *
+sy_gateway_get_response_cache (SyGateway *self)
+{
+  return self->response_cache;
+}
+
+SyIdempotency *
+sy_gateway_get_idempotency (SyGateway *self)
+{
+  return self->idempotency;
+}
+
+SyOutboundProxies *
+sy_gateway_get_proxies (SyGateway *self)
+{
+  return self->proxies;
+}
+
+SyAccessControl *
+sy_gateway_get_access (SyGateway *self)
+{
+  return self->access;
+}
+
+SyBudgetLedger *
+sy_gateway_get_budgets (SyGateway *self)
+{
+  return self->budgets;
+}
+
+SyMetrics *
+sy_gateway_get_metrics (SyGateway *self)
+{
+  return self->metrics;
 }

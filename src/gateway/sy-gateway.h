@@ -9,7 +9,13 @@
 #include <libsoup/soup.h>
 
 #include "core/sy-config.h"
+#include "gateway/sy-budget-ledger.h"
+#include "gateway/sy-access-control.h"
 #include "gateway/sy-credentials.h"
+#include "gateway/sy-idempotency.h"
+#include "gateway/sy-outbound-proxies.h"
+#include "gateway/sy-metrics.h"
+#include "gateway/sy-response-cache.h"
 #include "routing/sy-model-resolver.h"
 #include "routing/sy-route-planner.h"
 #include "routing/sy-routing-state.h"
@@ -47,6 +53,11 @@ gboolean          sy_gateway_listen             (SyGateway       *self,
 guint             sy_gateway_get_port           (SyGateway       *self);
 /* "http://HOST:PORT". */
 char             *sy_gateway_dup_base_url       (SyGateway       *self);
+/* Reopens everything that reads the database (repositories, settings, resolver, planner,
+ * routing state, usage writer) on the file at the data dir's database path, after it was
+ * replaced underneath (a database import). On failure nothing changed. */
+gboolean          sy_gateway_reload_database    (SyGateway       *self,
+                                                 GError         **error);
 /* Stops accepting, cuts in-flight requests cleanly, flushes the usage log. Idempotent. */
 void              sy_gateway_shutdown           (SyGateway       *self);
 
@@ -67,6 +78,12 @@ SyRoutePlanner   *sy_gateway_get_planner        (SyGateway       *self);
 SyRoutingState   *sy_gateway_get_routing        (SyGateway       *self);
 SyPricingRepo    *sy_gateway_get_pricing        (SyGateway       *self);
 SyUsageWriter    *sy_gateway_get_usage_writer   (SyGateway       *self);
+SyResponseCache  *sy_gateway_get_response_cache (SyGateway       *self);
+SyIdempotency    *sy_gateway_get_idempotency    (SyGateway       *self);
+SyOutboundProxies *sy_gateway_get_proxies       (SyGateway       *self);
+SyAccessControl  *sy_gateway_get_access         (SyGateway       *self);
+SyBudgetLedger   *sy_gateway_get_budgets        (SyGateway       *self);
+SyMetrics        *sy_gateway_get_metrics        (SyGateway       *self);
 
 /* In-flight proxied requests register so shutdown can cut them cleanly. */
 void              sy_gateway_track_request      (SyGateway       *self,

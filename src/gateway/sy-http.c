@@ -103,6 +103,10 @@ sy_http_status_for_error (const GError  *error,
           *type = "api_error";
           *code = "no_connection";
           return SOUP_STATUS_SERVICE_UNAVAILABLE;
+        case SY_ROUTING_ERROR_PROVIDER_BLOCKED:
+          *type = "permission_error";
+          *code = "provider_blocked";
+          return SOUP_STATUS_FORBIDDEN;
         case SY_ROUTING_ERROR_AMBIGUOUS:
         case SY_ROUTING_ERROR_INVALID_MODEL:
         default:

@@ -11,6 +11,8 @@
 #include <json-glib/json-glib.h>
 
 #include "gateway/sy-http.h"
+#include "gateway/sy-media-target.h"
+#include "gateway/sy-outbound-proxies.h"
 #include "gateway/sy-inbound-auth.h"
 
 #define LIST_TIMEOUT_SECONDS 10
@@ -20,6 +22,7 @@ typedef struct
   SyGateway         *gateway;
   SoupServerMessage *msg;
   GCancellable      *cancellable;
+  char              *api_key_id;  /* picks the outbound proxy, like a request's would */
   JsonArray         *data;
   guint              pending;
   guint              timeout_id;
@@ -66,6 +69,7 @@ listing_unref (Listing *listing)
   g_clear_object (&listing->cancellable);
   g_clear_object (&listing->msg);
   g_clear_object (&listing->gateway);
+  g_free (listing->api_key_id);
   g_free (listing);
 }
 
@@ -197,7 +201,9 @@ probe_send (Probe      *probe,
   bearer = g_strconcat ("Bearer ", secret, NULL);
   soup_message_headers_replace (headers, "Authorization", bearer);
   soup_message_headers_replace (headers, "Accept", "application/json");
-  soup_session_send_and_read_async (sy_gateway_get_session (probe->listing->gateway),
+  soup_session_send_and_read_async (sy_outbound_proxies_get_session (
+                                      sy_gateway_get_proxies (probe->listing->gateway),
+                                      probe->listing->api_key_id, NULL, NULL, probe->label),
                                     probe->upstream, G_PRIORITY_DEFAULT,
                                     probe->listing->cancellable, models_read_cb, probe);
 }
@@ -250,6 +256,7 @@ sy_models_endpoint_handle (SyGateway         *gateway,
   listing->gateway = g_object_ref (gateway);
   listing->msg = g_object_ref (msg);
   listing->cancellable = g_cancellable_new ();
+  listing->api_key_id = api_key ? g_strdup (api_key->id) : NULL;
   listing->data = json_array_new ();
   add_combos (gateway, listing->data);
   listing->pending = 1;  /* ours, dropped at the end of this function */
@@ -280,7 +287,9 @@ sy_models_endpoint_handle (SyGateway         *gateway,
             route = sy_model_resolver_resolve_for_provider (sy_gateway_get_resolver (gateway),
                                                             node->prefix, "x", &error);
         }
-      if (route == NULL || route->dialect != SY_DIALECT_OPENAI)
+      /* Speech-only providers (Deepgram, AssemblyAI) have no model listing to ask. */
+      if (route == NULL || route->dialect != SY_DIALECT_OPENAI ||
+          !sy_media_target_can_serve (route, SY_MEDIA_CHAT))
         continue;
 
       probe = g_new0 (Probe, 1);

@@ -23,6 +23,7 @@
 
 #include "core/sy-json-scan.h"
 #include "gateway/sy-http.h"
+#include "gateway/sy-response-capture.h"
 #include "translate/sy-response-assembler.h"
 #include "translate/sy-usage-scan.h"
 
@@ -104,6 +105,7 @@ respond_bytes (SyProxyRequest *self,
   if (self->early)
     {
       /* A replayed stream into the stream the keep-alives opened. */
+      sy_response_capture_whole (self->msg, status, content_type, data, len);
       soup_message_body_append_take (soup_server_message_get_response_body (self->msg), data, len);
       soup_message_body_complete (soup_server_message_get_response_body (self->msg));
       self->final_status = status;
@@ -116,6 +118,7 @@ respond_bytes (SyProxyRequest *self,
   _sy_proxy_relay_mark_first_byte (self);
   soup_message_headers_set_content_type (out, content_type, NULL);
   soup_message_headers_set_content_length (out, len);
+  sy_response_capture_whole (self->msg, status, content_type, data, len);
   soup_message_body_truncate (soup_server_message_get_response_body (self->msg));
   soup_message_body_append_take (soup_server_message_get_response_body (self->msg), data, len);
   self->completed = TRUE;
@@ -189,12 +192,14 @@ complete_stream (SyProxyRequest *self,
   SoupMessageBody *body = soup_server_message_get_response_body (self->msg);
 
   _sy_proxy_request_stop_timer (self);
+  sy_response_capture_add (self->msg, tail->str, tail->len);
   if (tail->len > 0)
     append_gstring (body, tail);
   else
     g_string_free (tail, TRUE);
   sy_usage_merge (&self->usage, self->watcher ? sy_stream_watcher_get_usage (self->watcher)
                                                : sy_stream_translator_get_usage (self->translator));
+  sy_response_capture_end (self->msg, self->final_status);
   soup_message_body_complete (body);
   self->completed = TRUE;
   soup_server_message_unpause (self->msg);
@@ -278,6 +283,7 @@ stream_read_cb (GObject      *source,
   if (!_sy_proxy_request_translating (self))
     {
       sy_stream_watcher_push (self->watcher, data, len);
+      sy_response_capture_add (self->msg, data, len);
       soup_message_body_append_bytes (body, bytes);
       appended = TRUE;
     }
@@ -301,6 +307,7 @@ stream_read_cb (GObject      *source,
           return;
         }
       appended = out->len > 0;
+      sy_response_capture_add (self->msg, out->str, out->len);
       if (appended)
         append_gstring (body, out);
       else
@@ -666,6 +673,32 @@ _sy_proxy_relay_stop_keepalive (SyProxyRequest *self)
 }
 
 void
+_sy_proxy_relay_progress (SyProxyRequest  *self,
+                          SyProgressPhase  phase)
+{
+  SyProgress progress = {
+    phase, self->request_id,
+    phase == SY_PROGRESS_ROUTING ? self->plan->requested_model : self->route->upstream_model,
+    self->route->provider_label, self->attempts, self->plan->targets->len,
+    (g_get_monotonic_time () - self->start_us) / 1000,
+  };
+  GString *event;
+
+  if (!self->stream || self->client_gone || self->completed || (self->committed && !self->early) ||
+      (phase == SY_PROGRESS_FIRST_BYTE &&
+       !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (self->upstream))) ||
+      !sy_progress_requested (self->msg))
+    return;
+  if (!self->committed)
+    commit_early (self);  /* as a keep-alive does: failover stays possible */
+  event = g_string_new (NULL);
+  sy_progress_append (self->client_dialect, &progress, event);
+  self->chunks_queued++;
+  append_gstring (soup_server_message_get_response_body (self->msg), event);
+  soup_server_message_unpause (self->msg);
+}
+
+void
 _sy_proxy_relay_fail_early (SyProxyRequest *self,
                             guint           status,
                             const char     *type,
@@ -691,6 +724,7 @@ _sy_proxy_relay_fail_early (SyProxyRequest *self,
 void
 _sy_proxy_relay_start (SyProxyRequest *self)
 {
+  _sy_proxy_relay_progress (self, SY_PROGRESS_FIRST_BYTE);
   if (upstream_is_sse (self) && self->stream)
     {
       start_stream_relay (self);

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "gateway/sy-progress.h"
 #include "gateway/sy-proxy-request.h"
 #include "routing/sy-failure-policy.h"
 #include "translate/sy-codec.h"
@@ -28,9 +29,12 @@ struct _SyProxyRequest
 
   SyProxyRequest     *self_ref;       /* held until the client has its answer */
   SyGateway          *gateway;
+  SyRoutingState     *routing;        /* the one this request started with: a database import
+                                       * swaps the gateway's, slots go back where they came from */
   SoupServerMessage  *msg;
   SyDialect           client_dialect;
   char               *endpoint;
+  char               *upstream_path;  /* NULL: the codec's */
   GBytes             *body;
   gboolean            has_model_span;
   gsize               model_start;
@@ -129,6 +133,9 @@ void        _sy_proxy_request_finish         (SyProxyRequest *self);
 /* Streaming clients waiting for a slow upstream get keep-alives in their dialect. */
 void        _sy_proxy_relay_start_keepalive  (SyProxyRequest *self);
 void        _sy_proxy_relay_stop_keepalive   (SyProxyRequest *self);
+/* A progress event (X-Switchyard-Progress) for a streaming client still waiting. */
+void        _sy_proxy_relay_progress         (SyProxyRequest *self,
+                                              SyProgressPhase phase);
 /* Ends an early-committed stream with an error event. */
 void        _sy_proxy_relay_fail_early       (SyProxyRequest *self,
                                               guint           status,

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/sy-json-scan.h"
+#include "gateway/sy-budget-guard.h"
 #include "gateway/sy-http.h"
 
 /* Failover: what moves on to the next candidate (another account of the same provider, then
@@ -49,6 +50,7 @@ sy_proxy_request_dispose (GObject *object)
   g_clear_object (&self->attempt_cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->msg);
+  g_clear_object (&self->routing);
   g_clear_object (&self->gateway);
   G_OBJECT_CLASS (sy_proxy_request_parent_class)->dispose (object);
 }
@@ -68,6 +70,7 @@ sy_proxy_request_finalize (GObject *object)
   g_clear_pointer (&self->buffer, g_byte_array_unref);
   g_clear_pointer (&self->notes, g_ptr_array_unref);
   g_free (self->endpoint);
+  g_free (self->upstream_path);
   g_free (self->request_id);
   g_free (self->error_code);
   g_free (self->last_error);
@@ -119,12 +122,12 @@ _sy_proxy_request_finish (SyProxyRequest *self)
     {
       /* The client left (or the gateway stopped) before the upstream said anything. */
       self->verdict_pending = FALSE;
-      sy_routing_state_abandon (sy_gateway_get_routing (self->gateway), self->route);
+      sy_routing_state_abandon (self->routing, self->route);
     }
   if (self->slot_held)
     {
       self->slot_held = FALSE;
-      sy_routing_state_release_slot (sy_gateway_get_routing (self->gateway), self->connection);
+      sy_routing_state_release_slot (self->routing, self->connection);
     }
 
   for (guint i = 0; i < self->notes->len; i++)
@@ -149,6 +152,10 @@ _sy_proxy_request_finish (SyProxyRequest *self)
   r->latency_ms = ms_since (self->start_us, now);
   r->ttfb_ms = self->first_byte_us ? ms_since (self->start_us, self->first_byte_us) : -1;
   r->error_code = cut ? g_strdup ("client_closed") : g_strdup (self->error_code);
+  sy_pricing_repo_price_usage (sy_gateway_get_pricing (self->gateway), r);
+  sy_budget_guard_settle (self->gateway, self->msg, r);
+  sy_metrics_observe (sy_gateway_get_metrics (self->gateway),
+                      sy_gateway_get_pricing (self->gateway), r);
   sy_usage_writer_submit (sy_gateway_get_usage_writer (self->gateway), r);
 
   g_clear_object (&self->self_ref);
@@ -294,7 +301,7 @@ _sy_proxy_request_timer_message (SyTimerKind kind)
 static SyRoutingState *
 routing (SyProxyRequest *self)
 {
-  return sy_gateway_get_routing (self->gateway);
+  return self->routing;
 }
 
 static void
@@ -443,9 +450,12 @@ static char *
 dup_upstream_path (SyProxyRequest *self)
 {
   const SyCodec *codec = sy_codec_get (self->route->dialect);
-  g_autoptr(SyChatRequest) stub = sy_chat_request_new ();
+  g_autoptr(SyChatRequest) stub = NULL;
 
+  if (self->upstream_path != NULL)
+    return g_strdup (self->upstream_path);
   /* The path depends on the target's model and on streaming only. */
+  stub = sy_chat_request_new ();
   stub->model = g_strdup (self->route->upstream_model);
   stub->stream = self->stream;
   return codec->request_path (stub);
@@ -523,7 +533,7 @@ upstream_sent_cb (GObject      *source,
       return;
     }
 
-  if (stream == NULL)
+  if (stream == NULL || sy_outbound_proxies_refused (self->upstream, &stream, &error))
     {
       const char *why = _sy_proxy_request_timer_message (self->fired_timer);
       g_autofree char *message = g_strdup_printf ("cannot reach %s: %s", self->route->provider_label,
@@ -611,9 +621,10 @@ send_attempt (SyProxyRequest *self,
                            G_CALLBACK (upstream_wrote_headers_cb), self, 0);
 
   _sy_proxy_request_start_timer (self, SY_TIMER_CONNECT);
-  soup_session_send_async (sy_gateway_get_session (self->gateway), self->upstream,
-                           G_PRIORITY_DEFAULT, self->attempt_cancellable, upstream_sent_cb,
-                           g_object_ref (self));
+  soup_session_send_async (sy_outbound_proxies_session_for (self->gateway, self->api_key,
+                                                           self->plan, self->route),
+                           self->upstream, G_PRIORITY_DEFAULT, self->attempt_cancellable,
+                           upstream_sent_cb, g_object_ref (self));
 }
 
 static void
@@ -777,6 +788,7 @@ next_attempt (SyProxyRequest *self)
   self->connection = sy_connection_ref (g_ptr_array_index (self->accounts, self->next_account++));
   self->attempts++;
   self->verdict_pending = TRUE;
+  _sy_proxy_relay_progress (self, SY_PROGRESS_ATTEMPT);
   sy_routing_state_note_attempt (routing (self), self->route, self->connection);
 
   switch (sy_routing_state_acquire_slot (routing (self), self->connection, self->cancellable,
@@ -787,6 +799,7 @@ next_attempt (SyProxyRequest *self)
       start_attempt (self);
       break;
     case SY_SLOT_QUEUED:
+      _sy_proxy_relay_progress (self, SY_PROGRESS_WAITING);
       g_object_ref (self);   /* dropped by slot_ready_cb */
       break;
     case SY_SLOT_REFUSED:
@@ -838,9 +851,11 @@ sy_proxy_request_start (SyGateway          *gateway,
   self = g_object_new (SY_TYPE_PROXY_REQUEST, NULL);
   self->self_ref = self;
   self->gateway = g_object_ref (gateway);
+  self->routing = g_object_ref (sy_gateway_get_routing (gateway));
   self->msg = g_object_ref (init->msg);
   self->client_dialect = init->client_dialect;
   self->endpoint = g_strdup (init->endpoint);
+  self->upstream_path = g_strdup (init->upstream_path);
   self->body = g_bytes_ref (init->body);
   self->has_model_span = init->has_model_span;
   self->model_start = init->model_start;
@@ -870,5 +885,6 @@ sy_proxy_request_start (SyGateway          *gateway,
   soup_server_message_pause (self->msg);
   if (self->stream)
     _sy_proxy_relay_start_keepalive (self);
+  _sy_proxy_relay_progress (self, SY_PROGRESS_ROUTING);
   next_attempt (self);
 }

@@ -18,6 +18,8 @@ typedef struct
   SoupServerMessage *msg;
   SyDialect          client_dialect;
   const char        *endpoint;        /* "/v1/chat/completions", for the usage log */
+  const char        *upstream_path;   /* "/embeddings": overrides the codec's request path
+                                       * (NULL: the dialect's chat path) */
   GBytes            *body;            /* the client's body, as received */
   gboolean           has_model_span;  /* body holds the model as a top-level string */
   gsize              model_start;     /* its byte span, for same-dialect forwarding */

@@ -25,6 +25,10 @@ static const SyProviderInfo catalog[] = {
   { "nvidia",     "nvidia",     "NVIDIA NIM",     SY_DIALECT_OPENAI,    SY_AUTH_HEADER_BEARER,       "https://integrate.api.nvidia.com/v1" },
   { "glm",        "glm",        "GLM (Z.ai)",     SY_DIALECT_OPENAI,    SY_AUTH_HEADER_BEARER,       "https://api.z.ai/api/coding/paas/v4" },
   { "kimi",       "kimi",       "Kimi (Moonshot)", SY_DIALECT_OPENAI,   SY_AUTH_HEADER_BEARER,       "https://api.moonshot.ai/v1" },
+  /* Speech to text only (/v1/audio/transcriptions), each with its own protocol
+   * (src/gateway/sy-audio-deepgram.c, sy-audio-assemblyai.c); the dialect is the clients'. */
+  { "deepgram",   "deepgram",   "Deepgram",       SY_DIALECT_OPENAI,    SY_AUTH_HEADER_TOKEN,        "https://api.deepgram.com" },
+  { "assemblyai", "assemblyai", "AssemblyAI",     SY_DIALECT_OPENAI,    SY_AUTH_HEADER_PLAIN,        "https://api.assemblyai.com" },
 };
 
 const SyProviderInfo *

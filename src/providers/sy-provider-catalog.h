@@ -13,6 +13,8 @@ typedef enum {
   SY_AUTH_HEADER_BEARER,        /* Authorization: Bearer KEY */
   SY_AUTH_HEADER_X_API_KEY,     /* x-api-key: KEY */
   SY_AUTH_HEADER_GOOG_API_KEY,  /* x-goog-api-key: KEY */
+  SY_AUTH_HEADER_TOKEN,         /* Authorization: Token KEY (Deepgram) */
+  SY_AUTH_HEADER_PLAIN,         /* Authorization: KEY (AssemblyAI) */
 } SyAuthHeader;
 
 typedef struct

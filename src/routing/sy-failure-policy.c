@@ -23,6 +23,7 @@
  *  any other 4xx                               REQUEST_INVALID    no       no       NONE
  *  outside 400..599 (an unusable answer)       SERVER             yes      yes      NONE
  *  no answer: connect, DNS, TLS, timeout       NETWORK            yes      yes      NONE
+ *  407 (an outbound proxy refused us)          NETWORK            yes      yes      NONE
  *
  *  (1) hard: credits or balance exhausted, insufficient_quota, a subscription usage limit.
  *  (2) soft: a daily, weekly or monthly window, "billing", "exhausted your capacity", a quota
@@ -277,6 +278,8 @@ classify_status (guint            status,
       return SY_FAILURE_MODEL_UNAVAILABLE;
     case 408:
       return SY_FAILURE_SERVER;
+    case 407:
+      return SY_FAILURE_NETWORK;
     case 400:
     case 413:
     case 422:

@@ -19,6 +19,7 @@ typedef enum {
   SY_ROUTING_ERROR_AMBIGUOUS,         /* 400: bare model, several providers */
   SY_ROUTING_ERROR_NO_CONNECTION,     /* 503: provider known, no usable account */
   SY_ROUTING_ERROR_INVALID_MODEL,     /* 400: empty or malformed model string */
+  SY_ROUTING_ERROR_PROVIDER_BLOCKED,  /* 403: the blockedProviders setting names it */
 } SyRoutingError;
 
 #define SY_TYPE_MODEL_RESOLVER (sy_model_resolver_get_type ())

@@ -9,6 +9,7 @@
 
 #include "sy-route-planner.h"
 
+#include "sy-blocked-providers.h"
 #include "sy-strategy.h"
 
 typedef struct
@@ -298,8 +299,11 @@ add_model (SyRoutePlanner  *self,
     }
 
   route = sy_model_resolver_resolve (self->resolver, model, error);
-  if (route == NULL)
-    return FALSE;
+  if (route == NULL || !sy_blocked_providers_check (self->settings, route, error))
+    {
+      g_clear_pointer (&route, sy_route_free);
+      return FALSE;
+    }
   append_route (p, route, combo);
   return TRUE;
 }
@@ -348,6 +352,8 @@ sy_route_planner_plan (SyRoutePlanner  *self,
       SyRoute *route = sy_model_resolver_resolve_for_provider (self->resolver, forced_provider,
                                                                model, error);
 
+      if (route != NULL && !sy_blocked_providers_check (self->settings, route, error))
+        g_clear_pointer (&route, sy_route_free);
       return route ? sy_route_plan_new_single (route) : NULL;
     }
 

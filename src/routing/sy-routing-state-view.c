@@ -214,3 +214,25 @@ sy_routing_state_to_json (SyRoutingState *self)
   json_object_set_member (root, "combos", combos_view (self));
   return object_node (root);
 }
+
+void
+sy_routing_state_foreach_breaker (SyRoutingState     *self,
+                                  SyBreakerStateFunc  func,
+                                  gpointer            user_data)
+{
+  GHashTableIter iter;
+  gpointer value;
+  gint64 now;
+
+  g_return_if_fail (SY_IS_ROUTING_STATE (self));
+  g_return_if_fail (func != NULL);
+
+  now = sy_routing_state_now_ms (self);
+  g_hash_table_iter_init (&iter, self->providers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      ProviderHealth *p = value;
+
+      func (p->label, sy_circuit_breaker_peek (&p->breaker, now), user_data);
+    }
+}

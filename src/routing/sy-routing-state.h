@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "routing/sy-account-queue.h"
+#include "routing/sy-circuit-breaker.h"
 #include "routing/sy-failure-policy.h"
 #include "routing/sy-route.h"
 #include "store/sy-routing-state-repo.h"
@@ -99,5 +100,13 @@ guint           sy_routing_state_unlock          (SyRoutingState     *self,
                                                   const char         *model);
 /* Breakers, cooldowns, lockouts, queues, latency percentiles, error rates and combo metrics. */
 JsonNode       *sy_routing_state_to_json         (SyRoutingState     *self);
+/* Each provider's breaker state as users should read it (OPEN past its reset reads
+ * HALF_OPEN), in no particular order; for /metrics. */
+typedef void  (*SyBreakerStateFunc)              (const char         *provider_label,
+                                                  SyBreakerState      state,
+                                                  gpointer            user_data);
+void            sy_routing_state_foreach_breaker (SyRoutingState     *self,
+                                                  SyBreakerStateFunc  func,
+                                                  gpointer            user_data);
 
 G_END_DECLS

@@ -25,6 +25,15 @@ SyApiKey     *sy_api_key_repo_create       (SyApiKeyRepo  *self,
 /* The key whose hash matches plaintext, or NULL. */
 SyApiKey     *sy_api_key_repo_authenticate (SyApiKeyRepo  *self,
                                             const char    *plaintext);
+/* The key with this id (a reference), or NULL. */
+SyApiKey     *sy_api_key_repo_lookup       (SyApiKeyRepo  *self,
+                                            const char    *id);
+/* Sets a key's name, scopes and limits from changes (its id, hash and prefix are ignored).
+ * The stored record is replaced by a new one, which is returned. */
+SyApiKey     *sy_api_key_repo_update       (SyApiKeyRepo    *self,
+                                            const char      *id,
+                                            const SyApiKey  *changes,
+                                            GError         **error);
 gboolean      sy_api_key_repo_delete       (SyApiKeyRepo  *self,
                                             const char    *id,
                                             GError       **error);

@@ -93,6 +93,65 @@ static const SyMigration migrations[] = {
     "  expires_at INTEGER NOT NULL,"
     "  PRIMARY KEY (scope, key));"
   },
+  /* Costs and the usage API (docs/usage.md): each row's cost (NULL: unknown), indices for
+   * newest-first pages filtered by provider, model or errors, and daily aggregates (UTC days
+   * since 1970-01-01, kept by the usage writer in the rows' own transaction, split by
+   * success so a status filter reads them too; '' stands for "none", as NULL would break the
+   * key). Defaults in the pricing table are marked so seeding may refresh them but never a
+   * user's edit; a removed default stays removed. */
+  { 3,
+    "ALTER TABLE usage_history ADD COLUMN cost_usd REAL;"
+    "CREATE INDEX usage_history_by_provider ON usage_history (provider, timestamp);"
+    "CREATE INDEX usage_history_by_model ON usage_history (model, timestamp);"
+    "CREATE INDEX usage_history_errors ON usage_history (timestamp) WHERE success = 0;"
+    "CREATE TABLE usage_daily ("
+    "  day INTEGER NOT NULL,"
+    "  api_key_id TEXT NOT NULL,"
+    "  provider TEXT NOT NULL,"
+    "  model TEXT NOT NULL,"
+    "  success INTEGER NOT NULL,"
+    "  requests INTEGER NOT NULL DEFAULT 0,"
+    "  tokens_input INTEGER NOT NULL DEFAULT 0,"
+    "  tokens_output INTEGER NOT NULL DEFAULT 0,"
+    "  tokens_cache_read INTEGER NOT NULL DEFAULT 0,"
+    "  tokens_cache_creation INTEGER NOT NULL DEFAULT 0,"
+    "  tokens_reasoning INTEGER NOT NULL DEFAULT 0,"
+    "  cost_usd REAL NOT NULL DEFAULT 0,"
+    "  unpriced INTEGER NOT NULL DEFAULT 0,"
+    "  latency_ms REAL NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (day, api_key_id, provider, model, success)) WITHOUT ROWID;"
+    "INSERT INTO usage_daily SELECT timestamp / 86400000, COALESCE (api_key_id, ''),"
+    "  COALESCE (provider, ''), COALESCE (model, ''), success, COUNT(*),"
+    "  TOTAL (tokens_input), TOTAL (tokens_output), TOTAL (tokens_cache_read),"
+    "  TOTAL (tokens_cache_creation), TOTAL (tokens_reasoning), 0, COUNT(*),"
+    "  TOTAL (latency_ms)"
+    "  FROM usage_history GROUP BY 1, 2, 3, 4, 5;"
+    "ALTER TABLE pricing ADD COLUMN is_default INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE pricing_removed ("
+    "  provider TEXT NOT NULL,"
+    "  model TEXT NOT NULL,"
+    "  PRIMARY KEY (provider, model)) WITHOUT ROWID;"
+  },
+  /* Budgets per inbound API key (docs/budgets.md): one row per key and period, gone with
+   * the key. Spending is not stored here: it is summed from usage_history. */
+  { 4,
+    "CREATE TABLE api_key_budgets ("
+    "  key_id TEXT NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,"
+    "  period TEXT NOT NULL CHECK (period IN ('daily', 'weekly', 'monthly')),"
+    "  limit_usd REAL NOT NULL CHECK (limit_usd > 0),"
+    "  warning_at REAL NOT NULL DEFAULT 0.8 CHECK (warning_at > 0 AND warning_at <= 1),"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (key_id, period)) WITHOUT ROWID;"
+  },
+  /* Inbound key scopes: the models (glob patterns) and combos a key may use, as JSON arrays
+   * (empty: no restriction), and its own request limits (0: none). */
+  { 5,
+    "ALTER TABLE api_keys ADD COLUMN allowed_models TEXT NOT NULL DEFAULT '[]';"
+    "ALTER TABLE api_keys ADD COLUMN allowed_combos TEXT NOT NULL DEFAULT '[]';"
+    "ALTER TABLE api_keys ADD COLUMN max_requests_per_minute INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE api_keys ADD COLUMN max_requests_per_day INTEGER NOT NULL DEFAULT 0;"
+  },
 };
 
 const SyMigration *

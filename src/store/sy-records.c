@@ -98,6 +98,8 @@ api_key_clear (gpointer data)
   g_free (self->name);
   g_free (self->key_hash);
   g_free (self->key_prefix);
+  g_strfreev (self->allowed_models);
+  g_strfreev (self->allowed_combos);
 }
 
 SyApiKey *

@@ -45,6 +45,12 @@ typedef struct
   char   *key_hash;    /* hex SHA-256 of the key */
   char   *key_prefix;  /* first characters, for people to recognise it */
   gint64  created_at;
+  /* Scopes (docs/network.md): with both lists empty the key may use everything; otherwise a
+   * combo must be in allowed_combos and any other model must match allowed_models. */
+  char  **allowed_models;        /* glob patterns such as openai/gpt-4o*; NULL or empty: none */
+  char  **allowed_combos;        /* combo names; NULL or empty: none */
+  int     max_requests_per_minute;  /* 0: no limit */
+  int     max_requests_per_day;     /* 0: no limit */
 } SyApiKey;
 
 SyProviderNode *sy_provider_node_new   (void);

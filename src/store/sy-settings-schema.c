@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#include "sy-network-settings.h"
+
 /* The names SyAccountStrategy and SyComboStrategy parse (src/routing/sy-strategy.h). */
 static const char * const account_strategies[] = {
   "fill-first", "round-robin", "p2c", "random", "least-used", "cost-optimized", NULL
@@ -299,6 +301,30 @@ static const SySettingSpec schema[] = {
   JSON ("systemPrompt", "\"\"", validate_prompt),
   CHOICE ("thinkingBudgetMode", thinking_policies),
   INT ("thinkingBudgetTokens", 8192, 1024, 200000),
+
+  /* Usage log: raw rows older than this many days are deleted (daily aggregates are kept);
+   * 0 keeps them forever (docs/usage.md). */
+  INT ("usageRetentionDays", 90, 0, 36500),
+
+  /* Budgets (docs/budgets.md): the output tokens a request without its own max_tokens is
+   * reserved for against its API key's budget. */
+  INT ("budgetDefaultOutputTokens", 4096, 0, 1000000),
+
+  /* Response cache (docs/cache.md): answers to temperature-0 requests, per API key. The
+   * environment's PROMPT_CACHE_MAX_SIZE, SEMANTIC_CACHE_MAX_SIZE and SEMANTIC_CACHE_TTL_MS
+   * override the limits. */
+  BOOLEAN ("cacheEnabled", TRUE),
+  INT ("cacheMaxEntries", 100, 0, 1000000),
+  INT ("cacheMaxBytes", 4 * 1024 * 1024, 0, 1024 * 1024 * 1024),
+  INT ("cacheTtlMs", 1800000, 1000, 7 * 86400000LL),
+
+  /* Network and access control (docs/network.md): outbound proxies by level (passwords live
+   * in the secret store; edit through /api/settings/proxy), which clients may call /v1, and
+   * providers routing must skip. */
+  JSON ("outboundProxies", "{}", sy_network_settings_validate_proxies),
+  JSON ("ipAllowList", "[]", sy_network_settings_validate_ip_list),
+  JSON ("ipDenyList", "[]", sy_network_settings_validate_ip_list),
+  JSON ("blockedProviders", "[]", sy_network_settings_validate_providers),
 };
 
 const SySettingSpec *

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * SyUsageWriter: records one usage_history row per request from one worker thread, in batched
- * transactions. submit() never blocks on SQLite; flush() and the dispose path wait for every
- * submitted row (clean shutdown loses nothing).
+ * transactions, with the daily aggregates (usage_daily) in the same transactions, and applies
+ * the retention to raw rows. submit() never blocks on SQLite; flush() and the dispose path
+ * wait for every submitted row (clean shutdown loses nothing).
  */
 #pragma once
 
@@ -32,10 +33,14 @@ typedef struct
   double  latency_ms;
   double  ttfb_ms;   /* < 0: no first byte */
   char   *error_code;
+  /* USD at the pricing table's price (sy_pricing_repo_price_usage); < 0: unknown. */
+  double  cost_usd;
 } SyUsageRecord;
 
 SyUsageRecord *sy_usage_record_new  (void);
 void           sy_usage_record_free (SyUsageRecord *record);
+/* The success column: a 2xx answer and no error code (a stream cut or failed mid-way is not). */
+gboolean       sy_usage_record_succeeded (const SyUsageRecord *record);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SyUsageRecord, sy_usage_record_free)
 
 #define SY_TYPE_USAGE_WRITER (sy_usage_writer_get_type ())
@@ -53,5 +58,14 @@ void           sy_usage_writer_flush          (SyUsageWriter  *self);
 /* Rows committed, and rows that could not be written (disk full, ...), so far. */
 guint64        sy_usage_writer_get_written    (SyUsageWriter  *self);
 guint64        sy_usage_writer_get_failed     (SyUsageWriter  *self);
+/* Raw rows deleted by retention so far. */
+guint64        sy_usage_writer_get_pruned     (SyUsageWriter  *self);
+/* Raw rows older than days are deleted, in small batches between batches of new rows: a pass
+ * starts when the value changes, then one an hour. 0 keeps them forever; until the first call
+ * nothing is deleted. Aggregates are never deleted. Thread-safe. */
+void           sy_usage_writer_set_retention_days (SyUsageWriter *self,
+                                                   int            days);
+/* Runs a whole retention pass now and blocks until it is done (tests, maintenance). */
+void           sy_usage_writer_prune          (SyUsageWriter  *self);
 
 G_END_DECLS

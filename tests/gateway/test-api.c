@@ -998,10 +998,11 @@ test_api_item_methods (Fixture       *f,
   assert_openai_error (post_account, 405, "method_not_allowed");
   g_assert_cmpstr (soup_message_headers_get_one (post_account->headers, "Allow"), ==,
                    "GET, PATCH, DELETE");
-  get_key = sy_test_gateway_api_printf (f->t, "GET", NULL, "/api/keys/%s",
+  get_key = sy_test_gateway_api_printf (f->t, "POST", "{}", "/api/keys/%s",
                                         sy_test_response_get_string (key, "id"));
   assert_openai_error (get_key, 405, "method_not_allowed");
-  g_assert_cmpstr (soup_message_headers_get_one (get_key->headers, "Allow"), ==, "DELETE");
+  g_assert_cmpstr (soup_message_headers_get_one (get_key->headers, "Allow"), ==,
+                   "GET, PATCH, DELETE");
 
   /* a charset parameter is still JSON */
   {

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Internals shared by the two halves of SyAudioRequest: sy-audio-request.c (the attempt loop
+ * on the routing state) and sy-audio-reply.c (the answer back to the client). Nothing else
+ * includes this.
+ */
+#pragma once
+
+#include "gateway/sy-audio-exchange.h"
+#include "gateway/sy-audio-request.h"
+#include "gateway/sy-client-watch.h"
+#include "translate/sy-chat.h"
+
+G_BEGIN_DECLS
+
+struct _SyAudioRequest
+{
+  GObject            parent_instance;
+
+  SyAudioRequest    *self_ref;        /* held until the client has its answer */
+  SyGateway         *gateway;
+  SyRoutingState    *routing;         /* the one the request started with */
+  SoupServerMessage *msg;
+  SyAudioUpload     *upload;
+  SyApiKey          *api_key;
+  SyRoutePlan       *plan;
+  SyRoute           *route;           /* the current target, owned by plan */
+  char              *request_id;
+
+  GCancellable      *cancellable;     /* the whole request */
+  GCancellable      *attempt_cancellable;
+  gulong             cancel_link_id;
+  guint              attempt_timer_id;
+  guint              total_timer_id;
+  gboolean           attempt_timed_out;
+  gboolean           total_timed_out;
+
+  guint              next_target;
+  GPtrArray         *accounts;        /* the current target's, in strategy order */
+  guint              next_account;
+  guint              attempts;
+  guint              max_attempts;
+  SyConnection      *connection;      /* current attempt */
+  gboolean           verdict_pending; /* the breaker admitted this attempt */
+  gboolean           slot_held;
+  gint64             retry_after_ms;  /* the earliest known reset, -1 none */
+  char              *last_error;
+  guint              last_status;
+
+  gboolean           completed;       /* the response is whole; finished is expected */
+  gboolean           client_gone;
+  SyClientWatch     *watch;           /* notices a client that hangs up while we wait */
+  gulong             finished_id;
+  gulong             disconnected_id;
+  guint              final_status;
+  char              *error_code;
+  SyUsage            usage;
+  gint64             start_us;
+  gint64             first_byte_us;
+};
+
+/* sy-audio-request.c: the request is over for us: its usage row, and the self reference. */
+void  _sy_audio_request_finish              (SyAudioRequest      *self);
+
+/* sy-audio-reply.c */
+/* The answer, whole, with the route headers; the usage row follows once it is written. */
+void  _sy_audio_reply_send                  (SyAudioRequest      *self,
+                                             guint                status,
+                                             const char          *content_type,
+                                             GBytes              *body);
+/* An error of the gateway's own, in OpenAI's shape; code also goes to the usage row. */
+void  _sy_audio_reply_error                 (SyAudioRequest      *self,
+                                             guint                status,
+                                             const char          *type,
+                                             const char          *code,
+                                             const char          *message);
+/* The provider's own words from an error answer. */
+char *_sy_audio_reply_dup_upstream_message  (const SyAudioResult *result);
+/* An upstream error status that ends the request. */
+void  _sy_audio_reply_upstream_error        (SyAudioRequest      *self,
+                                             const SyAudioResult *result);
+/* A transcript, in the shape the client asked for. */
+void  _sy_audio_reply_success               (SyAudioRequest      *self,
+                                             SyAudioResult       *result);
+
+G_END_DECLS
