@@ -13,6 +13,7 @@
 #include "gateway/sy-access-control.h"
 #include "gateway/sy-audio-request.h"
 #include "gateway/sy-audio-upload.h"
+#include "gateway/sy-budget-guard.h"
 #include "gateway/sy-http.h"
 #include "gateway/sy-inbound-auth.h"
 #include "gateway/sy-media-target.h"
@@ -142,5 +143,13 @@ sy_audio_endpoint_handle (SyGateway         *gateway,
       respond_upload_error (msg, error);
       return;
     }
+  /* The key's budgets: audio is not priced by tokens, so only a budget already spent refuses
+   * (the estimate is the empty prompt's). */
+  {
+    g_autoptr(GBytes) no_prompt = g_bytes_new_static ("", 0);
+
+    if (!sy_budget_guard_admit (gateway, msg, SY_DIALECT_OPENAI, api_key, plan, no_prompt))
+      return;
+  }
   sy_audio_request_start (gateway, msg, upload, api_key, g_steal_pointer (&plan));
 }

@@ -14,6 +14,7 @@
 #include "core/sy-json-scan.h"
 #include "gateway/sy-access-control.h"
 #include "gateway/sy-audio-endpoint.h"
+#include "gateway/sy-budget-guard.h"
 #include "gateway/sy-chat-endpoint.h"
 #include "gateway/sy-http.h"
 #include "gateway/sy-media-target.h"
@@ -106,6 +107,9 @@ handle_json (SyGateway         *gateway,
       sy_http_respond_gerror (msg, SY_DIALECT_OPENAI, error);
       return;
     }
+  /* The key's budgets, as for chat: reserve the estimate or refuse with 402. */
+  if (!sy_budget_guard_admit (gateway, msg, SY_DIALECT_OPENAI, api_key, plan, body))
+    return;
 
   init.msg = msg;
   init.client_dialect = SY_DIALECT_OPENAI;
