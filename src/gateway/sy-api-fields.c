@@ -11,6 +11,21 @@
 
 #include "store/sy-database.h"
 
+gboolean
+sy_api_invalid (GError     **error,
+                const char  *format,
+                ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, SY_STORE_ERROR, SY_STORE_ERROR_INVALID, message);
+  return FALSE;
+}
+
 /* Fails with "name: " and the formatted reason. */
 static gboolean
 invalid (GError     **error,

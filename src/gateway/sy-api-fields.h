@@ -10,6 +10,11 @@
 
 G_BEGIN_DECLS
 
+/* Fails with SY_STORE_ERROR_INVALID and the formatted message; returns FALSE. */
+gboolean sy_api_invalid       (GError     **error,
+                               const char  *format,
+                               ...) G_GNUC_PRINTF (2, 3);
+
 /* Each returns TRUE if the value is acceptable; *present says whether the member was there
  * (NULL allowed for required fields: absent is then an error). */
 gboolean sy_api_field_string  (JsonObject  *obj,

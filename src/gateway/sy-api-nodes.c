@@ -15,8 +15,8 @@
 
 static const char * const node_fields[] = { "prefix", "name", "apiType", "baseUrl", NULL };
 
-static JsonNode *
-node_to_json (SyProviderNode *node)
+JsonNode *
+sy_api_node_to_json (SyProviderNode *node)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
@@ -101,7 +101,7 @@ reply_node (SyApiCall      *call,
             guint           status,
             SyProviderNode *node)
 {
-  g_autoptr(JsonNode) root = node_to_json (node);
+  g_autoptr(JsonNode) root = sy_api_node_to_json (node);
 
   sy_api_reply (call->msg, status, root);
 }
@@ -136,7 +136,7 @@ list_nodes (SyApiCall *call)
   g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
 
   for (guint i = 0; i < nodes->len; i++)
-    json_array_add_element (array, node_to_json (g_ptr_array_index (nodes, i)));
+    json_array_add_element (array, sy_api_node_to_json (g_ptr_array_index (nodes, i)));
   json_node_set_array (root, array);
   sy_api_reply (call->msg, SOUP_STATUS_OK, root);
 }

@@ -19,26 +19,6 @@
 
 #define MAX_PRICE_PER_MTOK 100000.0
 
-static gboolean
-invalid (GError     **error,
-         const char  *format,
-         ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-invalid (GError     **error,
-         const char  *format,
-         ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error_literal (error, SY_STORE_ERROR, SY_STORE_ERROR_INVALID, message);
-  return FALSE;
-}
-
 /* The name usage rows carry: a catalog alias becomes its id; node prefixes stay. */
 static char *
 canonical_provider (const char *provider)
@@ -53,10 +33,10 @@ check_provider (const char  *provider,
                 GError     **error)
 {
   if (*provider == '\0' || strlen (provider) > 64)
-    return invalid (error, "provider: expected 1 to 64 characters");
+    return sy_api_invalid (error, "provider: expected 1 to 64 characters");
   for (const char *p = provider; *p != '\0'; p++)
     if (!(g_ascii_isalnum (*p) || *p == '.' || *p == '_' || *p == '-'))
-      return invalid (error, "provider: use letters, digits, '.', '_' or '-' (got \"%s\")",
+      return sy_api_invalid (error, "provider: use letters, digits, '.', '_' or '-' (got \"%s\")",
                       provider);
   return TRUE;
 }
@@ -66,10 +46,10 @@ check_model (const char  *model,
              GError     **error)
 {
   if (*model == '\0' || strlen (model) > 256)
-    return invalid (error, "model: expected 1 to 256 characters");
+    return sy_api_invalid (error, "model: expected 1 to 256 characters");
   for (const char *p = model; *p != '\0'; p++)
     if ((guchar) *p < 0x20 || *p == 0x7f)
-      return invalid (error, "model: must not contain control characters");
+      return sy_api_invalid (error, "model: must not contain control characters");
   return TRUE;
 }
 
@@ -88,16 +68,17 @@ read_price (JsonObject  *obj,
 
   *present = node != NULL;
   if (node == NULL)
-    return required ? invalid (error, "%s: is required (USD per million tokens)", name) : TRUE;
+    return required ? sy_api_invalid (error, "%s: is required (USD per million tokens)", name)
+                    : TRUE;
   type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
   if (type == G_TYPE_INT64)
     v = (double) json_node_get_int (node);
   else if (type == G_TYPE_DOUBLE)
     v = json_node_get_double (node);
   else
-    return invalid (error, "%s: expected a number (USD per million tokens)", name);
+    return sy_api_invalid (error, "%s: expected a number (USD per million tokens)", name);
   if (!isfinite (v) || v < 0 || v > MAX_PRICE_PER_MTOK)
-    return invalid (error, "%s: %g is out of range 0..%g", name, v, MAX_PRICE_PER_MTOK);
+    return sy_api_invalid (error, "%s: %g is out of range 0..%g", name, v, MAX_PRICE_PER_MTOK);
   *out = v;
   return TRUE;
 }
@@ -141,14 +122,15 @@ read_query (SyApiCall  *call,
       g_hash_table_iter_init (&iter, params);
       while (g_hash_table_iter_next (&iter, &name, NULL))
         if (!g_str_equal (name, "provider") && !g_str_equal (name, "model"))
-          return invalid (error, "%s: unknown parameter; use provider and model", (char *) name);
+          return sy_api_invalid (error, "%s: unknown parameter; use provider and model",
+                                 (char *) name);
     }
   p = params ? g_hash_table_lookup (params, "provider") : NULL;
   m = params ? g_hash_table_lookup (params, "model") : NULL;
   if (required && p == NULL)
-    return invalid (error, "provider: required, as in ?provider=openai&model=gpt-4o");
+    return sy_api_invalid (error, "provider: required, as in ?provider=openai&model=gpt-4o");
   if (required && m == NULL)
-    return invalid (error, "model: required, as in ?provider=openai&model=gpt-4o");
+    return sy_api_invalid (error, "model: required, as in ?provider=openai&model=gpt-4o");
   if ((p != NULL && !check_provider (p, error)) || (m != NULL && !check_model (m, error)))
     return FALSE;
   *provider = p ? canonical_provider (p) : NULL;

@@ -125,9 +125,9 @@ read_rate_limit (JsonObject    *body,
   return TRUE;
 }
 
-static JsonNode *
-connection_to_json (SyGateway    *gateway,
-                    SyConnection *c)
+JsonNode *
+sy_api_connection_to_json (SyGateway    *gateway,
+                           SyConnection *c)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autofree char *label = provider_label (gateway, c->provider);
@@ -172,7 +172,7 @@ reply_connection (SyGateway         *gateway,
                   guint              status,
                   SyConnection      *c)
 {
-  g_autoptr(JsonNode) root = connection_to_json (gateway, c);
+  g_autoptr(JsonNode) root = sy_api_connection_to_json (gateway, c);
 
   sy_api_reply (msg, status, root);
 }
@@ -325,7 +325,7 @@ list_connections (SyApiCall *call)
   g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
 
   for (guint i = 0; i < all->len; i++)
-    json_array_add_element (array, connection_to_json (call->gateway, g_ptr_array_index (all, i)));
+    json_array_add_element (array, sy_api_connection_to_json (call->gateway, g_ptr_array_index (all, i)));
   json_node_set_array (root, array);
   sy_api_reply (call->msg, SOUP_STATUS_OK, root);
 }

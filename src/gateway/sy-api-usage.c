@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gateway/sy-api-fields.h"
 #include "gateway/sy-http.h"
 #include "providers/sy-provider-catalog.h"
 #include "store/sy-usage-query.h"
@@ -49,26 +50,6 @@ job_free (Job *job)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
-
-static gboolean
-invalid (GError     **error,
-         const char  *format,
-         ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-invalid (GError     **error,
-         const char  *format,
-         ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error_literal (error, SY_STORE_ERROR, SY_STORE_ERROR_INVALID, message);
-  return FALSE;
-}
 
 /* --- parameters -------------------------------------------------------------------------- */
 
@@ -118,8 +99,8 @@ parse_time (const char  *name,
   else
     dt = g_date_time_new_from_iso8601 (value, utc);
   if (dt == NULL || g_date_time_get_year (dt) < 1970)
-    return invalid (error, "%s: expected epoch milliseconds, a date (2026-11-01) or an ISO 8601 "
-                           "time (2026-11-01T12:00:00Z), got \"%s\"", name, value);
+    return sy_api_invalid (error, "%s: expected epoch milliseconds, a date (2026-11-01) or an "
+                           "ISO 8601 time (2026-11-01T12:00:00Z), got \"%s\"", name, value);
   *out = g_date_time_to_unix (dt) * 1000 + g_date_time_get_microsecond (dt) / 1000;
   return TRUE;
 }
@@ -132,10 +113,11 @@ parse_string (const char  *name,
               GError     **error)
 {
   if (*value == '\0' || strlen (value) > max_len)
-    return invalid (error, "%s: expected 1 to %" G_GSIZE_FORMAT " characters", name, max_len);
+    return sy_api_invalid (error, "%s: expected 1 to %" G_GSIZE_FORMAT " characters", name,
+                           max_len);
   for (const char *p = value; *p != '\0'; p++)
     if ((guchar) *p < 0x20 || *p == 0x7f)
-      return invalid (error, "%s: must not contain control characters", name);
+      return sy_api_invalid (error, "%s: must not contain control characters", name);
   g_free (*out);
   *out = g_strdup (value);
   return TRUE;
@@ -152,7 +134,7 @@ parse_cursor (const char    *value,
 
   if (dash == NULL || !all_digits (ts) || !all_digits (dash + 1) || strlen (ts) > 15 ||
       strlen (dash + 1) > 18)
-    return invalid (error, "cursor: \"%s\" is not a nextCursor from this API", value);
+    return sy_api_invalid (error, "cursor: \"%s\" is not a nextCursor from this API", value);
   q->has_cursor = TRUE;
   q->cursor_ts = g_ascii_strtoll (ts, NULL, 10);
   q->cursor_id = g_ascii_strtoll (dash + 1, NULL, 10);
@@ -180,8 +162,8 @@ parse_params (GHashTable  *params,
   g_hash_table_iter_init (&iter, params);
   while (g_hash_table_iter_next (&iter, &name, NULL))
     if (!g_strv_contains (known, name))
-      return invalid (error, "%s: unknown parameter; known: from, to, provider, model, keyId, "
-                             "status, groupBy, limit, cursor", (const char *) name);
+      return sy_api_invalid (error, "%s: unknown parameter; known: from, to, provider, model, "
+                             "keyId, status, groupBy, limit, cursor", (const char *) name);
 
   if ((v = g_hash_table_lookup (params, "from")) != NULL)
     {
@@ -202,7 +184,7 @@ parse_params (GHashTable  *params,
   if (!has_from)
     q->from_ms = (sy_usage_day_of (q->to_ms - 1) - (DEFAULT_DAYS - 1)) * SY_USAGE_DAY_MS;
   if (q->to_ms <= q->from_ms)
-    return invalid (error, "to: must be after from");
+    return sy_api_invalid (error, "to: must be after from");
 
   if ((v = g_hash_table_lookup (params, "provider")) != NULL)
     {
@@ -233,7 +215,7 @@ parse_params (GHashTable  *params,
       else if (g_str_equal (v, "error"))
         q->status = SY_USAGE_STATUS_ERROR;
       else
-        return invalid (error, "status: expected ok or error, got \"%s\"", v);
+        return sy_api_invalid (error, "status: expected ok or error, got \"%s\"", v);
     }
 
   if ((v = g_hash_table_lookup (params, "groupBy")) != NULL)
@@ -252,13 +234,14 @@ parse_params (GHashTable  *params,
             job->group_name = groups[i].name;
           }
       if (job->group_name == NULL)
-        return invalid (error, "groupBy: expected provider, model, key or day, got \"%s\"", v);
+        return sy_api_invalid (error, "groupBy: expected provider, model, key or day, got \"%s\"",
+                               v);
     }
 
   if ((v = g_hash_table_lookup (params, "limit")) != NULL)
     {
       if (!all_digits (v) || strlen (v) > 4 || atoi (v) > SY_USAGE_QUERY_MAX_ROWS)
-        return invalid (error, "limit: expected 0 to %d rows, got \"%s\"",
+        return sy_api_invalid (error, "limit: expected 0 to %d rows, got \"%s\"",
                         SY_USAGE_QUERY_MAX_ROWS, v);
       q->limit = (guint) atoi (v);
     }

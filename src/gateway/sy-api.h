@@ -57,6 +57,12 @@ void sy_api_usage_budget_handle (SyApiCall *call);
 void sy_api_usage_handle      (SyApiCall *call);
 void sy_api_pricing_handle    (SyApiCall *call);
 
+/* Records as /api shows them; the backup archive writes the same. An account shows whether
+ * it has a key, never the key. */
+JsonNode *sy_api_node_to_json       (SyProviderNode *node);
+JsonNode *sy_api_connection_to_json (SyGateway      *gateway,
+                                     SyConnection   *c);
+
 /* The request body limit of a path the early check must not hold to maxBodyBytes (database
  * imports), or -1. */
 goffset sy_api_backups_body_limit (const char *path);

@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#include "gateway/sy-http.h"
+
 #define READ_CHUNK 65536
 
 G_DEFINE_QUARK (sy-audio-exchange-error-quark, sy_audio_exchange_error)
@@ -41,36 +43,6 @@ _sy_audio_job_free (SyAudioJob *job)
   g_free (job);
 }
 
-static void
-set_auth (SoupMessageHeaders *headers,
-          SyAuthHeader        kind,
-          const char         *secret)
-{
-  g_autofree char *value = NULL;
-
-  switch (kind)
-    {
-    case SY_AUTH_HEADER_TOKEN:
-      value = g_strconcat ("Token ", secret, NULL);
-      soup_message_headers_replace (headers, "Authorization", value);
-      break;
-    case SY_AUTH_HEADER_PLAIN:
-      soup_message_headers_replace (headers, "Authorization", secret);
-      break;
-    case SY_AUTH_HEADER_X_API_KEY:
-      soup_message_headers_replace (headers, "x-api-key", secret);
-      break;
-    case SY_AUTH_HEADER_GOOG_API_KEY:
-      soup_message_headers_replace (headers, "x-goog-api-key", secret);
-      break;
-    case SY_AUTH_HEADER_BEARER:
-    default:
-      value = g_strconcat ("Bearer ", secret, NULL);
-      soup_message_headers_replace (headers, "Authorization", value);
-      break;
-    }
-}
-
 SoupMessage *
 _sy_audio_job_new_message (SyAudioJob  *job,
                            const char  *method,
@@ -91,7 +63,7 @@ _sy_audio_job_new_message (SyAudioJob  *job,
       return NULL;
     }
   msg = soup_message_new_from_uri (method, uri);
-  set_auth (soup_message_get_request_headers (msg), job->auth_header, job->secret);
+  sy_http_set_auth_header (soup_message_get_request_headers (msg), job->auth_header, job->secret);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept",
                                 "application/json");
   return msg;

@@ -16,29 +16,6 @@
 #include "gateway/sy-media-target.h"
 #include "translate/sy-usage-scan.h"
 
-static void
-add_route_headers (SyAudioRequest *self)
-{
-  SoupMessageHeaders *out = soup_server_message_get_response_headers (self->msg);
-  g_autofree char *attempts = g_strdup_printf ("%u", self->attempts);
-
-  soup_message_headers_replace (out, "X-Switchyard-Provider", self->route->provider_label);
-  soup_message_headers_replace (out, "X-Switchyard-Model", self->route->upstream_model);
-  if (self->connection != NULL)
-    soup_message_headers_replace (out, "X-Switchyard-Connection", self->connection->id);
-  soup_message_headers_replace (out, "X-Switchyard-Attempts", attempts);
-  if (self->plan->combo != NULL)
-    soup_message_headers_replace (out, "X-Switchyard-Combo", self->plan->combo);
-  if (self->final_status >= 400 && self->retry_after_ms >= 0)
-    {
-      g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                  (self->retry_after_ms + 999) / 1000);
-
-      soup_message_headers_replace (out, "Retry-After", seconds);
-    }
-  soup_message_headers_replace (out, "X-Request-Id", self->request_id);
-}
-
 /* The answer, whole; the usage row follows once it is written (finished). */
 void
 _sy_audio_reply_send (SyAudioRequest *self,
@@ -49,19 +26,19 @@ _sy_audio_reply_send (SyAudioRequest *self,
   gsize len;
   gconstpointer data = g_bytes_get_data (body, &len);
 
-  if (self->client_gone)
+  if (self->core.client_gone)
     {
       _sy_audio_request_finish (self);
       return;
     }
   g_clear_pointer (&self->watch, sy_client_watch_free);
-  self->final_status = status;
-  self->first_byte_us = g_get_monotonic_time ();
-  add_route_headers (self);
-  soup_server_message_set_status (self->msg, status, NULL);
-  soup_server_message_set_response (self->msg, content_type, SOUP_MEMORY_COPY, data, len);
-  self->completed = TRUE;
-  soup_server_message_unpause (self->msg);
+  self->core.final_status = status;
+  self->core.first_byte_us = g_get_monotonic_time ();
+  sy_request_core_add_route_headers (&self->core);
+  soup_server_message_set_status (self->core.msg, status, NULL);
+  soup_server_message_set_response (self->core.msg, content_type, SOUP_MEMORY_COPY, data, len);
+  self->core.completed = TRUE;
+  soup_server_message_unpause (self->core.msg);
 }
 
 void
@@ -75,8 +52,7 @@ _sy_audio_reply_error (SyAudioRequest *self,
   gsize len = strlen (text);
   g_autoptr(GBytes) body = g_bytes_new_take (text, len);
 
-  g_free (self->error_code);
-  self->error_code = g_strdup (code);
+  sy_request_core_set_error_code (&self->core, code);
   _sy_audio_reply_send (self, status, "application/json", body);
 }
 
@@ -132,11 +108,11 @@ _sy_audio_reply_upstream_error (SyAudioRequest      *self,
   g_autofree char *message = NULL;
   const char *type;
 
-  if (sy_media_target_audio_protocol (self->route) == SY_AUDIO_PROTOCOL_OPENAI &&
+  if (sy_media_target_audio_protocol (self->core.route) == SY_AUDIO_PROTOCOL_OPENAI &&
       sy_json_check_object (data, len, 128, NULL))
     {
-      g_free (self->error_code);
-      self->error_code = g_strdup ("upstream_error");
+      g_free (self->core.error_code);
+      self->core.error_code = g_strdup ("upstream_error");
       _sy_audio_reply_send (self, result->status, "application/json", result->body);
       return;
     }
@@ -144,12 +120,12 @@ _sy_audio_reply_upstream_error (SyAudioRequest      *self,
   if (result->error_message != NULL)
     {
       message = g_strdup_printf ("%s could not transcribe the audio: %s",
-                                 self->route->provider_label, words);
+                                 self->core.route->provider_label, words);
       _sy_audio_reply_error (self, result->status, "invalid_request_error", "transcription_failed",
                      message);
       return;
     }
-  message = g_strdup_printf ("upstream %s answered %u%s%s", self->route->provider_label,
+  message = g_strdup_printf ("upstream %s answered %u%s%s", self->core.route->provider_label,
                              result->status, *words ? ": " : "", words);
   type = result->status == 429 ? "rate_limit_error"
          : result->status == 401 || result->status == 403 ? "authentication_error"
@@ -174,7 +150,7 @@ _sy_audio_reply_success (SyAudioRequest *self,
                            ? soup_message_headers_get_one (result->headers, "Content-Type") : NULL;
 
       if (sy_json_check_object (data, len, 128, NULL))
-        sy_usage_scan_json (SY_DIALECT_RESPONSES, data, len, &self->usage);
+        sy_usage_scan_json (SY_DIALECT_RESPONSES, data, len, &self->core.usage);
       _sy_audio_reply_send (self, result->status, type ? type : "application/json", result->body);
       return;
     }

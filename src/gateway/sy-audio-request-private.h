@@ -9,6 +9,7 @@
 #include "gateway/sy-audio-exchange.h"
 #include "gateway/sy-audio-request.h"
 #include "gateway/sy-client-watch.h"
+#include "gateway/sy-request-core.h"
 #include "translate/sy-chat.h"
 
 G_BEGIN_DECLS
@@ -18,45 +19,14 @@ struct _SyAudioRequest
   GObject            parent_instance;
 
   SyAudioRequest    *self_ref;        /* held until the client has its answer */
-  SyGateway         *gateway;
-  SyRoutingState    *routing;         /* the one the request started with */
-  SoupServerMessage *msg;
+  SyRequestCore      core;            /* the walk over the plan, the client, the usage row */
   SyAudioUpload     *upload;
-  SyApiKey          *api_key;
-  SyRoutePlan       *plan;
-  SyRoute           *route;           /* the current target, owned by plan */
-  char              *request_id;
 
-  GCancellable      *cancellable;     /* the whole request */
-  GCancellable      *attempt_cancellable;
-  gulong             cancel_link_id;
   guint              attempt_timer_id;
-  guint              total_timer_id;
   gboolean           attempt_timed_out;
   gboolean           total_timed_out;
 
-  guint              next_target;
-  GPtrArray         *accounts;        /* the current target's, in strategy order */
-  guint              next_account;
-  guint              attempts;
-  guint              max_attempts;
-  SyConnection      *connection;      /* current attempt */
-  gboolean           verdict_pending; /* the breaker admitted this attempt */
-  gboolean           slot_held;
-  gint64             retry_after_ms;  /* the earliest known reset, -1 none */
-  char              *last_error;
-  guint              last_status;
-
-  gboolean           completed;       /* the response is whole; finished is expected */
-  gboolean           client_gone;
   SyClientWatch     *watch;           /* notices a client that hangs up while we wait */
-  gulong             finished_id;
-  gulong             disconnected_id;
-  guint              final_status;
-  char              *error_code;
-  SyUsage            usage;
-  gint64             start_us;
-  gint64             first_byte_us;
 };
 
 /* sy-audio-request.c: the request is over for us: its usage row, and the self reference. */

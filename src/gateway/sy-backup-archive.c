@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "gateway/sy-api.h"
 #include "store/sy-database.h"
 #include "store/sy-tar-writer.h"
 
@@ -133,19 +134,7 @@ add_combos (GPtrArray *entries,
       json_builder_set_member_name (b, "strategy");
       json_builder_add_string_value (b, combo->strategy);
       json_builder_set_member_name (b, "models");
-      json_builder_begin_array (b);
-      for (guint j = 0; j < combo->members->len; j++)
-        {
-          SyComboMember *member = g_ptr_array_index (combo->members, j);
-
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "model");
-          json_builder_add_string_value (b, member->model);
-          json_builder_set_member_name (b, "weight");
-          json_builder_add_int_value (b, member->weight);
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
+      sy_combo_write_members (combo, b);
       json_builder_set_member_name (b, "sortOrder");
       json_builder_add_int_value (b, combo->sort_order);
       json_builder_set_member_name (b, "createdAt");
@@ -164,47 +153,14 @@ add_nodes (GPtrArray *entries,
            SyGateway *gateway)
 {
   g_autoptr(GPtrArray) nodes = sy_node_repo_list (sy_gateway_get_nodes (gateway));
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonArray) array = json_array_sized_new (nodes->len);
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
 
-  json_builder_begin_array (b);
   for (guint i = 0; i < nodes->len; i++)
-    {
-      SyProviderNode *node = g_ptr_array_index (nodes, i);
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_string_value (b, node->id);
-      json_builder_set_member_name (b, "prefix");
-      json_builder_add_string_value (b, node->prefix);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, node->name);
-      json_builder_set_member_name (b, "apiType");
-      json_builder_add_string_value (b, node->api_type);
-      json_builder_set_member_name (b, "baseUrl");
-      json_builder_add_string_value (b, node->base_url);
-      json_builder_set_member_name (b, "createdAt");
-      json_builder_add_int_value (b, node->created_at);
-      json_builder_set_member_name (b, "updatedAt");
-      json_builder_add_int_value (b, node->updated_at);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  root = json_builder_get_root (b);
+    json_array_add_element (array, sy_api_node_to_json (g_ptr_array_index (nodes, i)));
+  json_node_set_array (root, array);
   redact (root);
   add_entry (entries, "provider-nodes.json", root);
-}
-
-static void
-add_limit (JsonBuilder *b,
-           const char  *name,
-           int          value)
-{
-  json_builder_set_member_name (b, name);
-  if (value < 0)
-    json_builder_add_null_value (b);
-  else
-    json_builder_add_int_value (b, value);
 }
 
 /* Accounts as GET /api/providers shows them: whether a key exists, never the key. */
@@ -213,50 +169,12 @@ add_connections (GPtrArray *entries,
                  SyGateway *gateway)
 {
   g_autoptr(GPtrArray) all = sy_connection_repo_list (sy_gateway_get_connections (gateway), NULL);
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonArray) array = json_array_sized_new (all->len);
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
 
-  json_builder_begin_array (b);
   for (guint i = 0; i < all->len; i++)
-    {
-      SyConnection *c = g_ptr_array_index (all, i);
-      g_autoptr(SyProviderNode) node = sy_node_repo_lookup (sy_gateway_get_nodes (gateway),
-                                                            c->provider);
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "id");
-      json_builder_add_string_value (b, c->id);
-      json_builder_set_member_name (b, "provider");
-      json_builder_add_string_value (b, node ? node->prefix : c->provider);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, c->name);
-      json_builder_set_member_name (b, "authType");
-      json_builder_add_string_value (b, c->auth_type);
-      json_builder_set_member_name (b, "baseUrl");
-      if (c->base_url != NULL)
-        json_builder_add_string_value (b, c->base_url);
-      else
-        json_builder_add_null_value (b);
-      json_builder_set_member_name (b, "priority");
-      json_builder_add_int_value (b, c->priority);
-      json_builder_set_member_name (b, "enabled");
-      json_builder_add_boolean_value (b, c->enabled);
-      json_builder_set_member_name (b, "rateLimit");
-      json_builder_begin_object (b);
-      add_limit (b, "rpm", c->rpm_limit);
-      add_limit (b, "minGapMs", c->min_gap_ms);
-      add_limit (b, "maxConcurrent", c->max_concurrent);
-      json_builder_end_object (b);
-      json_builder_set_member_name (b, "hasApiKey");
-      json_builder_add_boolean_value (b, c->has_secret);
-      json_builder_set_member_name (b, "createdAt");
-      json_builder_add_int_value (b, c->created_at);
-      json_builder_set_member_name (b, "updatedAt");
-      json_builder_add_int_value (b, c->updated_at);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  root = json_builder_get_root (b);
+    json_array_add_element (array, sy_api_connection_to_json (gateway, g_ptr_array_index (all, i)));
+  json_node_set_array (root, array);
   redact (root);
   add_entry (entries, "provider-connections.json", root);
 }

@@ -194,3 +194,33 @@ sy_http_body_exceeded (SoupServerMessage *msg,
     return TRUE;
   return soup_server_message_get_request_body (msg)->length > limit;
 }
+
+void
+sy_http_set_auth_header (SoupMessageHeaders *headers,
+                         SyAuthHeader        kind,
+                         const char         *secret)
+{
+  g_autofree char *value = NULL;
+
+  switch (kind)
+    {
+    case SY_AUTH_HEADER_TOKEN:
+      value = g_strconcat ("Token ", secret, NULL);
+      soup_message_headers_replace (headers, "Authorization", value);
+      break;
+    case SY_AUTH_HEADER_PLAIN:
+      soup_message_headers_replace (headers, "Authorization", secret);
+      break;
+    case SY_AUTH_HEADER_X_API_KEY:
+      soup_message_headers_replace (headers, "x-api-key", secret);
+      break;
+    case SY_AUTH_HEADER_GOOG_API_KEY:
+      soup_message_headers_replace (headers, "x-goog-api-key", secret);
+      break;
+    case SY_AUTH_HEADER_BEARER:
+    default:
+      value = g_strconcat ("Bearer ", secret, NULL);
+      soup_message_headers_replace (headers, "Authorization", value);
+      break;
+    }
+}

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * HTTP helpers shared by the gateway's handlers: JSON replies, errors written in the client's
- * own dialect, the one table mapping internal errors to HTTP status, hop-by-hop headers.
+ * own dialect, the one table mapping internal errors to HTTP status, hop-by-hop headers, the
+ * upstream credential header.
  */
 #pragma once
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "providers/sy-provider-catalog.h"
 #include "translate/sy-dialect.h"
 
 G_BEGIN_DECLS
@@ -54,5 +56,10 @@ gboolean  sy_http_body_exceeded     (SoupServerMessage *msg,
  * the message's own Connection header. */
 gboolean  sy_http_is_hop_by_hop     (const char        *name,
                                      SoupMessageHeaders *headers);
+
+/* The provider's credential in the header its catalog entry names. */
+void      sy_http_set_auth_header   (SoupMessageHeaders *headers,
+                                     SyAuthHeader        kind,
+                                     const char         *secret);
 
 G_END_DECLS

@@ -46,8 +46,8 @@ append_gstring (SoupMessageBody *body,
 void
 _sy_proxy_relay_mark_first_byte (SyProxyRequest *self)
 {
-  if (self->first_byte_us == 0)
-    self->first_byte_us = g_get_monotonic_time ();
+  if (self->core.first_byte_us == 0)
+    self->core.first_byte_us = g_get_monotonic_time ();
 }
 
 static gboolean
@@ -67,15 +67,15 @@ commit_headers (SyProxyRequest *self,
                 gboolean        copy_upstream)
 {
   SoupMessageHeaders *in = soup_message_get_response_headers (self->upstream);
-  SoupMessageHeaders *out = soup_server_message_get_response_headers (self->msg);
+  SoupMessageHeaders *out = soup_server_message_get_response_headers (self->core.msg);
   SoupMessageHeadersIter iter;
   const char *name, *value;
 
-  self->final_status = status;
+  self->core.final_status = status;
   if (self->early)
     return;  /* status and headers went out with the first keep-alive */
   self->committed = TRUE;
-  soup_server_message_set_status (self->msg, status, NULL);
+  soup_server_message_set_status (self->core.msg, status, NULL);
   soup_message_headers_iter_init (&iter, in);
   while (copy_upstream && soup_message_headers_iter_next (&iter, &name, &value))
     {
@@ -98,31 +98,33 @@ respond_bytes (SyProxyRequest *self,
                guint8         *data,
                gsize           len)
 {
-  SoupMessageHeaders *out = soup_server_message_get_response_headers (self->msg);
+  SoupMessageHeaders *out = soup_server_message_get_response_headers (self->core.msg);
 
   _sy_proxy_request_stop_timer (self);
   _sy_proxy_relay_stop_keepalive (self);
   if (self->early)
     {
       /* A replayed stream into the stream the keep-alives opened. */
-      sy_response_capture_whole (self->msg, status, content_type, data, len);
-      soup_message_body_append_take (soup_server_message_get_response_body (self->msg), data, len);
-      soup_message_body_complete (soup_server_message_get_response_body (self->msg));
-      self->final_status = status;
-      self->completed = TRUE;
+      sy_response_capture_whole (self->core.msg, status, content_type, data, len);
+      SoupMessageBody *body = soup_server_message_get_response_body (self->core.msg);
+
+      soup_message_body_append_take (body, data, len);
+      soup_message_body_complete (body);
+      self->core.final_status = status;
+      self->core.completed = TRUE;
       _sy_proxy_relay_mark_first_byte (self);
-      soup_server_message_unpause (self->msg);
+      soup_server_message_unpause (self->core.msg);
       return;
     }
   commit_headers (self, status, !_sy_proxy_request_translating (self));
   _sy_proxy_relay_mark_first_byte (self);
   soup_message_headers_set_content_type (out, content_type, NULL);
   soup_message_headers_set_content_length (out, len);
-  sy_response_capture_whole (self->msg, status, content_type, data, len);
-  soup_message_body_truncate (soup_server_message_get_response_body (self->msg));
-  soup_message_body_append_take (soup_server_message_get_response_body (self->msg), data, len);
-  self->completed = TRUE;
-  soup_server_message_unpause (self->msg);
+  sy_response_capture_whole (self->core.msg, status, content_type, data, len);
+  soup_message_body_truncate (soup_server_message_get_response_body (self->core.msg));
+  soup_message_body_append_take (soup_server_message_get_response_body (self->core.msg), data, len);
+  self->core.completed = TRUE;
+  soup_server_message_unpause (self->core.msg);
 }
 
 static void
@@ -158,12 +160,12 @@ unusable_answer (SyProxyRequest *self,
 
   /* Like a provider that cannot be reached: it counts towards its breaker. */
   sy_failure_classify_network (&failure);
-  if (_sy_proxy_request_has_next (self))
+  if (sy_request_core_has_next (&self->core))
     {
       _sy_proxy_request_attempt_failed (self, SOUP_STATUS_BAD_GATEWAY, &failure, message);
       return;
     }
-  _sy_proxy_request_settle (self, &failure, message);
+  sy_request_core_settle (&self->core, &failure, message);
   _sy_proxy_request_respond_error (self, SOUP_STATUS_BAD_GATEWAY, "api_error",
                                    "upstream_invalid_response", message);
 }
@@ -179,9 +181,9 @@ append_error_event (SyProxyRequest *self,
 {
   g_autoptr(SyStreamTranslator) renderer =
     sy_stream_translator_new (self->client_dialect, self->client_dialect,
-                              self->route->upstream_model);
+                              self->core.route->upstream_model);
 
-  _sy_proxy_request_set_error_code (self, code);
+  sy_request_core_set_error_code (&self->core, code);
   sy_stream_translator_fail (renderer, SOUP_STATUS_BAD_GATEWAY, "api_error", message, out);
 }
 
@@ -189,20 +191,20 @@ static void
 complete_stream (SyProxyRequest *self,
                  GString        *tail)
 {
-  SoupMessageBody *body = soup_server_message_get_response_body (self->msg);
+  SoupMessageBody *body = soup_server_message_get_response_body (self->core.msg);
 
   _sy_proxy_request_stop_timer (self);
-  sy_response_capture_add (self->msg, tail->str, tail->len);
+  sy_response_capture_add (self->core.msg, tail->str, tail->len);
   if (tail->len > 0)
     append_gstring (body, tail);
   else
     g_string_free (tail, TRUE);
-  sy_usage_merge (&self->usage, self->watcher ? sy_stream_watcher_get_usage (self->watcher)
+  sy_usage_merge (&self->core.usage, self->watcher ? sy_stream_watcher_get_usage (self->watcher)
                                                : sy_stream_translator_get_usage (self->translator));
-  sy_response_capture_end (self->msg, self->final_status);
+  sy_response_capture_end (self->core.msg, self->core.final_status);
   soup_message_body_complete (body);
-  self->completed = TRUE;
-  soup_server_message_unpause (self->msg);
+  self->core.completed = TRUE;
+  soup_server_message_unpause (self->core.msg);
 }
 
 static void
@@ -216,7 +218,7 @@ stream_failed (SyProxyRequest *self,
     append_error_event (self, tail, code, message);
   else
     {
-      _sy_proxy_request_set_error_code (self, code);
+      sy_request_core_set_error_code (&self->core, code);
       sy_stream_translator_fail (self->translator, SOUP_STATUS_BAD_GATEWAY, "api_error", message,
                                  tail);
     }
@@ -257,7 +259,7 @@ stream_read_cb (GObject      *source,
   gboolean appended;
 
   self->read_pending = FALSE;
-  if (self->client_gone || self->completed)
+  if (self->core.client_gone || self->core.completed)
     {
       _sy_proxy_request_finish (self);
       return;
@@ -279,11 +281,11 @@ stream_read_cb (GObject      *source,
 
   _sy_proxy_request_start_timer (self, SY_TIMER_IDLE);
   _sy_proxy_relay_mark_first_byte (self);
-  body = soup_server_message_get_response_body (self->msg);
+  body = soup_server_message_get_response_body (self->core.msg);
   if (!_sy_proxy_request_translating (self))
     {
       sy_stream_watcher_push (self->watcher, data, len);
-      sy_response_capture_add (self->msg, data, len);
+      sy_response_capture_add (self->core.msg, data, len);
       soup_message_body_append_bytes (body, bytes);
       appended = TRUE;
     }
@@ -307,7 +309,7 @@ stream_read_cb (GObject      *source,
           return;
         }
       appended = out->len > 0;
-      sy_response_capture_add (self->msg, out->str, out->len);
+      sy_response_capture_add (self->core.msg, out->str, out->len);
       if (appended)
         append_gstring (body, out);
       else
@@ -319,7 +321,7 @@ stream_read_cb (GObject      *source,
   if (appended)
     {
       self->chunks_queued++;
-      soup_server_message_unpause (self->msg);
+      soup_server_message_unpause (self->core.msg);
     }
 
   if (self->chunks_queued < MAX_CHUNKS_QUEUED)
@@ -331,12 +333,12 @@ stream_read_cb (GObject      *source,
 static void
 read_stream_next (SyProxyRequest *self)
 {
-  if (self->read_pending || self->completed || self->client_gone)
+  if (self->read_pending || self->core.completed || self->core.client_gone)
     return;
   self->read_pending = TRUE;
   self->waiting_for_client = FALSE;
   g_input_stream_read_bytes_async (self->upstream_body, READ_CHUNK, G_PRIORITY_DEFAULT,
-                                   self->attempt_cancellable, stream_read_cb,
+                                   self->core.attempt_cancellable, stream_read_cb,
                                    g_object_ref (self));
 }
 
@@ -355,28 +357,29 @@ wrote_chunk_cb (SoupServerMessage *msg,
 static void
 start_stream_relay (SyProxyRequest *self)
 {
-  SoupMessageHeaders *out = soup_server_message_get_response_headers (self->msg);
+  SoupMessageHeaders *out = soup_server_message_get_response_headers (self->core.msg);
 
   if (!_sy_proxy_request_translating (self))
-    self->watcher = sy_stream_watcher_new (self->route->dialect);
+    self->watcher = sy_stream_watcher_new (self->core.route->dialect);
   else
-    self->translator = sy_stream_translator_new (self->route->dialect, self->client_dialect,
-                                                 self->route->upstream_model);
+    self->translator = sy_stream_translator_new (self->core.route->dialect, self->client_dialect,
+                                                 self->core.route->upstream_model);
   _sy_proxy_relay_stop_keepalive (self);
   /* A stream is judged a success at its first event; trouble later is the stream's own. */
-  _sy_proxy_request_settle (self, NULL, NULL);
+  sy_request_core_settle (&self->core, NULL, NULL);
   if (!self->early)
     {
       commit_headers (self, soup_message_get_status (self->upstream),
                       !_sy_proxy_request_translating (self));
       soup_message_headers_set_content_type (out, "text/event-stream", NULL);
       soup_message_headers_set_encoding (out, SOUP_ENCODING_CHUNKED);
-      soup_message_body_set_accumulate (soup_server_message_get_response_body (self->msg), FALSE);
-      self->wrote_chunk_id = g_signal_connect (self->msg, "wrote-chunk",
+      soup_message_body_set_accumulate (soup_server_message_get_response_body (self->core.msg),
+                                        FALSE);
+      self->wrote_chunk_id = g_signal_connect (self->core.msg, "wrote-chunk",
                                                G_CALLBACK (wrote_chunk_cb), self);
     }
   else
-    self->final_status = soup_message_get_status (self->upstream);
+    self->core.final_status = soup_message_get_status (self->upstream);
   _sy_proxy_request_start_timer (self, SY_TIMER_IDLE);
   read_stream_next (self);
 }
@@ -391,16 +394,16 @@ respond_response (SyProxyRequest *self,
 {
   const SyCodec *client = sy_codec_get (self->client_dialect);
 
-  _sy_proxy_request_settle (self, NULL, NULL);
-  sy_usage_merge (&self->usage, &response->usage);
+  sy_request_core_settle (&self->core, NULL, NULL);
+  sy_usage_merge (&self->core.usage, &response->usage);
   if (response->model == NULL)
-    response->model = g_strdup (self->route->upstream_model);
+    response->model = g_strdup (self->core.route->upstream_model);
 
   if (self->stream)
     {
       g_autoptr(SyStreamTranslator) replay =
-        sy_stream_translator_new (self->route->dialect, self->client_dialect,
-                                  self->route->upstream_model);
+        sy_stream_translator_new (self->core.route->dialect, self->client_dialect,
+                                  self->core.route->upstream_model);
       GString *text = g_string_new (NULL);
 
       sy_stream_translator_set_output (replay, text);
@@ -430,18 +433,19 @@ respond_upstream_error (SyProxyRequest *self,
   g_autofree char *body = NULL;
   gsize body_len;
 
-  _sy_proxy_request_set_error_code (self, "upstream_error");
+  sy_request_core_set_error_code (&self->core, "upstream_error");
   if (is_json && !_sy_proxy_request_translating (self) && !self->early)
     {
       respond_bytes (self, status, "application/json", g_memdup2 (data, len), len);
       return;
     }
   if (!is_json ||
-      !sy_codec_get (self->route->dialect)->parse_error ((const char *) data, len, &type, &message))
+      !sy_codec_get (self->core.route->dialect)->parse_error ((const char *) data, len, &type,
+                                                              &message))
     {
       g_autofree char *snippet = excerpt (data, len);
 
-      message = g_strdup_printf ("upstream %s answered %u%s%s", self->route->provider_label,
+      message = g_strdup_printf ("upstream %s answered %u%s%s", self->core.route->provider_label,
                                  status, *snippet ? ": " : "", snippet);
     }
   if (self->early)
@@ -476,19 +480,20 @@ complete_buffered (SyProxyRequest *self)
       SyFailure failure;
       g_autofree char *snippet = excerpt (data, len);
       g_autofree char *message = g_strdup_printf ("upstream %s answered %u%s%s",
-                                                  self->route->provider_label, status,
+                                                  self->core.route->provider_label, status,
                                                   *snippet ? ": " : "", snippet);
 
       sy_failure_classify_response (status, soup_message_get_response_headers (self->upstream),
                                     (const char *) data, len,
-                                    sy_routing_state_now_ms (sy_gateway_get_routing (self->gateway)),
+                                    sy_routing_state_now_ms (
+                                      sy_gateway_get_routing (self->core.gateway)),
                                     &failure);
-      if (failure.move_on && _sy_proxy_request_has_next (self))
+      if (failure.move_on && sy_request_core_has_next (&self->core))
         {
           _sy_proxy_request_attempt_failed (self, status, &failure, message);
           return;
         }
-      _sy_proxy_request_settle (self, &failure, message);
+      sy_request_core_settle (&self->core, &failure, message);
       respond_upstream_error (self, status, data, len, is_json);
       return;
     }
@@ -497,7 +502,7 @@ complete_buffered (SyProxyRequest *self)
       g_autofree char *snippet = excerpt (data, len);
       g_autofree char *message =
         g_strdup_printf ("upstream %s answered %u with %s instead of JSON%s%s",
-                         self->route->provider_label, status,
+                         self->core.route->provider_label, status,
                          content_type ? content_type : "no content type",
                          *snippet ? ": " : "", snippet);
 
@@ -508,17 +513,19 @@ complete_buffered (SyProxyRequest *self)
   if (!_sy_proxy_request_translating (self) && !self->stream)
     {
       /* Same dialect: the bytes as the upstream wrote them, the usage read off them. */
-      _sy_proxy_request_settle (self, NULL, NULL);
-      sy_usage_scan_json (self->route->dialect, (const char *) data, len, &self->usage);
+      sy_request_core_settle (&self->core, NULL, NULL);
+      sy_usage_scan_json (self->core.route->dialect, (const char *) data, len, &self->core.usage);
       respond_bytes (self, status, content_type ? content_type : "application/json",
                      g_byte_array_steal (self->buffer, NULL), len);
       return;
     }
-  response = sy_codec_get (self->route->dialect)->parse_response ((const char *) data, len, &error);
+  response = sy_codec_get (self->core.route->dialect)->parse_response ((const char *) data, len,
+                                                                       &error);
   if (response == NULL)
     {
       /* Includes an upstream "response.failed": an error, never an empty 200. */
-      g_autofree char *message = g_strdup_printf ("upstream %s: %s", self->route->provider_label,
+      g_autofree char *message = g_strdup_printf ("upstream %s: %s",
+                                                  self->core.route->provider_label,
                                                   error->message);
       unusable_answer (self, message);
       return;
@@ -536,7 +543,8 @@ complete_assembled (SyProxyRequest *self)
   response = sy_stream_translator_steal_response (self->translator, &error);
   if (response == NULL)
     {
-      g_autofree char *message = g_strdup_printf ("upstream %s: %s", self->route->provider_label,
+      g_autofree char *message = g_strdup_printf ("upstream %s: %s",
+                                                  self->core.route->provider_label,
                                                   error->message);
       unusable_answer (self, message);
       return;
@@ -557,7 +565,7 @@ buffered_read_cb (GObject      *source,
   const char *data;
 
   self->read_pending = FALSE;
-  if (self->client_gone)
+  if (self->core.client_gone)
     {
       _sy_proxy_request_finish (self);
       return;
@@ -599,7 +607,7 @@ buffered_read_cb (GObject      *source,
 
   self->read_pending = TRUE;
   g_input_stream_read_bytes_async (self->upstream_body, 65536, G_PRIORITY_DEFAULT,
-                                   self->attempt_cancellable, buffered_read_cb,
+                                   self->core.attempt_cancellable, buffered_read_cb,
                                    g_object_ref (self));
 }
 
@@ -610,19 +618,19 @@ buffered_read_cb (GObject      *source,
 static void
 commit_early (SyProxyRequest *self)
 {
-  SoupMessageHeaders *out = soup_server_message_get_response_headers (self->msg);
+  SoupMessageHeaders *out = soup_server_message_get_response_headers (self->core.msg);
 
   self->early = TRUE;
   self->committed = TRUE;
-  self->final_status = SOUP_STATUS_OK;
-  soup_server_message_set_status (self->msg, SOUP_STATUS_OK, NULL);
+  self->core.final_status = SOUP_STATUS_OK;
+  soup_server_message_set_status (self->core.msg, SOUP_STATUS_OK, NULL);
   soup_message_headers_set_content_type (out, "text/event-stream", NULL);
   soup_message_headers_set_encoding (out, SOUP_ENCODING_CHUNKED);
-  soup_message_headers_replace (out, "X-Request-Id", self->request_id);
-  soup_message_headers_replace (out, "X-Switchyard-Provider", self->route->provider_label);
-  soup_message_headers_replace (out, "X-Switchyard-Model", self->route->upstream_model);
-  soup_message_body_set_accumulate (soup_server_message_get_response_body (self->msg), FALSE);
-  self->wrote_chunk_id = g_signal_connect (self->msg, "wrote-chunk",
+  soup_message_headers_replace (out, "X-Request-Id", self->core.request_id);
+  soup_message_headers_replace (out, "X-Switchyard-Provider", self->core.route->provider_label);
+  soup_message_headers_replace (out, "X-Switchyard-Model", self->core.route->upstream_model);
+  soup_message_body_set_accumulate (soup_server_message_get_response_body (self->core.msg), FALSE);
+  self->wrote_chunk_id = g_signal_connect (self->core.msg, "wrote-chunk",
                                            G_CALLBACK (wrote_chunk_cb), self);
 }
 
@@ -633,7 +641,7 @@ keepalive_cb (gpointer user_data)
   g_autoptr(SyStreamTranslator) renderer = NULL;
   GString *ping;
 
-  if (self->client_gone || self->completed || (self->committed && !self->early))
+  if (self->core.client_gone || self->core.completed || (self->committed && !self->early))
     {
       self->keepalive_id = 0;
       return G_SOURCE_REMOVE;
@@ -642,24 +650,24 @@ keepalive_cb (gpointer user_data)
     commit_early (self);
 
   renderer = sy_stream_translator_new (self->client_dialect, self->client_dialect,
-                                       self->route->upstream_model);
+                                       self->core.route->upstream_model);
   ping = g_string_new (NULL);
   sy_stream_translator_ping (renderer, ping);
   if (ping->len > 0)
     {
       self->chunks_queued++;
-      append_gstring (soup_server_message_get_response_body (self->msg), ping);
+      append_gstring (soup_server_message_get_response_body (self->core.msg), ping);
     }
   else
     g_string_free (ping, TRUE);
-  soup_server_message_unpause (self->msg);
+  soup_server_message_unpause (self->core.msg);
   return G_SOURCE_CONTINUE;
 }
 
 void
 _sy_proxy_relay_start_keepalive (SyProxyRequest *self)
 {
-  gint64 ms = sy_settings_repo_get_int (sy_gateway_get_settings (self->gateway),
+  gint64 ms = sy_settings_repo_get_int (sy_gateway_get_settings (self->core.gateway),
                                         "streamKeepAliveMs");
 
   if (ms > 0 && self->keepalive_id == 0)
@@ -677,25 +685,27 @@ _sy_proxy_relay_progress (SyProxyRequest  *self,
                           SyProgressPhase  phase)
 {
   SyProgress progress = {
-    phase, self->request_id,
-    phase == SY_PROGRESS_ROUTING ? self->plan->requested_model : self->route->upstream_model,
-    self->route->provider_label, self->attempts, self->plan->targets->len,
-    (g_get_monotonic_time () - self->start_us) / 1000,
+    phase, self->core.request_id,
+    phase == SY_PROGRESS_ROUTING ? self->core.plan->requested_model
+                                 : self->core.route->upstream_model,
+    self->core.route->provider_label, self->core.attempts, self->core.plan->targets->len,
+    (g_get_monotonic_time () - self->core.start_us) / 1000,
   };
   GString *event;
 
-  if (!self->stream || self->client_gone || self->completed || (self->committed && !self->early) ||
+  if (!self->stream || self->core.client_gone || self->core.completed ||
+      (self->committed && !self->early) ||
       (phase == SY_PROGRESS_FIRST_BYTE &&
        !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (self->upstream))) ||
-      !sy_progress_requested (self->msg))
+      !sy_progress_requested (self->core.msg))
     return;
   if (!self->committed)
     commit_early (self);  /* as a keep-alive does: failover stays possible */
   event = g_string_new (NULL);
   sy_progress_append (self->client_dialect, &progress, event);
   self->chunks_queued++;
-  append_gstring (soup_server_message_get_response_body (self->msg), event);
-  soup_server_message_unpause (self->msg);
+  append_gstring (soup_server_message_get_response_body (self->core.msg), event);
+  soup_server_message_unpause (self->core.msg);
 }
 
 void
@@ -707,18 +717,18 @@ _sy_proxy_relay_fail_early (SyProxyRequest *self,
 {
   g_autoptr(SyStreamTranslator) renderer =
     sy_stream_translator_new (self->client_dialect, self->client_dialect,
-                              self->route->upstream_model);
+                              self->core.route->upstream_model);
   GString *out = g_string_new (NULL);
-  SoupMessageBody *body = soup_server_message_get_response_body (self->msg);
+  SoupMessageBody *body = soup_server_message_get_response_body (self->core.msg);
 
   _sy_proxy_relay_stop_keepalive (self);
-  _sy_proxy_request_set_error_code (self, code);
-  self->final_status = status;
+  sy_request_core_set_error_code (&self->core, code);
+  self->core.final_status = status;
   sy_stream_translator_fail (renderer, status, type, message, out);
   append_gstring (body, out);
   soup_message_body_complete (body);
-  self->completed = TRUE;
-  soup_server_message_unpause (self->msg);
+  self->core.completed = TRUE;
+  soup_server_message_unpause (self->core.msg);
 }
 
 void
@@ -731,10 +741,10 @@ _sy_proxy_relay_start (SyProxyRequest *self)
       return;
     }
   if (upstream_is_sse (self))
-    self->translator = sy_stream_translator_new_assembler (self->route->dialect);
+    self->translator = sy_stream_translator_new_assembler (self->core.route->dialect);
   self->buffer = g_byte_array_new ();
   self->read_pending = TRUE;
   g_input_stream_read_bytes_async (self->upstream_body, 65536, G_PRIORITY_DEFAULT,
-                                   self->attempt_cancellable, buffered_read_cb,
+                                   self->core.attempt_cancellable, buffered_read_cb,
                                    g_object_ref (self));
 }

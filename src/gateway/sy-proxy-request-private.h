@@ -8,6 +8,7 @@
 
 #include "gateway/sy-progress.h"
 #include "gateway/sy-proxy-request.h"
+#include "gateway/sy-request-core.h"
 #include "routing/sy-failure-policy.h"
 #include "translate/sy-codec.h"
 #include "translate/sy-stream-translator.h"
@@ -28,10 +29,7 @@ struct _SyProxyRequest
   GObject             parent_instance;
 
   SyProxyRequest     *self_ref;       /* held until the client has its answer */
-  SyGateway          *gateway;
-  SyRoutingState     *routing;        /* the one this request started with: a database import
-                                       * swaps the gateway's, slots go back where they came from */
-  SoupServerMessage  *msg;
+  SyRequestCore       core;           /* the walk over the plan, the client, the usage row */
   SyDialect           client_dialect;
   char               *endpoint;
   char               *upstream_path;  /* NULL: the codec's */
@@ -40,42 +38,23 @@ struct _SyProxyRequest
   gsize               model_start;
   gsize               model_end;
   gboolean            stream;
-  SyApiKey           *api_key;
-  SyRoutePlan        *plan;
-  SyRoute            *route;          /* the current target, owned by plan */
   SyChatRequest      *request;        /* the parsed body, when some target speaks another
                                        * dialect; same-dialect targets get the client's bytes */
   GBytes             *upstream_request_body;  /* built once per target */
   GPtrArray          *notes;          /* what translation could not carry */
-  char               *request_id;
 
-  GCancellable       *cancellable;    /* the whole request */
-  GCancellable       *attempt_cancellable;
-  gulong              cancel_link_id;
-  guint               next_target;
-  GPtrArray          *accounts;       /* the current target's, in strategy order */
-  guint               next_account;
-  guint               attempts;
-  guint               max_attempts;
-  SyConnection       *connection;     /* current attempt */
-  gboolean            verdict_pending;/* the breaker admitted this attempt: it owes an outcome */
-  gboolean            slot_held;      /* an outbound rate-limit slot of connection */
-  gint64              retry_after_ms; /* the earliest announced or known reset, -1 none */
   SoupMessage        *upstream;
   GInputStream       *upstream_body;
 
   guint               timer_id;
   SyTimerKind         timer_kind;
   SyTimerKind         fired_timer;
-  guint               total_timer_id;
 
   gboolean            committed;      /* status and headers handed to the client */
   gboolean            early;          /* committed as a stream by keep-alive pings, before any
                                        * upstream answered: failover still possible, errors
                                        * must be events */
   guint               keepalive_id;
-  gboolean            completed;      /* the response is whole; finished is expected */
-  gboolean            client_gone;
   guint               chunks_queued;
   gboolean            read_pending;
   gboolean            waiting_for_client;
@@ -83,35 +62,21 @@ struct _SyProxyRequest
   gsize               received;       /* upstream body bytes of this attempt */
   SyStreamTranslator *translator;     /* a translated or assembled upstream stream */
   SyStreamWatcher    *watcher;        /* an upstream stream relayed as is */
-  SyUsage             usage;
 
-  gulong              finished_id;
-  gulong              disconnected_id;
   gulong              wrote_chunk_id;
-
-  gint64              start_us;
-  gint64              first_byte_us;
-  guint               final_status;
-  char               *error_code;
-  char               *last_error;     /* why the previous attempt failed */
-  guint               last_status;
 };
 
 /* The current target speaks another dialect than the client. */
 static inline gboolean
 _sy_proxy_request_translating (SyProxyRequest *self)
 {
-  return self->route->dialect != self->client_dialect;
+  return self->core.route->dialect != self->client_dialect;
 }
 
 /* sy-proxy-request.c */
 /* The attempt failed before the first byte: the router hears why, the next candidate goes. */
 void        _sy_proxy_request_attempt_failed (SyProxyRequest  *self,
                                               guint            status,
-                                              const SyFailure *failure,
-                                              const char      *message);
-/* The router hears how the attempt went (failure NULL: it succeeded), once per attempt. */
-void        _sy_proxy_request_settle         (SyProxyRequest  *self,
                                               const SyFailure *failure,
                                               const char      *message);
 void        _sy_proxy_request_respond_error  (SyProxyRequest *self,
@@ -123,10 +88,7 @@ void        _sy_proxy_request_start_timer    (SyProxyRequest *self,
                                               SyTimerKind     kind);
 void        _sy_proxy_request_stop_timer     (SyProxyRequest *self);
 const char *_sy_proxy_request_timer_message  (SyTimerKind     kind);
-void        _sy_proxy_request_set_error_code (SyProxyRequest *self,
-                                              const char     *code);
 void        _sy_proxy_request_add_route_headers (SyProxyRequest *self);
-gboolean    _sy_proxy_request_has_next       (SyProxyRequest *self);
 void        _sy_proxy_request_finish         (SyProxyRequest *self);
 
 /* sy-proxy-relay.c */

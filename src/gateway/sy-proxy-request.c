@@ -32,26 +32,14 @@ sy_proxy_request_dispose (GObject *object)
   SyProxyRequest *self = SY_PROXY_REQUEST (object);
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
-  g_clear_handle_id (&self->total_timer_id, g_source_remove);
   g_clear_handle_id (&self->keepalive_id, g_source_remove);
-  if (self->cancel_link_id != 0)
-    g_cancellable_disconnect (self->cancellable, self->cancel_link_id);
-  self->cancel_link_id = 0;
-  if (self->msg != NULL)
-    {
-      g_clear_signal_handler (&self->finished_id, self->msg);
-      g_clear_signal_handler (&self->disconnected_id, self->msg);
-      g_clear_signal_handler (&self->wrote_chunk_id, self->msg);
-    }
+  if (self->core.msg != NULL)
+    g_clear_signal_handler (&self->wrote_chunk_id, self->core.msg);
   g_clear_object (&self->upstream_body);
   g_clear_object (&self->upstream);
   g_clear_object (&self->translator);
   g_clear_object (&self->watcher);
-  g_clear_object (&self->attempt_cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->msg);
-  g_clear_object (&self->routing);
-  g_clear_object (&self->gateway);
+  sy_request_core_dispose (&self->core);
   G_OBJECT_CLASS (sy_proxy_request_parent_class)->dispose (object);
 }
 
@@ -62,18 +50,12 @@ sy_proxy_request_finalize (GObject *object)
 
   g_clear_pointer (&self->body, g_bytes_unref);
   g_clear_pointer (&self->upstream_request_body, g_bytes_unref);
-  g_clear_pointer (&self->api_key, sy_api_key_unref);
-  g_clear_pointer (&self->plan, sy_route_plan_free);
-  g_clear_pointer (&self->accounts, g_ptr_array_unref);
   g_clear_pointer (&self->request, sy_chat_request_free);
-  g_clear_pointer (&self->connection, sy_connection_unref);
   g_clear_pointer (&self->buffer, g_byte_array_unref);
   g_clear_pointer (&self->notes, g_ptr_array_unref);
   g_free (self->endpoint);
   g_free (self->upstream_path);
-  g_free (self->request_id);
-  g_free (self->error_code);
-  g_free (self->last_error);
+  sy_request_core_finalize (&self->core);
   G_OBJECT_CLASS (sy_proxy_request_parent_class)->finalize (object);
 }
 
@@ -89,107 +71,34 @@ sy_proxy_request_class_init (SyProxyRequestClass *klass)
 static void
 sy_proxy_request_init (SyProxyRequest *self)
 {
-  self->cancellable = g_cancellable_new ();
+  sy_request_core_init (&self->core);
   self->notes = g_ptr_array_new_with_free_func (g_free);
-  self->retry_after_ms = -1;
-  sy_usage_init (&self->usage);
-}
-
-static double
-ms_since (gint64 start_us,
-          gint64 end_us)
-{
-  return (double) (end_us - start_us) / 1000.0;
 }
 
 /* The request is over for us: write its usage row and drop the self reference. */
 void
 _sy_proxy_request_finish (SyProxyRequest *self)
 {
-  SyUsageRecord *r;
-  gint64 now = g_get_monotonic_time ();
-  gboolean cut = self->client_gone && !self->completed;
-
   if (self->self_ref == NULL)
     return;
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
-  g_clear_handle_id (&self->total_timer_id, g_source_remove);
   g_clear_handle_id (&self->keepalive_id, g_source_remove);
-  g_cancellable_cancel (self->cancellable);
-  sy_gateway_untrack_request (self->gateway, self->cancellable);
-  if (self->verdict_pending)
-    {
-      /* The client left (or the gateway stopped) before the upstream said anything. */
-      self->verdict_pending = FALSE;
-      sy_routing_state_abandon (self->routing, self->route);
-    }
-  if (self->slot_held)
-    {
-      self->slot_held = FALSE;
-      sy_routing_state_release_slot (self->routing, self->connection);
-    }
+  sy_request_core_stop (&self->core);
 
   for (guint i = 0; i < self->notes->len; i++)
-    g_debug ("request %s: %s", self->request_id, (char *) g_ptr_array_index (self->notes, i));
+    g_debug ("request %s: %s", self->core.request_id, (char *) g_ptr_array_index (self->notes, i));
 
-  r = sy_usage_record_new ();
-  r->request_id = g_strdup (self->request_id);
-  r->endpoint = g_strdup (self->endpoint);
-  r->api_key_id = self->api_key ? g_strdup (self->api_key->id) : NULL;
-  r->requested_model = g_strdup (self->plan->requested_model);
-  r->provider = g_strdup (self->route->provider_label);
-  r->connection_id = self->connection ? g_strdup (self->connection->id) : NULL;
-  r->model = g_strdup (self->route->upstream_model);
-  r->status = cut ? 499 : (int) self->final_status;
-  r->attempts = (int) self->attempts;
-  r->stream = self->stream;
-  r->tokens_input = self->usage.input;
-  r->tokens_output = self->usage.output;
-  r->tokens_cache_read = self->usage.cache_read;
-  r->tokens_cache_creation = self->usage.cache_creation;
-  r->tokens_reasoning = self->usage.reasoning;
-  r->latency_ms = ms_since (self->start_us, now);
-  r->ttfb_ms = self->first_byte_us ? ms_since (self->start_us, self->first_byte_us) : -1;
-  r->error_code = cut ? g_strdup ("client_closed") : g_strdup (self->error_code);
-  sy_pricing_repo_price_usage (sy_gateway_get_pricing (self->gateway), r);
-  sy_budget_guard_settle (self->gateway, self->msg, r);
-  sy_metrics_observe (sy_gateway_get_metrics (self->gateway),
-                      sy_gateway_get_pricing (self->gateway), r);
-  sy_usage_writer_submit (sy_gateway_get_usage_writer (self->gateway), r);
-
+  sy_request_core_submit_usage (&self->core, self->endpoint, self->stream);
   g_clear_object (&self->self_ref);
-}
-
-void
-_sy_proxy_request_set_error_code (SyProxyRequest *self,
-                                  const char     *code)
-{
-  g_free (self->error_code);
-  self->error_code = g_strdup (code);
 }
 
 void
 _sy_proxy_request_add_route_headers (SyProxyRequest *self)
 {
-  SoupMessageHeaders *out = soup_server_message_get_response_headers (self->msg);
-  g_autofree char *attempts = g_strdup_printf ("%u", self->attempts);
+  SoupMessageHeaders *out = soup_server_message_get_response_headers (self->core.msg);
 
-  soup_message_headers_replace (out, "X-Switchyard-Provider", self->route->provider_label);
-  soup_message_headers_replace (out, "X-Switchyard-Model", self->route->upstream_model);
-  if (self->connection != NULL)
-    soup_message_headers_replace (out, "X-Switchyard-Connection", self->connection->id);
-  soup_message_headers_replace (out, "X-Switchyard-Attempts", attempts);
-  if (self->plan->combo != NULL)
-    soup_message_headers_replace (out, "X-Switchyard-Combo", self->plan->combo);
-  if (self->final_status >= 400 && self->retry_after_ms >= 0)
-    {
-      g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                  (self->retry_after_ms + 999) / 1000);
-
-      soup_message_headers_replace (out, "Retry-After", seconds);
-    }
-  soup_message_headers_replace (out, "X-Request-Id", self->request_id);
+  sy_request_core_add_route_headers (&self->core);
   if (self->notes->len > 0)
     {
       g_autofree char *count = g_strdup_printf ("%u", self->notes->len);
@@ -209,7 +118,7 @@ _sy_proxy_request_respond_error (SyProxyRequest *self,
 {
   g_autofree char *body = sy_http_format_error (self->client_dialect, status, type, code, message);
 
-  if (self->client_gone)
+  if (self->core.client_gone)
     {
       _sy_proxy_request_finish (self);
       return;
@@ -219,15 +128,15 @@ _sy_proxy_request_respond_error (SyProxyRequest *self,
       _sy_proxy_relay_fail_early (self, status, type, code, message);
       return;
     }
-  self->final_status = status;
-  _sy_proxy_request_set_error_code (self, code);
+  self->core.final_status = status;
+  sy_request_core_set_error_code (&self->core, code);
   _sy_proxy_request_add_route_headers (self);
-  soup_server_message_set_status (self->msg, status, NULL);
-  soup_server_message_set_response (self->msg, "application/json", SOUP_MEMORY_COPY, body,
+  soup_server_message_set_status (self->core.msg, status, NULL);
+  soup_server_message_set_response (self->core.msg, "application/json", SOUP_MEMORY_COPY, body,
                                     strlen (body));
   self->committed = TRUE;
-  self->completed = TRUE;
-  soup_server_message_unpause (self->msg);
+  self->core.completed = TRUE;
+  soup_server_message_unpause (self->core.msg);
 }
 
 /* --- timers ------------------------------------------------------------------------------- */
@@ -254,8 +163,8 @@ timer_cb (gpointer user_data)
   self->timer_id = 0;
   self->fired_timer = self->timer_kind;
   self->timer_kind = SY_TIMER_NONE;
-  if (self->attempt_cancellable != NULL)
-    g_cancellable_cancel (self->attempt_cancellable);
+  if (self->core.attempt_cancellable != NULL)
+    g_cancellable_cancel (self->core.attempt_cancellable);
   return G_SOURCE_REMOVE;
 }
 
@@ -263,7 +172,7 @@ void
 _sy_proxy_request_start_timer (SyProxyRequest *self,
                                SyTimerKind     kind)
 {
-  gint64 ms = sy_settings_repo_get_int (sy_gateway_get_settings (self->gateway),
+  gint64 ms = sy_settings_repo_get_int (sy_gateway_get_settings (self->core.gateway),
                                         timer_settings[kind]);
 
   _sy_proxy_request_stop_timer (self);
@@ -276,9 +185,9 @@ total_timer_cb (gpointer user_data)
 {
   SyProxyRequest *self = user_data;
 
-  self->total_timer_id = 0;
+  self->core.total_timer_id = 0;
   self->fired_timer = SY_TIMER_TOTAL;
-  g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->core.cancellable);
   return G_SOURCE_REMOVE;
 }
 
@@ -298,70 +207,15 @@ _sy_proxy_request_timer_message (SyTimerKind kind)
 
 /* --- attempts ----------------------------------------------------------------------------- */
 
-static SyRoutingState *
-routing (SyProxyRequest *self)
-{
-  return self->routing;
-}
-
-static void
-note_retry_after (SyProxyRequest *self,
-                  gint64          ms)
-{
-  if (ms >= 0 && (self->retry_after_ms < 0 || ms < self->retry_after_ms))
-    self->retry_after_ms = ms;
-}
-
-gboolean
-_sy_proxy_request_has_next (SyProxyRequest *self)
-{
-  if (self->attempts >= self->max_attempts)
-    return FALSE;
-  return (self->accounts != NULL && self->next_account < self->accounts->len) ||
-         self->next_target < self->plan->targets->len;
-}
-
-void
-_sy_proxy_request_settle (SyProxyRequest  *self,
-                          const SyFailure *failure,
-                          const char      *message)
-{
-  double latency_ms;
-
-  if (!self->verdict_pending)
-    return;
-  self->verdict_pending = FALSE;
-  latency_ms = ms_since (self->start_us, g_get_monotonic_time ());
-  if (failure == NULL)
-    sy_routing_state_record_success (routing (self), self->route, self->connection, latency_ms);
-  else
-    {
-      sy_routing_state_record_failure (routing (self), self->route, self->connection, failure,
-                                       message);
-      note_retry_after (self, failure->retry_after_ms);
-    }
-  if (self->route->combo != NULL)
-    sy_routing_state_record_member (routing (self), self->route->combo,
-                                    self->route->requested_model, failure == NULL);
-}
-
 void
 _sy_proxy_request_attempt_failed (SyProxyRequest  *self,
                                   guint            status,
                                   const SyFailure *failure,
                                   const char      *message)
 {
-  g_debug ("request %s: attempt %u on %s failed: %s", self->request_id, self->attempts,
-           self->connection ? self->connection->id : "?", message);
-  _sy_proxy_request_settle (self, failure, message);
-  if (self->slot_held)
-    {
-      self->slot_held = FALSE;
-      sy_routing_state_release_slot (routing (self), self->connection);
-    }
-  g_free (self->last_error);
-  self->last_error = g_strdup (message);
-  self->last_status = status;
+  g_debug ("request %s: attempt %u on %s failed: %s", self->core.request_id, self->core.attempts,
+           self->core.connection ? self->core.connection->id : "?", message);
+  sy_request_core_attempt_failed (&self->core, status, failure, message);
   _sy_proxy_request_stop_timer (self);
   g_clear_object (&self->upstream_body);
   g_clear_object (&self->upstream);
@@ -369,7 +223,7 @@ _sy_proxy_request_attempt_failed (SyProxyRequest  *self,
   g_clear_object (&self->watcher);
   g_clear_pointer (&self->buffer, g_byte_array_unref);
   self->received = 0;
-  sy_usage_init (&self->usage);
+  sy_usage_init (&self->core.usage);
   next_attempt (self);
 }
 
@@ -386,12 +240,12 @@ forward_body (SyProxyRequest *self)
   if (!self->has_model_span)
     return g_bytes_ref (self->body);
   current = sy_json_span_dup_string (data, &span);
-  if (g_strcmp0 (current, self->route->upstream_model) == 0)
+  if (g_strcmp0 (current, self->core.route->upstream_model) == 0)
     return g_bytes_ref (self->body);
 
   out = g_string_sized_new (len + 16);
   g_string_append_len (out, data, self->model_start);
-  sy_json_append_string (out, self->route->upstream_model);
+  sy_json_append_string (out, self->core.route->upstream_model);
   g_string_append_len (out, data + self->model_end, len - self->model_end);
   return g_string_free_to_bytes (out);
 }
@@ -433,13 +287,14 @@ dup_upstream_body (SyProxyRequest  *self,
       else
         {
           g_free (self->request->model);
-          self->request->model = g_strdup (self->route->upstream_model);
+          self->request->model = g_strdup (self->core.route->upstream_model);
           self->request->stream = self->stream;
           self->upstream_request_body =
-            sy_codec_get (self->route->dialect)->emit_request (self->request, self->notes, error);
+            sy_codec_get (self->core.route->dialect)->emit_request (self->request, self->notes,
+                                                                     error);
           if (self->upstream_request_body == NULL)
             return NULL;
-          if (self->route->max_completion_tokens)
+          if (self->core.route->max_completion_tokens)
             self->upstream_request_body = rename_max_tokens (self->upstream_request_body);
         }
     }
@@ -449,14 +304,14 @@ dup_upstream_body (SyProxyRequest  *self,
 static char *
 dup_upstream_path (SyProxyRequest *self)
 {
-  const SyCodec *codec = sy_codec_get (self->route->dialect);
+  const SyCodec *codec = sy_codec_get (self->core.route->dialect);
   g_autoptr(SyChatRequest) stub = NULL;
 
   if (self->upstream_path != NULL)
     return g_strdup (self->upstream_path);
   /* The path depends on the target's model and on streaming only. */
   stub = sy_chat_request_new ();
-  stub->model = g_strdup (self->route->upstream_model);
+  stub->model = g_strdup (self->core.route->upstream_model);
   stub->stream = self->stream;
   return codec->request_path (stub);
 }
@@ -480,29 +335,6 @@ request_header_forwarded (const char         *name,
 }
 
 static void
-set_auth_header (SoupMessageHeaders *headers,
-                 SyAuthHeader        kind,
-                 const char         *secret)
-{
-  g_autofree char *bearer = NULL;
-
-  switch (kind)
-    {
-    case SY_AUTH_HEADER_X_API_KEY:
-      soup_message_headers_replace (headers, "x-api-key", secret);
-      break;
-    case SY_AUTH_HEADER_GOOG_API_KEY:
-      soup_message_headers_replace (headers, "x-goog-api-key", secret);
-      break;
-    case SY_AUTH_HEADER_BEARER:
-    default:
-      bearer = g_strconcat ("Bearer ", secret, NULL);
-      soup_message_headers_replace (headers, "Authorization", bearer);
-      break;
-    }
-}
-
-static void
 upstream_wrote_headers_cb (SoupMessage *upstream,
                            gpointer     user_data)
 {
@@ -521,10 +353,10 @@ upstream_sent_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   GInputStream *stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
 
-  if (self->client_gone || self->fired_timer == SY_TIMER_TOTAL)
+  if (self->core.client_gone || self->fired_timer == SY_TIMER_TOTAL)
     {
       g_clear_object (&stream);
-      if (self->fired_timer == SY_TIMER_TOTAL && !self->client_gone)
+      if (self->fired_timer == SY_TIMER_TOTAL && !self->core.client_gone)
         _sy_proxy_request_respond_error (self, SOUP_STATUS_GATEWAY_TIMEOUT, "api_error",
                                          "upstream_timeout",
                                          _sy_proxy_request_timer_message (SY_TIMER_TOTAL));
@@ -536,7 +368,8 @@ upstream_sent_cb (GObject      *source,
   if (stream == NULL || sy_outbound_proxies_refused (self->upstream, &stream, &error))
     {
       const char *why = _sy_proxy_request_timer_message (self->fired_timer);
-      g_autofree char *message = g_strdup_printf ("cannot reach %s: %s", self->route->provider_label,
+      g_autofree char *message = g_strdup_printf ("cannot reach %s: %s",
+                                                  self->core.route->provider_label,
                                                   why ? why : error->message);
       SyFailure failure;
 
@@ -558,9 +391,9 @@ static void
 send_attempt (SyProxyRequest *self,
               const char     *secret)
 {
-  SoupMessageHeaders *in = soup_server_message_get_request_headers (self->msg);
-  const char *base = self->connection->base_url ? self->connection->base_url
-                                                : self->route->default_base_url;
+  SoupMessageHeaders *in = soup_server_message_get_request_headers (self->core.msg);
+  const char *base = self->core.connection->base_url ? self->core.connection->base_url
+                                                : self->core.route->default_base_url;
   g_autofree char *path = dup_upstream_path (self);
   g_autofree char *url = NULL;
   g_autoptr(GBytes) body = NULL;
@@ -585,7 +418,7 @@ send_attempt (SyProxyRequest *self,
   if (uri == NULL)
     {
       g_autofree char *message = g_strdup_printf ("invalid base URL for %s: %s",
-                                                  self->route->provider_label, error->message);
+                                                  self->core.route->provider_label, error->message);
       SyFailure failure;
 
       sy_failure_classify_network (&failure);
@@ -593,8 +426,8 @@ send_attempt (SyProxyRequest *self,
       return;
     }
 
-  g_clear_object (&self->attempt_cancellable);
-  self->attempt_cancellable = g_cancellable_new ();
+  g_clear_object (&self->core.attempt_cancellable);
+  self->core.attempt_cancellable = g_cancellable_new ();
   self->fired_timer = SY_TIMER_NONE;
 
   self->upstream = soup_message_new_from_uri (SOUP_METHOD_POST, uri);
@@ -608,8 +441,8 @@ send_attempt (SyProxyRequest *self,
   while (soup_message_headers_iter_next (&iter, &name, &value))
     if (request_header_forwarded (name, in))
       soup_message_headers_append (out, name, value);
-  set_auth_header (out, self->route->auth_header, secret);
-  if (self->route->dialect == SY_DIALECT_ANTHROPIC &&
+  sy_http_set_auth_header (out, self->core.route->auth_header, secret);
+  if (self->core.route->dialect == SY_DIALECT_ANTHROPIC &&
       soup_message_headers_get_one (out, "anthropic-version") == NULL)
     soup_message_headers_replace (out, "anthropic-version", "2023-06-01");
   if (self->request != NULL)
@@ -621,9 +454,9 @@ send_attempt (SyProxyRequest *self,
                            G_CALLBACK (upstream_wrote_headers_cb), self, 0);
 
   _sy_proxy_request_start_timer (self, SY_TIMER_CONNECT);
-  soup_session_send_async (sy_outbound_proxies_session_for (self->gateway, self->api_key,
-                                                           self->plan, self->route),
-                           self->upstream, G_PRIORITY_DEFAULT, self->attempt_cancellable,
+  soup_session_send_async (sy_outbound_proxies_session_for (self->core.gateway, self->core.api_key,
+                                                           self->core.plan, self->core.route),
+                           self->upstream, G_PRIORITY_DEFAULT, self->core.attempt_cancellable,
                            upstream_sent_cb, g_object_ref (self));
 }
 
@@ -636,7 +469,7 @@ credentials_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *secret = sy_credentials_get_finish (SY_CREDENTIALS (source), result, &error);
 
-  if (self->client_gone)
+  if (self->core.client_gone)
     {
       _sy_proxy_request_finish (self);
       return;
@@ -644,7 +477,7 @@ credentials_cb (GObject      *source,
   if (secret == NULL)
     {
       g_autofree char *message =
-        g_strdup_printf ("account %s has no usable credential: %s", self->connection->id,
+        g_strdup_printf ("account %s has no usable credential: %s", self->core.connection->id,
                          error ? error->message : "no API key stored");
       /* Like an expired credential: this account is skipped for a while, the next one goes. */
       SyFailure failure = { SY_FAILURE_AUTH, TRUE, FALSE, SY_COOLDOWN_ACCOUNT, -1 };
@@ -659,13 +492,13 @@ credentials_cb (GObject      *source,
 static void
 start_attempt (SyProxyRequest *self)
 {
-  SyCredentials *credentials = sy_gateway_get_credentials (self->gateway);
-  const char *secret = sy_credentials_peek (credentials, self->connection->id);
+  SyCredentials *credentials = sy_gateway_get_credentials (self->core.gateway);
+  const char *secret = sy_credentials_peek (credentials, self->core.connection->id);
 
   if (secret != NULL)
     send_attempt (self, secret);
   else
-    sy_credentials_get_async (credentials, self->connection->id, self->cancellable,
+    sy_credentials_get_async (credentials, self->core.connection->id, self->core.cancellable,
                               credentials_cb, g_object_ref (self));
 }
 
@@ -676,24 +509,15 @@ slot_ready_cb (gboolean granted,
   g_autoptr(SyProxyRequest) self = user_data;
 
   if (granted)
-    self->slot_held = TRUE;
-  if (self->client_gone)
+    self->core.slot_held = TRUE;
+  if (self->core.client_gone)
     {
       _sy_proxy_request_finish (self);
       return;
     }
   if (!granted)
     {
-      g_autofree char *message =
-        g_strdup_printf ("account %s stayed at its rate limit for rateLimitQueueTimeoutMs",
-                         self->connection->id);
-
-      /* No verdict on the provider: the account was busy, not failing. */
-      self->verdict_pending = FALSE;
-      sy_routing_state_abandon (routing (self), self->route);
-      g_free (self->last_error);
-      self->last_error = g_steal_pointer (&message);
-      self->last_status = 429;
+      sy_request_core_slot_refused (&self->core);
       next_attempt (self);
       return;
     }
@@ -705,56 +529,24 @@ slot_ready_cb (gboolean granted,
 static void
 respond_exhausted (SyProxyRequest *self)
 {
-  guint status = self->last_status ? self->last_status : SOUP_STATUS_SERVICE_UNAVAILABLE;
-  const char *code = status == 429 ? "rate_limited"
-                     : self->attempts == 0 ? "no_available_account" : "all_accounts_failed";
+  const char *type, *code, *message;
+  guint status = sy_request_core_exhausted (&self->core, &type, &code, &message);
 
-  if (self->attempts >= self->max_attempts && self->last_error == NULL)
-    {
-      self->last_error = g_strdup_printf ("stopped after %u attempts (maxAttemptsPerRequest)",
-                                          self->attempts);
-    }
-  _sy_proxy_request_respond_error (self, status, status == 429 ? "rate_limit_error" : "api_error",
-                                   code, self->last_error ? self->last_error
-                                                          : "no account could serve the request");
-}
-
-/* Moves to the next target with a usable account; FALSE when the plan is spent. */
-static gboolean
-advance_target (SyProxyRequest *self)
-{
-  while (self->next_target < self->plan->targets->len)
-    {
-      gint64 wait = -1;
-
-      self->route = g_ptr_array_index (self->plan->targets, self->next_target++);
-      g_clear_pointer (&self->upstream_request_body, g_bytes_unref);
-      g_clear_pointer (&self->accounts, g_ptr_array_unref);
-      self->accounts = sy_routing_state_order_accounts (routing (self), self->route, &wait);
-      self->next_account = 0;
-      if (self->accounts->len > 0)
-        return TRUE;
-      note_retry_after (self, wait);
-      g_free (self->last_error);
-      self->last_error = g_strdup_printf ("every account of %s is cooling down after rate limits "
-                                          "or errors", self->route->provider_label);
-      self->last_status = 429;
-    }
-  return FALSE;
+  _sy_proxy_request_respond_error (self, status, type, code, message);
 }
 
 static void
 next_attempt (SyProxyRequest *self)
 {
-  gint64 wait = -1;
+  gboolean new_target;
 
-  if (self->client_gone)
+  if (self->core.client_gone)
     {
       _sy_proxy_request_finish (self);
       return;
     }
 
-  if (g_cancellable_is_cancelled (self->cancellable))
+  if (g_cancellable_is_cancelled (self->core.cancellable))
     {
       _sy_proxy_request_respond_error (self, SOUP_STATUS_GATEWAY_TIMEOUT, "api_error",
                                        "upstream_timeout",
@@ -764,38 +556,20 @@ next_attempt (SyProxyRequest *self)
       return;
     }
 
-  for (;;)
+  if (!sy_request_core_next_account (&self->core, &new_target))
     {
-      if (self->attempts >= self->max_attempts ||
-          ((self->accounts == NULL || self->next_account >= self->accounts->len) &&
-           !advance_target (self)))
-        {
-          respond_exhausted (self);
-          return;
-        }
-      if (sy_routing_state_admit (routing (self), self->route, &wait))
-        break;
-      /* The provider's breaker is open: none of its accounts is tried. */
-      note_retry_after (self, wait);
-      g_free (self->last_error);
-      self->last_error = g_strdup_printf ("%s is failing; its circuit breaker is open",
-                                          self->route->provider_label);
-      self->last_status = SOUP_STATUS_SERVICE_UNAVAILABLE;
-      self->next_account = self->accounts->len;
+      respond_exhausted (self);
+      return;
     }
-
-  g_clear_pointer (&self->connection, sy_connection_unref);
-  self->connection = sy_connection_ref (g_ptr_array_index (self->accounts, self->next_account++));
-  self->attempts++;
-  self->verdict_pending = TRUE;
+  if (new_target)
+    g_clear_pointer (&self->upstream_request_body, g_bytes_unref);
   _sy_proxy_relay_progress (self, SY_PROGRESS_ATTEMPT);
-  sy_routing_state_note_attempt (routing (self), self->route, self->connection);
 
-  switch (sy_routing_state_acquire_slot (routing (self), self->connection, self->cancellable,
-                                         slot_ready_cb, self))
+  switch (sy_routing_state_acquire_slot (self->core.routing, self->core.connection,
+                                         self->core.cancellable, slot_ready_cb, self))
     {
     case SY_SLOT_GRANTED:
-      self->slot_held = TRUE;
+      self->core.slot_held = TRUE;
       start_attempt (self);
       break;
     case SY_SLOT_QUEUED:
@@ -817,16 +591,16 @@ client_finished_cb (SoupServerMessage *msg,
 {
   SyProxyRequest *self = user_data;
 
-  if (!self->completed)
+  if (!self->core.completed)
     {
-      self->client_gone = TRUE;
-      g_cancellable_cancel (self->cancellable);
+      self->core.client_gone = TRUE;
+      g_cancellable_cancel (self->core.cancellable);
     }
   /* Nothing more will be written; pending async callbacks see client_gone or completed. */
   if (!self->read_pending)
     _sy_proxy_request_finish (self);
-  else if (self->attempt_cancellable != NULL)
-    g_cancellable_cancel (self->attempt_cancellable);
+  else if (self->core.attempt_cancellable != NULL)
+    g_cancellable_cancel (self->core.attempt_cancellable);
 }
 
 static void
@@ -835,8 +609,8 @@ request_cancelled_cb (GCancellable *cancellable,
 {
   SyProxyRequest *self = user_data;
 
-  if (self->attempt_cancellable != NULL)
-    g_cancellable_cancel (self->attempt_cancellable);
+  if (self->core.attempt_cancellable != NULL)
+    g_cancellable_cancel (self->core.attempt_cancellable);
 }
 
 void
@@ -844,15 +618,11 @@ sy_proxy_request_start (SyGateway          *gateway,
                         SyProxyRequestInit *init)
 {
   SyProxyRequest *self;
-  gint64 total_ms;
 
   g_return_if_fail (SY_IS_GATEWAY (gateway));
 
   self = g_object_new (SY_TYPE_PROXY_REQUEST, NULL);
   self->self_ref = self;
-  self->gateway = g_object_ref (gateway);
-  self->routing = g_object_ref (sy_gateway_get_routing (gateway));
-  self->msg = g_object_ref (init->msg);
   self->client_dialect = init->client_dialect;
   self->endpoint = g_strdup (init->endpoint);
   self->upstream_path = g_strdup (init->upstream_path);
@@ -861,28 +631,12 @@ sy_proxy_request_start (SyGateway          *gateway,
   self->model_start = init->model_start;
   self->model_end = init->model_end;
   self->stream = init->stream;
-  self->api_key = init->api_key ? sy_api_key_ref (init->api_key) : NULL;
-  self->plan = g_steal_pointer (&init->plan);
-  self->route = g_ptr_array_index (self->plan->targets, 0);
   self->request = g_steal_pointer (&init->request);
-  self->max_attempts = (guint) sy_settings_repo_get_int (sy_gateway_get_settings (gateway),
-                                                         "maxAttemptsPerRequest");
-  self->request_id = g_uuid_string_random ();
-  self->start_us = g_get_monotonic_time ();
+  sy_request_core_start (&self->core, gateway, init->msg, init->api_key,
+                         g_steal_pointer (&init->plan), G_CALLBACK (client_finished_cb),
+                         G_CALLBACK (request_cancelled_cb), total_timer_cb, self);
 
-  sy_gateway_track_request (gateway, self->cancellable);
-  self->cancel_link_id = g_cancellable_connect (self->cancellable,
-                                                G_CALLBACK (request_cancelled_cb), self, NULL);
-  self->finished_id = g_signal_connect (self->msg, "finished",
-                                        G_CALLBACK (client_finished_cb), self);
-  self->disconnected_id = g_signal_connect (self->msg, "disconnected",
-                                            G_CALLBACK (client_finished_cb), self);
-
-  total_ms = sy_settings_repo_get_int (sy_gateway_get_settings (gateway), "totalTimeoutMs");
-  if (total_ms > 0)
-    self->total_timer_id = g_timeout_add ((guint) total_ms, total_timer_cb, self);
-
-  soup_server_message_pause (self->msg);
+  soup_server_message_pause (self->core.msg);
   if (self->stream)
     _sy_proxy_relay_start_keepalive (self);
   _sy_proxy_relay_progress (self, SY_PROGRESS_ROUTING);

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Words and numbers for people. The ids are the management API's; nothing here decides
+ * anything about routing, and an id this file does not know is shown as it is.
+ */
+#define G_LOG_DOMAIN "sy-app"
+
+#include "sy-format.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "providers/sy-provider-catalog.h"
+
+static const SyChoice combo_strategies[] = {
+  { "default", N_("Default (the global setting)") },
+  { "priority", N_("Priority: in order, the next when one fails") },
+  { "round-robin", N_("Round-robin: a different first member each time") },
+  { "random", N_("Random order") },
+  { "weighted", N_("Weighted: by each member's weight") },
+  { "least-used", N_("Least used first") },
+  { "cost-optimized", N_("Cheapest first") },
+};
+
+static const SyChoice account_strategies[] = {
+  { "default", N_("Default (the global setting)") },
+  { "fill-first", N_("Fill first: priority order") },
+  { "round-robin", N_("Round-robin") },
+  { "p2c", N_("Healthier of two random accounts") },
+  { "random", N_("Random order") },
+  { "least-used", N_("Least recently used first") },
+  { "cost-optimized", N_("Lowest priority number first") },
+};
+
+char *
+sy_format_duration_ms (gint64 ms)
+{
+  gint64 s = (ms + 999) / 1000;
+
+  if (ms <= 0)
+    return g_strdup (_("less than a second"));
+  if (s < 60)
+    return g_strdup_printf (_("%d s"), (int) s);
+  if (s < 3600)
+    return s % 60 ? g_strdup_printf (_("%d min %d s"), (int) (s / 60), (int) (s % 60))
+                  : g_strdup_printf (_("%d min"), (int) (s / 60));
+  if (s < 86400)
+    return g_strdup_printf (_("%d h %d min"), (int) (s / 3600), (int) (s % 3600 / 60));
+  return g_strdup_printf (_("%d d %d h"), (int) (s / 86400), (int) (s % 86400 / 3600));
+}
+
+char *
+sy_format_latency_ms (double ms)
+{
+  if (isnan (ms) || ms < 0)
+    return g_strdup ("–");
+  if (ms < 1000)
+    return g_strdup_printf (_("%.0f ms"), ms);
+  return g_strdup_printf (_("%.1f s"), ms / 1000);
+}
+
+char *
+sy_format_provider (const char *label)
+{
+  const SyProviderInfo *info;
+
+  g_return_val_if_fail (label != NULL, NULL);
+
+  info = sy_provider_catalog_lookup (label);
+  if (info == NULL)
+    return g_strdup (label);
+  return g_strdup_printf ("%s (%s)", info->name, label);
+}
+
+const SyChoice *
+sy_format_combo_strategies (guint *n_choices)
+{
+  *n_choices = G_N_ELEMENTS (combo_strategies);
+  return combo_strategies;
+}
+
+const SyChoice *
+sy_format_account_strategies (guint *n_choices)
+{
+  *n_choices = G_N_ELEMENTS (account_strategies);
+  return account_strategies;
+}
+
+const char *
+sy_format_combo_strategy (const char *id)
+{
+  for (guint i = 0; id != NULL && i < G_N_ELEMENTS (combo_strategies); i++)
+    if (g_str_equal (id, combo_strategies[i].id))
+      return _(combo_strategies[i].label);
+  return id;
+}
+
+const char *
+sy_format_breaker_state (const char *state)
+{
+  if (g_strcmp0 (state, "CLOSED") == 0)
+    return _("Closed");
+  if (g_strcmp0 (state, "OPEN") == 0)
+    return _("Open");
+  if (g_strcmp0 (state, "HALF_OPEN") == 0)
+    return _("Half-open");
+  return state;
+}

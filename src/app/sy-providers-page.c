@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The Providers page. Accounts come from the in-process repository (sy_connection_repo_list),
+ * their current state from the routing state's monitoring view. Switching an account on or
+ * off and adding a key go through the management API, so the key takes the API's one path
+ * to the keyring and never passes through this page's own storage.
+ */
+#define G_LOG_DOMAIN "sy-app"
+
+#include "sy-providers-page.h"
+
+#include <glib/gi18n.h>
+
+#include "sy-add-key-dialog.h"
+#include "sy-format.h"
+#include "sy-widgets.h"
+
+/* Changes made elsewhere are looked for every POLL_INTERVAL_S; times left are redrawn every
+ * REDRAW_POLLS polls. */
+#define POLL_INTERVAL_S 2
+#define REDRAW_POLLS    5
+
+struct _SyProvidersPage
+{
+  GtkWidget      parent_instance;
+
+  SyAdminClient *client;
+  SyGatewayHost *host;        /* the client's */
+  GCancellable  *cancellable;
+  gpointer       seen_repo;   /* compared only, never dereferenced */
+  guint          seen_generation;
+  guint          poll_id;
+  guint          polls;
+
+  GtkWidget     *scroller;
+  GtkListBox    *accounts_list;
+  GtkLabel      *message_label;
+};
+
+G_DEFINE_FINAL_TYPE (SyProvidersPage, sy_providers_page, GTK_TYPE_WIDGET)
+
+static SyGateway *
+get_gateway (SyProvidersPage *self)
+{
+  return self->host ? sy_gateway_host_get_gateway (self->host) : NULL;
+}
+
+static void
+show_error (SyProvidersPage *self,
+            const GError    *error)
+{
+  g_autofree char *text = error ? sy_admin_client_describe_error (error) : NULL;
+
+  sy_label_set_message (self->message_label, text);
+}
+
+static void
+patched_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(SyProvidersPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  node = sy_admin_client_call_finish (SY_ADMIN_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  show_error (self, error);
+  /* The switch shows the stored value again, whichever way it went. */
+  sy_providers_page_refresh (self);
+}
+
+static gboolean
+enabled_state_set_cb (GtkSwitch       *sw,
+                      gboolean         state,
+                      SyProvidersPage *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (sw), "connection-id");
+  g_autofree char *escaped = g_uri_escape_string (id, NULL, FALSE);
+  g_autofree char *path = g_strconcat ("/api/providers/", escaped, NULL);
+  g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+  JsonObject *object = json_object_new ();
+
+  json_object_set_boolean_member (object, "enabled", state);
+  json_node_take_object (body, object);
+  gtk_widget_set_sensitive (GTK_WIDGET (sw), FALSE);
+  sy_admin_client_call_async (self->client, "PATCH", path, body, self->cancellable, patched_cb,
+                              g_object_ref (self));
+  return TRUE;  /* the switch's state follows the stored value once the API answered */
+}
+
+static void
+key_added_cb (SyAddKeyDialog  *dialog,
+              SyProvidersPage *self)
+{
+  show_error (self, NULL);
+  sy_providers_page_refresh (self);
+}
+
+static void
+add_key_clicked_cb (SyProvidersPage *self)
+{
+  SyAddKeyDialog *dialog = sy_add_key_dialog_new (self->client);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
+  g_signal_connect_object (dialog, "added", G_CALLBACK (key_added_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* "OpenAI (openai)", or a provider node's "llama.cpp (local)". */
+static char *
+provider_display (SyGateway    *gateway,
+                  SyConnection *c)
+{
+  g_autoptr(SyProviderNode) node = sy_node_repo_lookup (sy_gateway_get_nodes (gateway),
+                                                        c->provider);
+
+  if (node != NULL)
+    return g_strdup_printf ("%s (%s)", node->name ? node->name : node->prefix, node->prefix);
+  return sy_format_provider (c->provider);
+}
+
+/* What the router will do with this account now, and the style to say it in. */
+static char *
+describe_state (SyConnection  *c,
+                JsonObject    *cooldown,
+                JsonObject    *breaker,
+                const char   **css_class)
+{
+  const char *breaker_state = breaker ? json_object_get_string_member_with_default (
+                                          breaker, "state", "CLOSED") : "CLOSED";
+
+  if (!c->enabled)
+    {
+      *css_class = "dim-label";
+      return g_strdup (_("Switched off: never used"));
+    }
+  if (cooldown != NULL)
+    {
+      g_autofree char *left = sy_format_duration_ms (
+        json_object_get_int_member_with_default (cooldown, "remainingMs", 0));
+      const char *reason = json_object_get_string_member_with_default (cooldown, "reason", NULL);
+
+      *css_class = "sy-warning";
+      if (reason != NULL && *reason != '\0')
+        return g_strdup_printf (_("Cooling down, %s left: %s"), left, reason);
+      return g_strdup_printf (_("Cooling down, %s left"), left);
+    }
+  if (g_str_equal (breaker_state, "OPEN"))
+    {
+      g_autofree char *left = sy_format_duration_ms (
+        json_object_get_int_member_with_default (breaker, "retryAfterMs", 0));
+
+      *css_class = "sy-bad";
+      return g_strdup_printf (_("Provider failing: breaker open, next try in %s"), left);
+    }
+  if (g_str_equal (breaker_state, "HALF_OPEN"))
+    {
+      *css_class = "sy-warning";
+      return g_strdup (_("Provider recovering: the next request tests it"));
+    }
+  if (!c->has_secret)
+    {
+      *css_class = "sy-warning";
+      return g_strdup (_("No key stored: add the account again with its key"));
+    }
+  *css_class = "sy-ok";
+  return g_strdup (_("Ready"));
+}
+
+static void
+add_account_row (SyProvidersPage *self,
+                 SyGateway       *gateway,
+                 SyConnection    *c,
+                 GHashTable      *cooldowns,
+                 GHashTable      *breakers)
+{
+  GtkWidget *row = sy_list_box_add_row (self->accounts_list);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *sw = gtk_switch_new ();
+  GtkWidget *state_label;
+  g_autofree char *provider = provider_display (gateway, c);
+  g_autofree char *subtitle = g_strdup_printf (_("%s · priority %d"), provider, c->priority);
+  const char *css_class = NULL;
+  g_autofree char *state = describe_state (c, g_hash_table_lookup (cooldowns, c->id),
+                                           g_hash_table_lookup (breakers, c->provider),
+                                           &css_class);
+
+  gtk_box_append (GTK_BOX (text), sy_label_new (c->name ? c->name : c->id, "sy-name"));
+  gtk_box_append (GTK_BOX (text), sy_label_new (subtitle, "dim-label"));
+  state_label = sy_label_new_line (state, css_class);
+  gtk_box_append (GTK_BOX (text), state_label);
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_box_append (GTK_BOX (row), text);
+
+  gtk_switch_set_active (GTK_SWITCH (sw), c->enabled);
+  gtk_switch_set_state (GTK_SWITCH (sw), c->enabled);
+  gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (sw, _("Use this account"));
+  g_object_set_data_full (G_OBJECT (sw), "connection-id", g_strdup (c->id), g_free);
+  g_signal_connect_object (sw, "state-set", G_CALLBACK (enabled_state_set_cb), self, 0);
+  gtk_box_append (GTK_BOX (row), sw);
+}
+
+/* member "key" of each object in root[array] -> the object (borrowed from root). */
+static GHashTable *
+index_by (JsonObject *root,
+          const char *array,
+          const char *key)
+{
+  GHashTable *index = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonArray *items = root ? json_object_get_array_member (root, array) : NULL;
+
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      const char *value = item ? json_object_get_string_member_with_default (item, key, NULL)
+                               : NULL;
+
+      if (value != NULL)
+        g_hash_table_insert (index, (gpointer) value, item);
+    }
+  return index;
+}
+
+void
+sy_providers_page_refresh (SyProvidersPage *self)
+{
+  SyGateway *gateway;
+  SyConnectionRepo *repo;
+  g_autoptr(JsonNode) view = NULL;
+  g_autoptr(GHashTable) cooldowns = NULL;
+  g_autoptr(GHashTable) breakers = NULL;
+  g_autoptr(GPtrArray) accounts = NULL;
+
+  g_return_if_fail (SY_IS_PROVIDERS_PAGE (self));
+
+  sy_list_box_clear (self->accounts_list);
+  if ((gateway = get_gateway (self)) == NULL)
+    return;
+  repo = sy_gateway_get_connections (gateway);
+  self->seen_repo = repo;
+  self->seen_generation = sy_connection_repo_get_generation (repo);
+
+  view = sy_routing_state_to_json (sy_gateway_get_routing (gateway));
+  cooldowns = index_by (json_node_get_object (view), "cooldowns", "connectionId");
+  breakers = index_by (json_node_get_object (view), "providers", "id");
+  accounts = sy_connection_repo_list (repo, NULL);
+  for (guint i = 0; i < accounts->len; i++)
+    add_account_row (self, gateway, g_ptr_array_index (accounts, i), cooldowns, breakers);
+}
+
+static gboolean
+poll_cb (gpointer user_data)
+{
+  SyProvidersPage *self = user_data;
+  SyGateway *gateway = get_gateway (self);
+  SyConnectionRepo *repo = gateway ? sy_gateway_get_connections (gateway) : NULL;
+
+  if (++self->polls % REDRAW_POLLS == 0 || repo != self->seen_repo ||
+      (repo != NULL && sy_connection_repo_get_generation (repo) != self->seen_generation))
+    sy_providers_page_refresh (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+host_changed_cb (SyGatewayHost   *host,
+                 SyProvidersPage *self)
+{
+  sy_providers_page_refresh (self);
+}
+
+void
+sy_providers_page_set_client (SyProvidersPage *self,
+                              SyAdminClient   *client)
+{
+  g_return_if_fail (SY_IS_PROVIDERS_PAGE (self));
+  g_return_if_fail (client == NULL || SY_IS_ADMIN_CLIENT (client));
+
+  if (self->host != NULL)
+    g_signal_handlers_disconnect_by_data (self->host, self);
+  g_set_object (&self->client, client);
+  self->host = client ? sy_admin_client_get_host (client) : NULL;
+  if (self->host != NULL)
+    g_signal_connect_object (self->host, "changed", G_CALLBACK (host_changed_cb), self, 0);
+  sy_providers_page_refresh (self);
+}
+
+static void
+sy_providers_page_map (GtkWidget *widget)
+{
+  SyProvidersPage *self = SY_PROVIDERS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (sy_providers_page_parent_class)->map (widget);
+  sy_providers_page_refresh (self);
+  if (self->poll_id == 0)
+    self->poll_id = g_timeout_add_seconds (POLL_INTERVAL_S, poll_cb, self);
+}
+
+static void
+sy_providers_page_unmap (GtkWidget *widget)
+{
+  SyProvidersPage *self = SY_PROVIDERS_PAGE (widget);
+
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  GTK_WIDGET_CLASS (sy_providers_page_parent_class)->unmap (widget);
+}
+
+static void
+sy_providers_page_dispose (GObject *object)
+{
+  SyProvidersPage *self = SY_PROVIDERS_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  if (self->host != NULL)
+    g_signal_handlers_disconnect_by_data (self->host, self);
+  self->host = NULL;
+  g_clear_object (&self->client);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SY_TYPE_PROVIDERS_PAGE);
+  G_OBJECT_CLASS (sy_providers_page_parent_class)->dispose (object);
+}
+
+static void
+sy_providers_page_class_init (SyProvidersPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sy_providers_page_dispose;
+  widget_class->map = sy_providers_page_map;
+  widget_class->unmap = sy_providers_page_unmap;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/dev/switchyard/Switchyard/ui/sy-providers-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SyProvidersPage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, SyProvidersPage, accounts_list);
+  gtk_widget_class_bind_template_child (widget_class, SyProvidersPage, message_label);
+  gtk_widget_class_bind_template_callback (widget_class, add_key_clicked_cb);
+}
+
+static void
+sy_providers_page_init (SyProvidersPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Small widget helpers the pages share: emptying a list, labels with a style class, a row laid
+ * out as cells. No state of their own.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Removes every row (the placeholder stays). */
+void       sy_list_box_clear   (GtkListBox *list);
+/* A left-aligned label; css_class may be NULL. */
+GtkWidget *sy_label_new        (const char *text,
+                                const char *css_class);
+/* A one-line label that ellipsizes at the end and shows the whole text as its tooltip. */
+GtkWidget *sy_label_new_line   (const char *text,
+                                const char *css_class);
+/* A horizontal box with the row padding, appended to list as one row; returns the box. */
+GtkWidget *sy_list_box_add_row (GtkListBox *list);
+/* Shows message in label (hidden when message is NULL). */
+void       sy_label_set_message (GtkLabel  *label,
+                                 const char *message);
+
+G_END_DECLS

@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The pages with data put into the in-process gateway, driven through their widgets: Combos
+ * (a combo saved by the repository appears; create, refusal in plain words, edit with reorder,
+ * delete after confirmation), Providers (an account appears with its state; Add API key stores
+ * the key through the API; the on/off switch), Health (breakers, cooldowns, lockouts appear;
+ * Unlock; Reset all).
+ */
+#define G_LOG_DOMAIN "sy-test"
+
+#include "sy-test-app.h"
+
+#include "sy-combo-editor.h"
+#include "sy-add-key-dialog.h"
+
+static void
+refresh_window (SyTestApp *t)
+{
+  sy_test_click (sy_test_find_icon_button (GTK_WIDGET (sy_test_app_get_window (t)),
+                                           "view-refresh-symbolic"));
+}
+
+/* --- Combos ------------------------------------------------------------------------------ */
+
+static void
+combos_from_repo_body (SyTestApp     *t,
+                       gconstpointer  data)
+{
+  GtkWidget *page = sy_test_app_show_page (t, "combos");
+  g_autoptr(SyCombo) combo = sy_combo_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (sy_test_find_label (page, "No combos yet"));
+
+  combo->id = sy_record_new_id ();
+  combo->name = g_strdup ("premium-coding");
+  g_free (combo->strategy);
+  combo->strategy = g_strdup ("weighted");
+  sy_combo_add_member (combo, "openai/gpt-4o", 3);
+  sy_combo_add_member (combo, "ds/deepseek-chat", 1);
+  combo->created_at = combo->updated_at = sy_record_now_ms ();
+  sy_combo_repo_save (sy_gateway_get_combos (sy_test_app_get_gateway (t)), combo, &error);
+  g_assert_no_error (error);
+
+  /* Saved behind the page's back: the shown page notices by itself. */
+  sy_test_wait_until (sy_test_find_label (page, "premium-coding") != NULL);
+  g_assert_nonnull (sy_test_find_label (page, "1. openai/gpt-4o (weight 3)"));
+  g_assert_nonnull (sy_test_find_label (page, "2. ds/deepseek-chat (weight 1)"));
+  g_assert_nonnull (sy_test_find_label (page, "Weighted"));
+  g_assert_null (sy_test_find_label (page, "No combos yet"));
+}
+
+static void
+test_combos_from_repo (void)
+{
+  sy_test_app_run (combos_from_repo_body, NULL, NULL);
+}
+
+static GtkWidget *
+wait_for_editor (void)
+{
+  sy_test_wait_until (sy_test_find_window (SY_TYPE_COMBO_EDITOR) != NULL);
+  return GTK_WIDGET (sy_test_find_window (SY_TYPE_COMBO_EDITOR));
+}
+
+static void
+set_entry (GtkWidget *entry,
+           const char *text)
+{
+  g_assert_true (GTK_IS_EDITABLE (entry));
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+}
+
+/* The editor's entries in order: name, members..., the new-member entry last. */
+static GtkWidget *
+name_entry (GtkWidget *editor)
+{
+  return sy_test_find_type (editor, GTK_TYPE_ENTRY);
+}
+
+static GtkWidget *
+new_member_entry (GtkWidget *editor)
+{
+  GtkWidget *add = sy_test_find_button (editor, "Add member");
+
+  return sy_test_find_type (gtk_widget_get_parent (add), GTK_TYPE_ENTRY);
+}
+
+static char *
+member_models (SyTestApp  *t,
+               const char *name)
+{
+  g_autoptr(SyCombo) combo = sy_combo_repo_lookup_by_name (
+    sy_gateway_get_combos (sy_test_app_get_gateway (t)), name);
+  GString *s = g_string_new (NULL);
+
+  g_assert_nonnull (combo);
+  for (guint i = 0; i < combo->members->len; i++)
+    g_string_append_printf (s, "%s%s", i ? "," : "",
+                            ((SyComboMember *) g_ptr_array_index (combo->members, i))->model);
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+combo_exists (SyTestApp  *t,
+              const char *name)
+{
+  g_autoptr(SyCombo) combo = sy_combo_repo_lookup_by_name (
+    sy_gateway_get_combos (sy_test_app_get_gateway (t)), name);
+
+  return combo != NULL;
+}
+
+static void
+combos_edit_body (SyTestApp     *t,
+                  gconstpointer  data)
+{
+  GtkWidget *page = sy_test_app_show_page (t, "combos");
+  GtkWidget *editor, *error_label, *row, *dialog;
+  g_autofree char *models = NULL;
+
+  /* Create, first with a name the API refuses: the refusal is shown in the window. */
+  sy_test_click (sy_test_find_button (page, "New combo"));
+  editor = wait_for_editor ();
+  set_entry (name_entry (editor), "openai");
+  set_entry (new_member_entry (editor), "openai/gpt-4o");
+  sy_test_click (sy_test_find_button (editor, "Add member"));
+  sy_test_click (sy_test_find_button (editor, "Create"));
+  sy_test_wait_until ((error_label = sy_test_find_label (editor, "built-in provider")) != NULL);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (error_label)), "Name: "));
+  g_assert_false (combo_exists (t, "openai"));
+
+  set_entry (name_entry (editor), "my-combo");
+  sy_test_click (sy_test_find_button (editor, "Create"));
+  sy_test_wait_until (sy_test_find_window (SY_TYPE_COMBO_EDITOR) == NULL);
+  g_assert_true (combo_exists (t, "my-combo"));
+  sy_test_wait_until (sy_test_find_label (page, "my-combo") != NULL);
+
+  /* Edit: add a member, move it first, save. */
+  row = sy_test_find_row (page, "my-combo");
+  sy_test_click (sy_test_find_button (row, "Edit"));
+  editor = wait_for_editor ();
+  set_entry (new_member_entry (editor), "ds/deepseek-chat");
+  sy_test_click (sy_test_find_button (editor, "Add member"));
+  {
+    GtkWidget *list = sy_test_find_type (editor, GTK_TYPE_LIST_BOX);
+    GtkListBoxRow *second = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1);
+
+    g_assert_nonnull (second);
+    sy_test_click (sy_test_find_icon_button (GTK_WIDGET (second), "go-up-symbolic"));
+  }
+  sy_test_click (sy_test_find_button (editor, "Save"));
+  sy_test_wait_until (sy_test_find_window (SY_TYPE_COMBO_EDITOR) == NULL);
+  models = member_models (t, "my-combo");
+  g_assert_cmpstr (models, ==, "ds/deepseek-chat,openai/gpt-4o");
+  sy_test_wait_until (sy_test_find_label (page, "1. ds/deepseek-chat") != NULL);
+
+  /* Delete asks first; Cancel keeps it, Delete removes it. */
+  row = sy_test_find_row (page, "my-combo");
+  sy_test_click (sy_test_find_button (row, "Delete"));
+  sy_test_wait_until (sy_test_find_window (GTK_TYPE_MESSAGE_DIALOG) != NULL);
+  dialog = GTK_WIDGET (sy_test_find_window (GTK_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (sy_test_find_label (dialog, "Delete the combo “my-combo”?"));
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  sy_test_wait_until (sy_test_find_window (GTK_TYPE_MESSAGE_DIALOG) == NULL);
+  sy_test_drain ();
+  g_assert_true (combo_exists (t, "my-combo"));
+
+  row = sy_test_find_row (page, "my-combo");
+  sy_test_click (sy_test_find_button (row, "Delete"));
+  sy_test_wait_until (sy_test_find_window (GTK_TYPE_MESSAGE_DIALOG) != NULL);
+  dialog = GTK_WIDGET (sy_test_find_window (GTK_TYPE_MESSAGE_DIALOG));
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  sy_test_wait_until (!combo_exists (t, "my-combo"));
+  sy_test_wait_until (sy_test_find_label (page, "my-combo") == NULL);
+}
+
+static void
+test_combos_edit (void)
+{
+  sy_test_app_run (combos_edit_body, NULL, NULL);
+}
+
+/* Editing while paused cannot save: the window says what to do instead of failing silently. */
+static void
+combos_paused_body (SyTestApp     *t,
+                    gconstpointer  data)
+{
+  GtkWidget *page = sy_test_app_show_page (t, "combos");
+  GtkWidget *editor;
+
+  sy_test_app_activate (t, "pause", NULL);
+  sy_test_click (sy_test_find_button (page, "New combo"));
+  editor = wait_for_editor ();
+  set_entry (name_entry (editor), "later");
+  set_entry (new_member_entry (editor), "openai/gpt-4o");
+  sy_test_click (sy_test_find_button (editor, "Create"));
+  sy_test_wait_until (sy_test_find_label (editor, "Resume it") != NULL);
+  gtk_window_destroy (GTK_WINDOW (editor));
+  g_assert_false (combo_exists (t, "later"));
+}
+
+static void
+test_combos_paused (void)
+{
+  sy_test_app_run (combos_paused_body, NULL, NULL);
+}
+
+/* --- Providers --------------------------------------------------------------------------- */
+
+static void
+secret_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  char **secret = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *secret = sy_credentials_get_finish (SY_CREDENTIALS (source), result, &error);
+  g_assert_no_error (error);
+  if (*secret == NULL)
+    *secret = g_strdup ("");
+}
+
+static SyConnection *
+find_account (SyTestApp  *t,
+              const char *name)
+{
+  g_autoptr(GPtrArray) all = sy_connection_repo_list (
+    sy_gateway_get_connections (sy_test_app_get_gateway (t)), NULL);
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      SyConnection *c = g_ptr_array_index (all, i);
+
+      if (g_strcmp0 (c->name, name) == 0)
+        return sy_connection_ref (c);
+    }
+  return NULL;
+}
+
+static gboolean
+account_enabled (SyTestApp  *t,
+                 const char *name)
+{
+  g_autoptr(SyConnection) c = find_account (t, name);
+
+  return c != NULL && c->enabled;
+}
+
+static void
+providers_body (SyTestApp     *t,
+                gconstpointer  data)
+{
+  GtkWidget *page = sy_test_app_show_page (t, "providers");
+  g_autoptr(SyConnection) work = NULL;
+  g_autoptr(SyConnection) team = NULL;
+  GtkWidget *row, *dialog, *sw;
+  g_autofree char *secret = NULL;
+
+  g_assert_nonnull (sy_test_find_label (page, "No accounts yet"));
+
+  /* An account saved by the repository appears with its provider and priority. */
+  work = sy_test_app_add_account (t, "openai", "work", 1);
+  sy_test_wait_until ((row = sy_test_find_row (page, "work")) != NULL);
+  g_assert_nonnull (sy_test_find_label (row, "OpenAI (openai) · priority 1"));
+  g_assert_nonnull (sy_test_find_label (row, "No key stored"));
+
+  /* The router's view of it: cooling down, with the time left. */
+  g_assert_true (sy_test_app_fail (t, work, "gpt-4o", SY_FAILURE_RATE_LIMITED, 600000));
+  refresh_window (t);
+  row = sy_test_find_row (page, "work");
+  g_assert_nonnull (sy_test_find_label (row, "Cooling down, 10 min left"));
+
+  /* Add API key: a refusal in plain words first, then the key reaches the secret store. */
+  sy_test_click (sy_test_find_button (page, "Add API key"));
+  sy_test_wait_until (sy_test_find_window (SY_TYPE_ADD_KEY_DIALOG) != NULL);
+  dialog = GTK_WIDGET (sy_test_find_window (SY_TYPE_ADD_KEY_DIALOG));
+  g_assert_true (sy_add_key_dialog_select_provider (SY_ADD_KEY_DIALOG (dialog), "groq"));
+  set_entry (sy_test_find_type (dialog, GTK_TYPE_ENTRY), "team");
+  sy_test_click (sy_test_find_button (dialog, "Add"));
+  sy_test_wait_until (sy_test_find_label (dialog, "API key: ") != NULL);
+
+  set_entry (sy_test_find_type (dialog, GTK_TYPE_PASSWORD_ENTRY), "gsk-test-0123456789");
+  sy_test_click (sy_test_find_button (dialog, "Add"));
+  sy_test_wait_until (sy_test_find_window (SY_TYPE_ADD_KEY_DIALOG) == NULL);
+  team = find_account (t, "team");
+  g_assert_nonnull (team);
+  g_assert_cmpstr (team->provider, ==, "groq");
+  g_assert_true (team->has_secret);
+  sy_credentials_get_async (sy_gateway_get_credentials (sy_test_app_get_gateway (t)), team->id,
+                            NULL, secret_cb, &secret);
+  sy_test_wait_until (secret != NULL);
+  g_assert_cmpstr (secret, ==, "gsk-test-0123456789");
+  sy_test_wait_until ((row = sy_test_find_row (page, "team")) != NULL);
+  g_assert_nonnull (sy_test_find_label (row, "Ready"));
+
+  /* The switch goes through the API and the row follows the stored value. */
+  sw = sy_test_find_type (row, GTK_TYPE_SWITCH);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (sw)));
+  gtk_switch_set_active (GTK_SWITCH (sw), FALSE);
+  sy_test_wait_until (!account_enabled (t, "team"));
+  sy_test_wait_until ((row = sy_test_find_row (page, "team")) != NULL &&
+                      sy_test_find_label (row, "Switched off") != NULL);
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (sy_test_find_type (row, GTK_TYPE_SWITCH))));
+}
+
+static void
+test_providers (void)
+{
+  sy_test_app_run (providers_body, NULL, NULL);
+}
+
+/* --- Health ------------------------------------------------------------------------------ */
+
+static void
+health_body (SyTestApp     *t,
+             gconstpointer  data)
+{
+  GtkWidget *page = sy_test_app_show_page (t, "health");
+  g_autoptr(SyConnection) work = sy_test_app_add_account (t, "openai", "work", 1);
+  g_autoptr(SyConnection) backup = sy_test_app_add_account (t, "openai", "backup", 2);
+  g_autoptr(SyConnection) fast = sy_test_app_add_account (t, "groq", "fast", 1);
+  g_autoptr(SyConnection) spare = sy_test_app_add_account (t, "openai", "spare", 3);
+  GtkWidget *row;
+
+  g_assert_nonnull (sy_test_find_label (page, "No account is cooling down."));
+  g_assert_nonnull (sy_test_find_label (page, "Serving"));
+
+  g_assert_true (sy_test_app_fail (t, work, "gpt-4o", SY_FAILURE_RATE_LIMITED, 600000));
+  g_assert_true (sy_test_app_fail (t, backup, "gpt-x", SY_FAILURE_MODEL_UNAVAILABLE, -1));
+  sy_test_app_open_breaker (t, fast);
+  sy_test_app_succeed (t, spare, "gpt-4o-mini", 120);
+  refresh_window (t);
+
+  /* A cooldown with its time left, a lockout, an open breaker; the app says degraded. */
+  row = sy_test_find_row (page, "work · OpenAI (openai)");
+  g_assert_nonnull (row);
+  g_assert_nonnull (sy_test_find_label (row, "10 min left"));
+  row = sy_test_find_row (page, "gpt-x · backup");
+  g_assert_nonnull (row);
+  row = sy_test_find_row (page, "Groq (groq)");
+  g_assert_nonnull (row);
+  g_assert_nonnull (sy_test_find_label (row, "Open"));
+  g_assert_nonnull (sy_test_find_label (row, "No successful answers"));
+  row = sy_test_find_row (page, "OpenAI (openai)");
+  g_assert_nonnull (sy_test_find_label (row, "p50 120 ms   p95 120 ms   p99 120 ms"));
+  g_assert_nonnull (sy_test_find_label (row, "1 request, 0% failed"));
+  {
+    g_autofree char *state = sy_test_app_dup_state (t, "gateway-state");
+
+    g_assert_cmpstr (state, ==, "degraded");
+  }
+
+  /* Unlock lifts that lockout only. */
+  sy_test_click (sy_test_find_button (sy_test_find_row (page, "gpt-x · backup"), "Unlock"));
+  g_assert_null (sy_test_find_row (page, "gpt-x · backup"));
+  g_assert_nonnull (sy_test_find_label (page, "No model is locked out."));
+  g_assert_nonnull (sy_test_find_row (page, "work · OpenAI (openai)"));
+
+  /* Reset all clears the rest. */
+  sy_test_click (sy_test_find_button (page, "Reset all"));
+  g_assert_null (sy_test_find_row (page, "work · OpenAI (openai)"));
+  g_assert_nonnull (sy_test_find_label (page, "No account is cooling down."));
+  row = sy_test_find_row (page, "Groq (groq)");
+  g_assert_nonnull (row);
+  g_assert_nonnull (sy_test_find_label (row, "Closed"));
+  {
+    g_autofree char *state = sy_test_app_dup_state (t, "gateway-state");
+
+    g_assert_cmpstr (state, ==, "serving");
+  }
+}
+
+static void
+test_health (void)
+{
+  sy_test_app_run (health_body, NULL, NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (!sy_test_app_init (&argc, &argv))
+    {
+      g_print ("1..0 # SKIP no display (run under tests/run-headless.sh)\n");
+      return 0;
+    }
+
+  g_test_add_func ("/sy/ui/pages/combos/from-repo", test_combos_from_repo);
+  g_test_add_func ("/sy/ui/pages/combos/edit", test_combos_edit);
+  g_test_add_func ("/sy/ui/pages/combos/paused", test_combos_paused);
+  g_test_add_func ("/sy/ui/pages/providers", test_providers);
+  g_test_add_func ("/sy/ui/pages/health", test_health);
+  return g_test_run ();
+}
