@@ -68,17 +68,31 @@ def read_po(path):
                 continue
             if line.startswith("#") or not line.strip():
                 continue
-            if line.startswith("msgid "):
-                if msgid is not None and field == "msgstr":
+            if line.startswith("msgctxt "):
+                # A context starts a new entry; the context itself is not checked.
+                if msgid is not None and field in ("msgstr", "other"):
+                    flush()
+                    flags = ""
+                    msgid = msgstr = None
+                field = "msgctxt"
+            elif line.startswith("msgid "):
+                if msgid is not None and field in ("msgstr", "other"):
                     flush()
                     flags = ""
                 msgid, msgstr, field = unquote(line[6:]), None, "msgid"
+            elif line.startswith("msgid_plural "):
+                field = "other"
             elif line.startswith("msgstr "):
                 msgstr, field = unquote(line[7:]), "msgstr"
+            elif line.startswith("msgstr[0] "):
+                # Plural forms: the singular form stands for the entry.
+                msgstr, field = unquote(line[10:]), "msgstr"
+            elif line.startswith("msgstr["):
+                field = "other"
             elif line.startswith('"'):
                 if field == "msgid":
                     msgid += unquote(line)
-                else:
+                elif field == "msgstr":
                     msgstr += unquote(line)
             else:
                 fail(f"{path}: cannot parse: {line}")
