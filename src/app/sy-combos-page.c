@@ -13,6 +13,7 @@
 
 #include "sy-combo-editor.h"
 #include "sy-format.h"
+#include "sy-page-link.h"
 #include "sy-widgets.h"
 
 /* How often a shown page looks for changes made elsewhere (a generation number compare). */
@@ -22,12 +23,10 @@ struct _SyCombosPage
 {
   GtkWidget      parent_instance;
 
-  SyAdminClient *client;
-  SyGatewayHost *host;        /* the client's */
+  SyPageLink     link;        /* client, host and the page's timer */
   GCancellable  *cancellable;
   gpointer       seen_repo;   /* compared only, never dereferenced */
   guint          seen_generation;
-  guint          poll_id;
 
   GtkWidget     *scroller;
   GtkListBox    *combos_list;
@@ -39,7 +38,7 @@ G_DEFINE_FINAL_TYPE (SyCombosPage, sy_combos_page, GTK_TYPE_WIDGET)
 static SyComboRepo *
 get_repo (SyCombosPage *self)
 {
-  SyGateway *gateway = self->host ? sy_gateway_host_get_gateway (self->host) : NULL;
+  SyGateway *gateway = self->link.host ? sy_gateway_host_get_gateway (self->link.host) : NULL;
 
   return gateway ? sy_gateway_get_combos (gateway) : NULL;
 }
@@ -56,7 +55,7 @@ static void
 open_editor (SyCombosPage *self,
              SyCombo      *combo)
 {
-  SyComboEditor *editor = sy_combo_editor_new (self->client, combo);
+  SyComboEditor *editor = sy_combo_editor_new (self->link.client, combo);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   if (GTK_IS_WINDOW (root))
@@ -123,11 +122,11 @@ delete_response_cb (GtkDialog    *dialog,
   g_autofree char *path = NULL;
 
   gtk_window_destroy (GTK_WINDOW (dialog));
-  if (response != GTK_RESPONSE_ACCEPT || self->client == NULL)
+  if (response != GTK_RESPONSE_ACCEPT || self->link.client == NULL)
     return;
   escaped = g_uri_escape_string (id, NULL, FALSE);
   path = g_strconcat ("/api/combos/", escaped, NULL);
-  sy_admin_client_call_async (self->client, "DELETE", path, NULL, self->cancellable, deleted_cb,
+  sy_admin_client_call_async (self->link.client, "DELETE", path, NULL, self->cancellable, deleted_cb,
                               g_object_ref (self));
 }
 
@@ -233,8 +232,9 @@ sy_combos_page_refresh (SyCombosPage *self)
     add_combo_row (self, g_ptr_array_index (combos, i));
 }
 
-static gboolean
-poll_cb (gpointer user_data)
+/* Redraws when the stored combos changed, here or elsewhere. */
+static void
+poll (gpointer user_data)
 {
   SyCombosPage *self = user_data;
   SyComboRepo *repo = get_repo (self);
@@ -242,14 +242,6 @@ poll_cb (gpointer user_data)
   if (repo != self->seen_repo ||
       (repo != NULL && sy_combo_repo_get_generation (repo) != self->seen_generation))
     sy_combos_page_refresh (self);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-host_changed_cb (SyGatewayHost *host,
-                 SyCombosPage  *self)
-{
-  sy_combos_page_refresh (self);
 }
 
 void
@@ -257,34 +249,21 @@ sy_combos_page_set_client (SyCombosPage  *self,
                            SyAdminClient *client)
 {
   g_return_if_fail (SY_IS_COMBOS_PAGE (self));
-  g_return_if_fail (client == NULL || SY_IS_ADMIN_CLIENT (client));
 
-  if (self->host != NULL)
-    g_signal_handlers_disconnect_by_data (self->host, self);
-  g_set_object (&self->client, client);
-  self->host = client ? sy_admin_client_get_host (client) : NULL;
-  if (self->host != NULL)
-    g_signal_connect_object (self->host, "changed", G_CALLBACK (host_changed_cb), self, 0);
-  sy_combos_page_refresh (self);
+  sy_page_link_set_client (&self->link, client);
 }
 
 static void
 sy_combos_page_map (GtkWidget *widget)
 {
-  SyCombosPage *self = SY_COMBOS_PAGE (widget);
-
   GTK_WIDGET_CLASS (sy_combos_page_parent_class)->map (widget);
-  poll_cb (self);
-  if (self->poll_id == 0)
-    self->poll_id = g_timeout_add_seconds (POLL_INTERVAL_S, poll_cb, self);
+  sy_page_link_mapped (&SY_COMBOS_PAGE (widget)->link);
 }
 
 static void
 sy_combos_page_unmap (GtkWidget *widget)
 {
-  SyCombosPage *self = SY_COMBOS_PAGE (widget);
-
-  g_clear_handle_id (&self->poll_id, g_source_remove);
+  sy_page_link_unmapped (&SY_COMBOS_PAGE (widget)->link);
   GTK_WIDGET_CLASS (sy_combos_page_parent_class)->unmap (widget);
 }
 
@@ -294,11 +273,7 @@ sy_combos_page_dispose (GObject *object)
   SyCombosPage *self = SY_COMBOS_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->poll_id, g_source_remove);
-  if (self->host != NULL)
-    g_signal_handlers_disconnect_by_data (self->host, self);
-  self->host = NULL;
-  g_clear_object (&self->client);
+  sy_page_link_clear (&self->link);
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), SY_TYPE_COMBOS_PAGE);
   G_OBJECT_CLASS (sy_combos_page_parent_class)->dispose (object);
@@ -327,5 +302,7 @@ static void
 sy_combos_page_init (SyCombosPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  sy_page_link_init (&self->link, GTK_WIDGET (self), POLL_INTERVAL_S, (SyPageLinkFunc) sy_combos_page_refresh,
+                     (SyPageLinkFunc) poll);
   self->cancellable = g_cancellable_new ();
 }

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "sy-format.h"
+#include "sy-page-link.h"
 #include "sy-widgets.h"
 
 #define REFRESH_INTERVAL_S 10
@@ -19,9 +20,7 @@ struct _SyHealthPage
 {
   GtkWidget      parent_instance;
 
-  SyAdminClient *client;
-  SyGatewayHost *host;       /* the client's */
-  guint          refresh_id;
+  SyPageLink     link;        /* client, host and the page's timer */
 
   GtkWidget     *scroller;
   GtkLabel      *updated_label;
@@ -40,7 +39,7 @@ G_DEFINE_FINAL_TYPE (SyHealthPage, sy_health_page, GTK_TYPE_WIDGET)
 static SyRoutingState *
 get_routing (SyHealthPage *self)
 {
-  SyGateway *gateway = self->host ? sy_gateway_host_get_gateway (self->host) : NULL;
+  SyGateway *gateway = self->link.host ? sy_gateway_host_get_gateway (self->link.host) : NULL;
 
   return gateway ? sy_gateway_get_routing (gateway) : NULL;
 }
@@ -103,7 +102,7 @@ static char *
 provider_name (SyHealthPage *self,
                const char   *label)
 {
-  SyGateway *gateway = sy_gateway_host_get_gateway (self->host);
+  SyGateway *gateway = sy_gateway_host_get_gateway (self->link.host);
   g_autoptr(SyProviderNode) node = NULL;
 
   if (gateway != NULL)
@@ -118,7 +117,7 @@ static char *
 account_name (SyHealthPage *self,
               const char   *connection_id)
 {
-  SyGateway *gateway = sy_gateway_host_get_gateway (self->host);
+  SyGateway *gateway = sy_gateway_host_get_gateway (self->link.host);
   g_autoptr(SyConnection) c = NULL;
 
   if (gateway != NULL)
@@ -269,16 +268,16 @@ foreach_object (JsonObject *root,
 static void
 update_system (SyHealthPage *self)
 {
-  SyGateway *gateway = sy_gateway_host_get_gateway (self->host);
-  SyGatewayHostStatus status = sy_gateway_host_get_status (self->host);
-  g_autofree char *endpoint = sy_gateway_host_dup_endpoint (self->host);
+  SyGateway *gateway = sy_gateway_host_get_gateway (self->link.host);
+  SyGatewayHostStatus status = sy_gateway_host_get_status (self->link.host);
+  g_autofree char *endpoint = sy_gateway_host_dup_endpoint (self->link.host);
   g_autofree char *uptime = NULL;
   const char *text;
 
   switch (status)
     {
     case SY_GATEWAY_HOST_SERVING:
-      text = sy_gateway_host_is_degraded (self->host) ? _("Serving; a provider's breaker is open")
+      text = sy_gateway_host_is_degraded (self->link.host) ? _("Serving; a provider's breaker is open")
                                                       : _("Serving");
       break;
     case SY_GATEWAY_HOST_PAUSED:
@@ -295,7 +294,7 @@ update_system (SyHealthPage *self)
   gtk_label_set_text (self->status_value, text);
   gtk_label_set_text (self->endpoint_value, endpoint);
   gtk_label_set_text (self->version_value, SY_VERSION);
-  gtk_label_set_text (self->data_dir_value, sy_gateway_host_get_data_dir (self->host));
+  gtk_label_set_text (self->data_dir_value, sy_gateway_host_get_data_dir (self->link.host));
   if (status == SY_GATEWAY_HOST_SERVING && gateway != NULL)
     uptime = sy_format_duration_ms ((g_get_real_time () - sy_gateway_get_start_time (gateway))
                                     / 1000);
@@ -316,13 +315,13 @@ sy_health_page_refresh (SyHealthPage *self)
 
   /* First: it may emit "changed", which comes back here; then this pass draws on a clean
    * slate. */
-  if (self->host != NULL)
-    sy_gateway_host_refresh (self->host);
+  if (self->link.host != NULL)
+    sy_gateway_host_refresh (self->link.host);
 
   sy_list_box_clear (self->breakers_list);
   sy_list_box_clear (self->cooldowns_list);
   sy_list_box_clear (self->lockouts_list);
-  if (self->host == NULL)
+  if (self->link.host == NULL)
     return;
 
   update_system (self);
@@ -339,55 +338,26 @@ sy_health_page_refresh (SyHealthPage *self)
   foreach_object (view, "lockouts", add_lockout_row, self);
 }
 
-static gboolean
-refresh_cb (gpointer user_data)
-{
-  sy_health_page_refresh (user_data);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-host_changed_cb (SyGatewayHost *host,
-                 SyHealthPage  *self)
-{
-  /* The gateway may be a new object: nothing of the old one may stay on screen. */
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    sy_health_page_refresh (self);
-}
-
 void
 sy_health_page_set_client (SyHealthPage  *self,
                            SyAdminClient *client)
 {
   g_return_if_fail (SY_IS_HEALTH_PAGE (self));
-  g_return_if_fail (client == NULL || SY_IS_ADMIN_CLIENT (client));
 
-  if (self->host != NULL)
-    g_signal_handlers_disconnect_by_data (self->host, self);
-  g_set_object (&self->client, client);
-  self->host = client ? sy_admin_client_get_host (client) : NULL;
-  if (self->host != NULL)
-    g_signal_connect_object (self->host, "changed", G_CALLBACK (host_changed_cb), self, 0);
-  sy_health_page_refresh (self);
+  sy_page_link_set_client (&self->link, client);
 }
 
 static void
 sy_health_page_map (GtkWidget *widget)
 {
-  SyHealthPage *self = SY_HEALTH_PAGE (widget);
-
   GTK_WIDGET_CLASS (sy_health_page_parent_class)->map (widget);
-  sy_health_page_refresh (self);
-  if (self->refresh_id == 0)
-    self->refresh_id = g_timeout_add_seconds (REFRESH_INTERVAL_S, refresh_cb, self);
+  sy_page_link_mapped (&SY_HEALTH_PAGE (widget)->link);
 }
 
 static void
 sy_health_page_unmap (GtkWidget *widget)
 {
-  SyHealthPage *self = SY_HEALTH_PAGE (widget);
-
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  sy_page_link_unmapped (&SY_HEALTH_PAGE (widget)->link);
   GTK_WIDGET_CLASS (sy_health_page_parent_class)->unmap (widget);
 }
 
@@ -396,11 +366,7 @@ sy_health_page_dispose (GObject *object)
 {
   SyHealthPage *self = SY_HEALTH_PAGE (object);
 
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
-  if (self->host != NULL)
-    g_signal_handlers_disconnect_by_data (self->host, self);
-  self->host = NULL;
-  g_clear_object (&self->client);
+  sy_page_link_clear (&self->link);
   gtk_widget_dispose_template (GTK_WIDGET (self), SY_TYPE_HEALTH_PAGE);
   G_OBJECT_CLASS (sy_health_page_parent_class)->dispose (object);
 }
@@ -435,4 +401,6 @@ static void
 sy_health_page_init (SyHealthPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  sy_page_link_init (&self->link, GTK_WIDGET (self), REFRESH_INTERVAL_S, (SyPageLinkFunc) sy_health_page_refresh,
+                     (SyPageLinkFunc) sy_health_page_refresh);
 }

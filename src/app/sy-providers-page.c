@@ -13,6 +13,7 @@
 
 #include "sy-add-key-dialog.h"
 #include "sy-format.h"
+#include "sy-page-link.h"
 #include "sy-widgets.h"
 
 /* Changes made elsewhere are looked for every POLL_INTERVAL_S; times left are redrawn every
@@ -24,12 +25,10 @@ struct _SyProvidersPage
 {
   GtkWidget      parent_instance;
 
-  SyAdminClient *client;
-  SyGatewayHost *host;        /* the client's */
+  SyPageLink     link;        /* client, host and the page's timer */
   GCancellable  *cancellable;
   gpointer       seen_repo;   /* compared only, never dereferenced */
   guint          seen_generation;
-  guint          poll_id;
   guint          polls;
 
   GtkWidget     *scroller;
@@ -42,7 +41,7 @@ G_DEFINE_FINAL_TYPE (SyProvidersPage, sy_providers_page, GTK_TYPE_WIDGET)
 static SyGateway *
 get_gateway (SyProvidersPage *self)
 {
-  return self->host ? sy_gateway_host_get_gateway (self->host) : NULL;
+  return self->link.host ? sy_gateway_host_get_gateway (self->link.host) : NULL;
 }
 
 static void
@@ -85,7 +84,7 @@ enabled_state_set_cb (GtkSwitch       *sw,
   json_object_set_boolean_member (object, "enabled", state);
   json_node_take_object (body, object);
   gtk_widget_set_sensitive (GTK_WIDGET (sw), FALSE);
-  sy_admin_client_call_async (self->client, "PATCH", path, body, self->cancellable, patched_cb,
+  sy_admin_client_call_async (self->link.client, "PATCH", path, body, self->cancellable, patched_cb,
                               g_object_ref (self));
   return TRUE;  /* the switch's state follows the stored value once the API answered */
 }
@@ -101,7 +100,7 @@ key_added_cb (SyAddKeyDialog  *dialog,
 static void
 add_key_clicked_cb (SyProvidersPage *self)
 {
-  SyAddKeyDialog *dialog = sy_add_key_dialog_new (self->client);
+  SyAddKeyDialog *dialog = sy_add_key_dialog_new (self->link.client);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   if (GTK_IS_WINDOW (root))
@@ -253,8 +252,10 @@ sy_providers_page_refresh (SyProvidersPage *self)
     add_account_row (self, gateway, g_ptr_array_index (accounts, i), cooldowns, breakers);
 }
 
-static gboolean
-poll_cb (gpointer user_data)
+/* Redraws when the stored accounts changed, here or elsewhere, and now and then for the
+ * times left. */
+static void
+poll (gpointer user_data)
 {
   SyProvidersPage *self = user_data;
   SyGateway *gateway = get_gateway (self);
@@ -263,49 +264,28 @@ poll_cb (gpointer user_data)
   if (++self->polls % REDRAW_POLLS == 0 || repo != self->seen_repo ||
       (repo != NULL && sy_connection_repo_get_generation (repo) != self->seen_generation))
     sy_providers_page_refresh (self);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-host_changed_cb (SyGatewayHost   *host,
-                 SyProvidersPage *self)
-{
-  sy_providers_page_refresh (self);
 }
 
 void
 sy_providers_page_set_client (SyProvidersPage *self,
-                              SyAdminClient   *client)
+                              SyAdminClient *client)
 {
   g_return_if_fail (SY_IS_PROVIDERS_PAGE (self));
-  g_return_if_fail (client == NULL || SY_IS_ADMIN_CLIENT (client));
 
-  if (self->host != NULL)
-    g_signal_handlers_disconnect_by_data (self->host, self);
-  g_set_object (&self->client, client);
-  self->host = client ? sy_admin_client_get_host (client) : NULL;
-  if (self->host != NULL)
-    g_signal_connect_object (self->host, "changed", G_CALLBACK (host_changed_cb), self, 0);
-  sy_providers_page_refresh (self);
+  sy_page_link_set_client (&self->link, client);
 }
 
 static void
 sy_providers_page_map (GtkWidget *widget)
 {
-  SyProvidersPage *self = SY_PROVIDERS_PAGE (widget);
-
   GTK_WIDGET_CLASS (sy_providers_page_parent_class)->map (widget);
-  sy_providers_page_refresh (self);
-  if (self->poll_id == 0)
-    self->poll_id = g_timeout_add_seconds (POLL_INTERVAL_S, poll_cb, self);
+  sy_page_link_mapped (&SY_PROVIDERS_PAGE (widget)->link);
 }
 
 static void
 sy_providers_page_unmap (GtkWidget *widget)
 {
-  SyProvidersPage *self = SY_PROVIDERS_PAGE (widget);
-
-  g_clear_handle_id (&self->poll_id, g_source_remove);
+  sy_page_link_unmapped (&SY_PROVIDERS_PAGE (widget)->link);
   GTK_WIDGET_CLASS (sy_providers_page_parent_class)->unmap (widget);
 }
 
@@ -315,11 +295,7 @@ sy_providers_page_dispose (GObject *object)
   SyProvidersPage *self = SY_PROVIDERS_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->poll_id, g_source_remove);
-  if (self->host != NULL)
-    g_signal_handlers_disconnect_by_data (self->host, self);
-  self->host = NULL;
-  g_clear_object (&self->client);
+  sy_page_link_clear (&self->link);
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), SY_TYPE_PROVIDERS_PAGE);
   G_OBJECT_CLASS (sy_providers_page_parent_class)->dispose (object);
@@ -348,5 +324,7 @@ static void
 sy_providers_page_init (SyProvidersPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  sy_page_link_init (&self->link, GTK_WIDGET (self), POLL_INTERVAL_S, (SyPageLinkFunc) sy_providers_page_refresh,
+                     (SyPageLinkFunc) poll);
   self->cancellable = g_cancellable_new ();
 }
