@@ -125,6 +125,20 @@ read_rate_limit (JsonObject    *body,
   return TRUE;
 }
 
+/* Stored text that is not an object (never written by us) reads as {}. */
+static JsonNode *
+provider_data_node (const char *text)
+{
+  g_autoptr(JsonNode) node = text ? json_from_string (text, NULL) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_clear_pointer (&node, json_node_unref);
+      node = json_node_init_object (json_node_alloc (), json_object_new ());
+    }
+  return g_steal_pointer (&node);
+}
+
 JsonNode *
 sy_api_connection_to_json (SyGateway    *gateway,
                            SyConnection *c)
@@ -158,6 +172,25 @@ sy_api_connection_to_json (SyGateway    *gateway,
   json_builder_end_object (b);
   json_builder_set_member_name (b, "hasApiKey");
   json_builder_add_boolean_value (b, c->has_secret);
+  json_builder_set_member_name (b, "authState");
+  json_builder_add_string_value (b, c->auth_state);
+  json_builder_set_member_name (b, "authError");
+  if (c->auth_error != NULL)
+    json_builder_add_string_value (b, c->auth_error);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "account");
+  if (c->account != NULL)
+    json_builder_add_string_value (b, c->account);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "tokenExpiresAt");
+  if (c->token_expires_at > 0)
+    json_builder_add_int_value (b, c->token_expires_at);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "providerData");
+  json_builder_add_value (b, provider_data_node (c->provider_data));
   json_builder_set_member_name (b, "createdAt");
   json_builder_add_int_value (b, c->created_at);
   json_builder_set_member_name (b, "updatedAt");

@@ -136,7 +136,9 @@ sy_connection_repo_new (SyDatabase  *db,
   self->db = g_object_ref (db);
   stmt = sy_database_prepare (db, "SELECT id, provider, auth_type, name, base_url, priority, "
                                   "is_active, has_secret, created_at, updated_at, rpm_limit, "
-                                  "min_gap_ms, max_concurrent FROM provider_connections", error);
+                                  "min_gap_ms, max_concurrent, auth_state, auth_error, account, "
+                                  "token_expires_at, provider_data FROM provider_connections",
+                              error);
   if (stmt == NULL)
     return NULL;
 
@@ -145,6 +147,8 @@ sy_connection_repo_new (SyDatabase  *db,
       SyConnection *c = sy_connection_new ();
 
       g_free (c->auth_type);
+      g_free (c->auth_state);
+      g_free (c->provider_data);
       c->id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       c->provider = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       c->auth_type = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
@@ -158,6 +162,11 @@ sy_connection_repo_new (SyDatabase  *db,
       c->rpm_limit = column_limit (stmt, 10);
       c->min_gap_ms = column_limit (stmt, 11);
       c->max_concurrent = column_limit (stmt, 12);
+      c->auth_state = g_strdup ((const char *) sqlite3_column_text (stmt, 13));
+      c->auth_error = g_strdup ((const char *) sqlite3_column_text (stmt, 14));
+      c->account = g_strdup ((const char *) sqlite3_column_text (stmt, 15));
+      c->token_expires_at = sqlite3_column_int64 (stmt, 16);
+      c->provider_data = g_strdup ((const char *) sqlite3_column_text (stmt, 17));
       g_ptr_array_add (self->all, c);
     }
   if (rc != SQLITE_DONE)
@@ -211,8 +220,9 @@ sy_connection_repo_save (SyConnectionRepo  *self,
   stmt = sy_database_prepare (self->db,
                               "INSERT OR REPLACE INTO provider_connections (id, provider, "
                               "auth_type, name, base_url, priority, is_active, has_secret, "
-                              "created_at, updated_at, rpm_limit, min_gap_ms, max_concurrent) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              "created_at, updated_at, rpm_limit, min_gap_ms, max_concurrent, "
+                              "auth_state, auth_error, account, token_expires_at, provider_data) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                               error);
   if (stmt == NULL)
     return FALSE;
@@ -229,6 +239,14 @@ sy_connection_repo_save (SyConnectionRepo  *self,
   bind_limit (stmt, 11, c->rpm_limit);
   bind_limit (stmt, 12, c->min_gap_ms);
   bind_limit (stmt, 13, c->max_concurrent);
+  sqlite3_bind_text (stmt, 14, c->auth_state ? c->auth_state : "ok", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 15, c->auth_error, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 16, c->account, -1, SQLITE_STATIC);
+  if (c->token_expires_at > 0)
+    sqlite3_bind_int64 (stmt, 17, c->token_expires_at);
+  else
+    sqlite3_bind_null (stmt, 17);
+  sqlite3_bind_text (stmt, 18, c->provider_data ? c->provider_data : "{}", -1, SQLITE_STATIC);
   if (!sy_database_step_done (self->db, stmt, error))
     return FALSE;
 

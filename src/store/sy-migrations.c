@@ -152,6 +152,25 @@ static const SyMigration migrations[] = {
     "ALTER TABLE api_keys ADD COLUMN max_requests_per_minute INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE api_keys ADD COLUMN max_requests_per_day INTEGER NOT NULL DEFAULT 0;"
   },
+  /* Subscription accounts and custom models (docs/providers.md). A connection signed in with
+   * OAuth keeps its tokens in the secret store; here only what is not secret: whether it needs
+   * a new login and why, the account it belongs to (an e-mail or a login name), when its access
+   * token expires, and provider data such as a workspace, project or region (a JSON object).
+   * custom_models are model ids a user added to a provider's list (the "Custom Models" page). */
+  { 6,
+    "ALTER TABLE provider_connections ADD COLUMN auth_state TEXT NOT NULL DEFAULT 'ok';"
+    "ALTER TABLE provider_connections ADD COLUMN auth_error TEXT;"
+    "ALTER TABLE provider_connections ADD COLUMN account TEXT;"
+    "ALTER TABLE provider_connections ADD COLUMN token_expires_at INTEGER;"
+    "ALTER TABLE provider_connections ADD COLUMN provider_data TEXT NOT NULL DEFAULT '{}';"
+    "CREATE TABLE custom_models ("
+    "  provider TEXT NOT NULL,"
+    "  model TEXT NOT NULL,"
+    "  name TEXT,"
+    "  type TEXT NOT NULL DEFAULT 'chat' CHECK (type IN ('chat', 'embedding', 'image', 'audio')),"
+    "  created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (provider, model)) WITHOUT ROWID;"
+  },
 };
 
 const SyMigration *

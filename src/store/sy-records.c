@@ -47,6 +47,10 @@ connection_clear (gpointer data)
   g_free (self->auth_type);
   g_free (self->name);
   g_free (self->base_url);
+  g_free (self->auth_state);
+  g_free (self->auth_error);
+  g_free (self->account);
+  g_free (self->provider_data);
 }
 
 SyConnection *
@@ -60,6 +64,8 @@ sy_connection_new (void)
   self->rpm_limit = -1;
   self->min_gap_ms = -1;
   self->max_concurrent = -1;
+  self->auth_state = g_strdup ("ok");
+  self->provider_data = g_strdup ("{}");
   return self;
 }
 
@@ -74,6 +80,10 @@ sy_connection_copy (const SyConnection *self)
   copy->auth_type = g_strdup (self->auth_type);
   copy->name = g_strdup (self->name);
   copy->base_url = g_strdup (self->base_url);
+  copy->auth_state = g_strdup (self->auth_state);
+  copy->auth_error = g_strdup (self->auth_error);
+  copy->account = g_strdup (self->account);
+  copy->provider_data = g_strdup (self->provider_data);
   return copy;
 }
 

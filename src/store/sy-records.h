@@ -34,6 +34,12 @@ typedef struct
   int       rpm_limit;        /* outbound limits; -1 follows the global setting, 0 none */
   int       min_gap_ms;
   int       max_concurrent;
+  /* OAuth accounts (auth_type "oauth"); API-key accounts leave these at their defaults. */
+  char     *auth_state;       /* "ok" | "needs_login" */
+  char     *auth_error;       /* why it needs a login, for people; NULL when ok */
+  char     *account;          /* e-mail or login name the tokens belong to; may be NULL */
+  gint64    token_expires_at; /* ms since the epoch; 0: unknown or not a token */
+  char     *provider_data;    /* JSON object text: workspaceId, projectId, region, ... */
   gint64    created_at;
   gint64    updated_at;
 } SyConnection;

@@ -12,6 +12,8 @@ static const char * const names[] = {
   [SY_DIALECT_ANTHROPIC] = "anthropic",
   [SY_DIALECT_GEMINI] = "gemini",
   [SY_DIALECT_RESPONSES] = "responses",
+  [SY_DIALECT_GEMINI_CLI] = "gemini-cli",
+  [SY_DIALECT_KIRO] = "kiro",
 };
 
 const char *
@@ -25,7 +27,9 @@ gboolean
 sy_dialect_from_string (const char *name,
                         SyDialect  *out)
 {
-  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (names); i++)
+  /* Only what a client or a provider node may speak; the upstream-only dialects are fixed by
+   * their catalog entries. */
+  for (guint i = 0; name != NULL && i <= SY_DIALECT_RESPONSES; i++)
     if (g_str_equal (names[i], name))
       {
         *out = (SyDialect) i;

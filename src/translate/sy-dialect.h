@@ -13,6 +13,9 @@ typedef enum {
   SY_DIALECT_ANTHROPIC,  /* Anthropic Messages */
   SY_DIALECT_GEMINI,     /* Gemini generateContent */
   SY_DIALECT_RESPONSES,  /* OpenAI Responses */
+  /* Upstream only (no client speaks them): */
+  SY_DIALECT_GEMINI_CLI, /* Gemini inside Google's Cloud Code envelope (Gemini CLI accounts) */
+  SY_DIALECT_KIRO,       /* CodeWhisperer conversationState, answered in AWS event-stream */
 } SyDialect;
 
 /* "openai", "anthropic", "gemini", "responses". */
