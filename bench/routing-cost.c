@@ -23,6 +23,7 @@ typedef struct
   SyComboRepo      *combos;
   SySettingsRepo   *settings;
   SyPricingRepo    *pricing;
+  SyCustomModelRepo *custom_models;
   SyRoutingState   *state;
   SyRoutePlanner   *planner;
 } Setup;
@@ -146,8 +147,9 @@ main (int   argc,
   s.combos = sy_combo_repo_new (s.db, NULL);
   s.settings = sy_settings_repo_new (s.db, NULL);
   s.pricing = sy_pricing_repo_new (s.db, NULL);
+  s.custom_models = sy_custom_model_repo_new (s.db, NULL);
   s.state = sy_routing_state_new (s.settings, NULL);
-  resolver = sy_model_resolver_new (s.nodes, s.connections);
+  resolver = sy_model_resolver_new (s.nodes, s.connections, s.custom_models);
   s.planner = sy_route_planner_new (resolver, s.combos, s.settings, s.pricing, s.state);
   if (large)
     populate_large (&s);
@@ -164,6 +166,7 @@ main (int   argc,
   g_object_unref (s.planner);
   g_object_unref (s.state);
   g_object_unref (s.pricing);
+  g_object_unref (s.custom_models);
   g_object_unref (s.settings);
   g_object_unref (s.combos);
   g_object_unref (s.connections);
