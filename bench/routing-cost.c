@@ -136,7 +136,9 @@ main (int   argc,
   g_autofree char *path = g_build_filename (dir, "switchyard.db", NULL);
   g_autoptr(SyModelResolver) resolver = NULL;
   gboolean large = argc > 1 && g_str_equal (argv[1], "large");
-  const char *model = argc > 2 && g_str_equal (argv[2], "combo") ? "combo-42" : "p7/model-210";
+  const char *kind = argc > 2 ? argv[2] : "direct";
+  const char *model = g_str_equal (kind, "combo") ? "combo-42"
+                      : g_str_equal (kind, "bare") ? "custom-210" : "p7/model-210";
   long n = argc > 3 ? atol (argv[3]) : 100000;
   Setup s = { 0 };
   gint64 start;
@@ -155,6 +157,12 @@ main (int   argc,
     populate_large (&s);
   else
     populate_small (&s);
+  /* A bare name only p7 lists (with 25 connected providers, only the index finds it). */
+  {
+    SyCustomModel custom = { (char *) "node-7", (char *) "custom-210", NULL, (char *) "chat", 1 };
+
+    sy_custom_model_repo_add (s.custom_models, &custom, NULL);
+  }
 
   decide (&s, model);  /* first use builds the caches */
   start = g_get_monotonic_time ();
