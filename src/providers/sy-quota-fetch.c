@@ -45,6 +45,9 @@ typedef struct
   guint         timeout_id;
   gboolean      timed_out;
   gint64        retry_after_ms;
+  GInputStream *stream;
+  char         *buffer;         /* SY_QUOTA_MAX_BODY + 1 bytes while reading */
+  gsize         length;
 } FetchData;
 
 static void
@@ -57,7 +60,9 @@ fetch_data_free (gpointer data)
     g_cancellable_disconnect (fd->caller, fd->cancelled_id);
   g_clear_object (&fd->caller);
   g_clear_object (&fd->cancellable);
+  g_clear_object (&fd->stream);
   g_clear_object (&fd->msg);
+  g_free (fd->buffer);
   g_free (fd);
 }
 
@@ -327,38 +332,35 @@ timeout_cb (gpointer user_data)
 }
 
 static void
-sent_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+return_transport_error (GTask  *task,
+                        GError *error)
 {
-  g_autoptr(GTask) task = user_data;
   FetchData *fd = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
-                                                              &error);
+
+  if (fd->timed_out)
+    g_task_return_new_error (task, SY_QUOTA_ERROR, SY_QUOTA_ERROR_NETWORK,
+                             "%s quota endpoint did not answer within %d s", fd->label,
+                             SY_QUOTA_FETCH_TIMEOUT_S);
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, g_error_copy (error));
+  else
+    g_task_return_new_error (task, SY_QUOTA_ERROR, SY_QUOTA_ERROR_NETWORK,
+                             "%s quota endpoint could not be reached: %s", fd->label,
+                             error->message);
+}
+
+/* The whole answer is in: status first, then the body. */
+static void
+answer (GTask      *task,
+        const char *data,
+        gsize       len)
+{
+  FetchData *fd = g_task_get_task_data (task);
   gint64 now_ms = g_get_real_time () / 1000;
-  const char *data;
-  gsize len = 0;
-  guint status;
+  guint status = soup_message_get_status (fd->msg);
+  g_autoptr(GError) error = NULL;
   SyQuota *quota;
 
-  if (body == NULL)
-    {
-      if (fd->timed_out)
-        g_task_return_new_error (task, SY_QUOTA_ERROR, SY_QUOTA_ERROR_NETWORK,
-                                 "%s quota endpoint did not answer within %d s", fd->label,
-                                 SY_QUOTA_FETCH_TIMEOUT_S);
-      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, SY_QUOTA_ERROR, SY_QUOTA_ERROR_NETWORK,
-                                 "%s quota endpoint could not be reached: %s", fd->label,
-                                 error->message);
-      return;
-    }
-
-  status = soup_message_get_status (fd->msg);
-  data = g_bytes_get_data (body, &len);
   if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
     g_task_return_new_error (task, SY_QUOTA_ERROR, SY_QUOTA_ERROR_UNAUTHORIZED,
                              "%s quota endpoint refused the account's token (HTTP %u)",
@@ -368,7 +370,7 @@ sent_cb (GObject      *source,
       fd->retry_after_ms = sy_retry_hint_from_headers (soup_message_get_response_headers (fd->msg),
                                                        now_ms);
       if (fd->retry_after_ms < 0)
-        fd->retry_after_ms = sy_retry_hint_from_body (data, len, now_ms);
+        fd->retry_after_ms = sy_retry_hint_from_body (data, MIN (len, SY_QUOTA_MAX_BODY), now_ms);
       g_task_return_new_error (task, SY_QUOTA_ERROR, SY_QUOTA_ERROR_RATE_LIMITED,
                                "%s quota endpoint is rate limited (HTTP 429)", fd->label);
     }
@@ -379,6 +381,59 @@ sent_cb (GObject      *source,
     g_task_return_pointer (task, quota, (GDestroyNotify) sy_quota_unref);
   else
     g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/* Closing the stream completes the message, so its connection can serve the next one. */
+static void
+closed_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FetchData *fd = g_task_get_task_data (task);
+
+  g_input_stream_close_finish (G_INPUT_STREAM (source), result, NULL);
+  answer (task, fd->buffer, fd->length);  /* over SY_QUOTA_MAX_BODY: the parser refuses it */
+}
+
+static void
+read_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FetchData *fd = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_input_stream_read_all_finish (G_INPUT_STREAM (source), result, &fd->length, &error))
+    {
+      return_transport_error (task, error);
+      return;
+    }
+  g_input_stream_close_async (fd->stream, G_PRIORITY_DEFAULT, NULL, closed_cb,
+                              g_steal_pointer (&task));
+}
+
+/* Reads at most SY_QUOTA_MAX_BODY + 1 bytes: a larger answer is refused, never buffered whole. */
+static void
+sent_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FetchData *fd = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  fd->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (fd->stream == NULL)
+    {
+      return_transport_error (task, error);
+      return;
+    }
+  fd->buffer = g_malloc (SY_QUOTA_MAX_BODY + 1);
+  g_input_stream_read_all_async (fd->stream, fd->buffer, SY_QUOTA_MAX_BODY + 1,
+                                 G_PRIORITY_DEFAULT, fd->cancellable, read_cb,
+                                 g_steal_pointer (&task));
 }
 
 void
@@ -438,8 +493,8 @@ sy_quota_fetch_async (SoupSession         *session,
                                                 fd->cancellable, NULL);
     }
   fd->timeout_id = g_timeout_add_seconds (SY_QUOTA_FETCH_TIMEOUT_S, timeout_cb, fd);
-  soup_session_send_and_read_async (session, fd->msg, G_PRIORITY_DEFAULT, fd->cancellable,
-                                    sent_cb, g_steal_pointer (&task));
+  soup_session_send_async (session, fd->msg, G_PRIORITY_DEFAULT, fd->cancellable, sent_cb,
+                           g_steal_pointer (&task));
 }
 
 SyQuota *

@@ -7,6 +7,7 @@
  */
 #include "providers/sy-quota-book.h"
 #include "providers/sy-quota-fetch.h"
+#include "providers/sy-quota-parse.h"
 
 #include "sy-mock-upstream.h"
 
@@ -368,6 +369,34 @@ test_fetch_malformed (Fixture       *f,
 }
 
 static void
+test_fetch_too_large (Fixture       *f,
+                      gconstpointer  data)
+{
+  gsize len = SY_QUOTA_MAX_BODY * 3 / 2;
+  char *body = g_malloc (len + 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SyQuota) quota = NULL;
+
+  /* A valid object, but too large to be read whole. */
+  memset (body, ' ', len);
+  body[0] = '{';
+  memcpy (body + 1, "\"five_hour\": {\"utilization\": 1}", 31);
+  body[len - 1] = '}';
+  body[len] = '\0';
+  g_ptr_array_add (f->bodies, body);
+  push_answer (f, 200, body, NULL);
+  g_assert_null (fetch (f, "claude", "tok", NULL, NULL, &error));
+  g_assert_error (error, SY_QUOTA_ERROR, SY_QUOTA_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (error->message, "too large"));
+
+  /* The connection is fine for the next fetch. */
+  g_clear_error (&error);
+  push_fixture (f, "claude-usage.json");
+  quota = fetch (f, "claude", "tok", NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
 test_fetch_upstream_error (Fixture       *f,
                            gconstpointer  data)
 {
@@ -703,6 +732,7 @@ main (int    argc,
   ADD ("unauthorized", test_fetch_unauthorized);
   ADD ("rate-limited", test_fetch_rate_limited);
   ADD ("malformed", test_fetch_malformed);
+  ADD ("too-large", test_fetch_too_large);
   ADD ("upstream-error", test_fetch_upstream_error);
   ADD ("not-supported", test_fetch_not_supported);
   ADD ("bad-token", test_fetch_bad_token);
