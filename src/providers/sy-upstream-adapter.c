@@ -539,7 +539,9 @@ parse_provider_data (const char *text)
     root = sy_json_read_load (parser, text, strlen (text), 16, NULL);
   if (root != NULL)
     return json_node_ref (root);
-  return json_node_init_object (json_node_alloc (), json_object_new ());
+  root = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (root, json_object_new ());
+  return root;
 }
 
 SyUpstreamRequest *
