@@ -149,6 +149,14 @@ data_string (Shaping    *s,
   return value != NULL && *value != '\0' ? value : NULL;
 }
 
+static void
+set_path (Shaping    *s,
+          const char *path)
+{
+  g_free (s->path);
+  s->path = g_strdup (path);
+}
+
 static char *
 join_url (const char *base,
           const char *path)
@@ -195,8 +203,7 @@ shape_claude (Shaping  *s,
   url_path = g_strconcat (s->input->path ? s->input->path : "/messages",
                           s->input->path && strchr (s->input->path, '?') ? "&" : "?",
                           "beta=true", NULL);
-  g_free (s->path);
-  s->path = g_steal_pointer (&url_path);
+  set_path (s, url_path);
   return TRUE;
 }
 
@@ -235,7 +242,7 @@ shape_github (Shaping  *s,
   gboolean has_image = FALSE;
 
   if (s->input->dialect == SY_DIALECT_RESPONSES)
-    s->path = g_strdup ("/responses");
+    set_path (s, "/responses");
   else
     {
       GBytes *body = _sy_upstream_github_body (s->body, &has_image, error);
@@ -244,7 +251,7 @@ shape_github (Shaping  *s,
         return FALSE;
       g_bytes_unref (s->body);
       s->body = body;
-      s->path = g_strdup ("/chat/completions");
+      set_path (s, "/chat/completions");
     }
   /* Copilot bills "agent" turns (a tool's follow-up) apart from the user's */
   if (initiator != NULL && g_ascii_strcasecmp (initiator, "agent") == 0)
@@ -263,8 +270,8 @@ shape_gemini_cli (Shaping  *s,
   g_autoptr(GError) local = NULL;
   GBytes *body;
 
-  s->path = g_strdup (s->input->stream ? "/v1internal:streamGenerateContent?alt=sse"
-                                       : "/v1internal:generateContent");
+  set_path (s, s->input->stream ? "/v1internal:streamGenerateContent?alt=sse"
+                                : "/v1internal:generateContent");
   body = sy_gemini_cli_wrap (s->body, s->input->model ? s->input->model : "",
                              data_string (s, "projectId"), NULL, &local);
   if (body == NULL)
