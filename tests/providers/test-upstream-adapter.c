@@ -160,13 +160,15 @@ static void
 test_codex (void)
 {
   Call call = { "codex", "gpt-5-codex-high", FALSE, SY_DIALECT_RESPONSES,
-                "{\"model\":\"gpt-5-codex-high\",\"input\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                "{\"model\":\"gpt-5-codex-high\","
+                "\"input\":[{\"role\":\"user\",\"content\":\"hi\"}],"
                 "\"instructions\":\"\",\"stream\":false,\"store\":true,\"temperature\":0.2,"
                 "\"max_output_tokens\":99,\"max_tokens\":5,\"truncation\":\"auto\","
                 "\"background\":false,\"prompt_cache_retention\":\"24h\","
                 "\"safety_identifier\":\"s\",\"user\":\"u-1\",\"include\":[\"x\"],"
                 "\"reasoning\":{\"summary\":\"auto\",\"effort\":\"low\"}}",
-                "/responses", "{\"workspaceId\":\"ws-42\"}", "https://chatgpt.com/backend-api/codex" };
+                "/responses", "{\"workspaceId\":\"ws-42\"}",
+                "https://chatgpt.com/backend-api/codex" };
   g_autoptr(SyUpstreamRequest) request = adapt (&call);
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *agent = platform_string ("codex-cli/0.142.0");
@@ -378,7 +380,8 @@ test_gemini_cli (void)
   call.stream = FALSE;
   call.data = NULL;
   plain = adapt (&call);
-  g_assert_cmpstr (plain->url, ==, "https://cloudcode-pa.googleapis.com/v1internal:generateContent");
+  g_assert_cmpstr (plain->url, ==,
+                   "https://cloudcode-pa.googleapis.com/v1internal:generateContent");
   g_assert_null (strstr (g_bytes_get_data (plain->body, NULL), "\"project\""));
 }
 
