@@ -69,5 +69,7 @@ extern const SyCodec sy_openai_codec;
 extern const SyCodec sy_anthropic_codec;
 extern const SyCodec sy_gemini_codec;
 extern const SyCodec sy_responses_codec;
+/* Upstream only: Gemini in Google's Cloud Code envelope (src/translate/gemini-cli). */
+extern const SyCodec sy_gemini_cli_codec;
 
 G_END_DECLS

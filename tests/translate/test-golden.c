@@ -351,14 +351,24 @@ run_stream (const GoldenCase *c,
     }
 }
 
+/* Any dialect's name, the upstream-only ones (gemini-cli, kiro) included, which
+ * sy_dialect_from_string refuses on purpose. */
+static SyDialect
+dialect_named (const char *name)
+{
+  for (SyDialect d = SY_DIALECT_OPENAI; d <= SY_DIALECT_KIRO; d++)
+    if (g_str_equal (sy_dialect_to_string (d), name))
+      return d;
+  g_error ("unknown dialect %s", name);
+}
+
 static void
 run_case (gconstpointer data)
 {
   const GoldenCase *c = data;
-  SyDialect from, to;
+  SyDialect from = dialect_named (c->from);
+  SyDialect to = dialect_named (c->to);
 
-  g_assert_true (sy_dialect_from_string (c->from, &from));
-  g_assert_true (sy_dialect_from_string (c->to, &to));
   if (g_str_equal (c->kind, "request"))
     run_request (c, sy_codec_get (from), sy_codec_get (to));
   else if (g_str_equal (c->kind, "response"))

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * libFuzzer target for the gemini-cli codec (Gemini in the Cloud Code envelope): any bytes as a
+ * request body, a response body, an error body and an SSE stream, as for the gemini codec, and
+ * as a body to wrap in the envelope (whose output must be one JSON object that unwraps again).
+ * Finds crashes, leaks and undefined behaviour; asserts nothing about the translation itself.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "core/sy-json-scan.h"
+#include "translate/gemini-cli/sy-gemini-cli.h"
+
+typedef struct
+{
+  SyStreamDecoder *decoder;
+  SyStreamEncoder *encoder;
+  GString         *out;
+  GError          *error;
+} Run;
+
+static void
+event_cb (const SyStreamEvent *event,
+          gpointer             user_data)
+{
+  Run *run = user_data;
+
+  sy_stream_encoder_encode (run->encoder, event, run->out);
+}
+
+static void
+sse_cb (const SySseEvent *event,
+        gpointer          user_data)
+{
+  Run *run = user_data;
+
+  if (run->error == NULL)
+    sy_stream_decoder_push (run->decoder, event, event_cb, run, &run->error);
+}
+
+static void
+fuzz_request (const SyCodec *codec,
+              const char    *data,
+              size_t         size)
+{
+  g_autoptr(SyChatRequest) request = codec->parse_request (data, size, NULL);
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *path = NULL;
+
+  if (request == NULL)
+    return;
+  if (request->model == NULL)
+    request->model = g_strdup ("gemini-3-pro-preview");
+  request->stream = size % 2;
+  path = codec->request_path (request);
+  body = codec->emit_request (request, notes, NULL);
+  if (body != NULL)
+    {
+      g_autoptr(SyChatRequest) again = codec->parse_request (g_bytes_get_data (body, NULL),
+                                                             g_bytes_get_size (body), NULL);
+      (void) again;
+    }
+}
+
+static void
+fuzz_response (const SyCodec *codec,
+               const char    *data,
+               size_t         size)
+{
+  g_autoptr(SyChatResponse) response = codec->parse_response (data, size, NULL);
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(SyChatResponse) again = NULL;
+
+  if (response == NULL)
+    return;
+  body = codec->emit_response (response, notes);
+  again = codec->parse_response (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
+}
+
+static void
+fuzz_error (const SyCodec *codec,
+            const char    *data,
+            size_t         size)
+{
+  g_autofree char *type = NULL;
+  g_autofree char *message = NULL;
+
+  if (codec->parse_error (data, size, &type, &message))
+    {
+      g_autofree char *body = codec->format_error (size % 600, type, NULL, message);
+      g_autofree char *type2 = NULL;
+      g_autofree char *message2 = NULL;
+
+      g_assert_true (codec->parse_error (body, strlen (body), &type2, &message2));
+    }
+}
+
+/* The stream, read in chunks of chunk bytes (0: at once). */
+static void
+fuzz_stream (const SyCodec *codec,
+             const char    *data,
+             size_t         size,
+             size_t         chunk)
+{
+  Run run = { codec->new_decoder (), codec->new_encoder (), g_string_new (NULL), NULL };
+  SySseParser *parser = sy_sse_parser_new (1 << 20, sse_cb, &run);
+  gboolean ok = TRUE;
+
+  sy_stream_encoder_set_model (run.encoder, "gemini-2.5-flash");
+  if (chunk == 0)
+    chunk = size ? size : 1;
+  for (size_t off = 0; ok && off < size; off += chunk)
+    ok = sy_sse_parser_push (parser, data + off, MIN (chunk, size - off), NULL);
+  if (ok)
+    sy_sse_parser_finish (parser);
+  if (ok && run.error == NULL)
+    sy_stream_decoder_finish (run.decoder, event_cb, &run);
+  g_clear_error (&run.error);
+  g_object_unref (parser);
+  g_object_unref (run.decoder);
+  g_object_unref (run.encoder);
+  g_string_free (run.out, TRUE);
+}
+
+static void
+fuzz_wrap (const char *data,
+           size_t      size)
+{
+  g_autoptr(GBytes) in = g_bytes_new (data, size);
+  g_autoptr(GBytes) out = sy_gemini_cli_wrap (in, "gemini-2.5-pro", size % 3 ? "p" : NULL,
+                                              size % 2 ? "s" : NULL, NULL);
+  const char *inner;
+  gsize len, inner_len;
+  const char *text;
+
+  if (out == NULL)
+    return;
+  text = g_bytes_get_data (out, &len);
+  g_assert_true (sy_json_check_object (text, len, 256, NULL));
+  g_assert_true (sy_gemini_cli_unwrap (text, len, "request", &inner, &inner_len));
+}
+
+int LLVMFuzzerTestOneInput (const uint8_t *data,
+                            size_t         size);
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  const SyCodec *codec = &sy_gemini_cli_codec;
+  const char *text = (const char *) data;
+
+  fuzz_request (codec, text, size);
+  fuzz_response (codec, text, size);
+  fuzz_error (codec, text, size);
+  fuzz_stream (codec, text, size, 0);
+  fuzz_stream (codec, text, size, 7);
+  fuzz_wrap (text, size);
+  return 0;
+}
