@@ -23,9 +23,18 @@ typedef enum {
   SY_TRANSLATE_ERROR_INVALID_RESPONSE,  /* 502: the upstream answered something malformed */
 } SyTranslateError;
 
+/* How a dialect's upstream streams are framed. */
+typedef enum {
+  SY_FRAMING_SSE,               /* text/event-stream */
+  SY_FRAMING_AWS_EVENT_STREAM,  /* application/vnd.amazon.eventstream (Kiro) */
+} SyStreamFraming;
+
 typedef struct
 {
   SyDialect dialect;
+  /* The framing of this dialect's streams, which new_decoder's decoder reads message by
+   * message as SySseEvents (SY_FRAMING_SSE, 0, unless the table says otherwise). */
+  SyStreamFraming stream_framing;
 
   /* A client or upstream request body in this dialect. Gemini carries the model in the URL:
    * the caller sets request->model afterwards when the body has none. */
@@ -69,5 +78,6 @@ extern const SyCodec sy_openai_codec;
 extern const SyCodec sy_anthropic_codec;
 extern const SyCodec sy_gemini_codec;
 extern const SyCodec sy_responses_codec;
+extern const SyCodec sy_kiro_codec;
 
 G_END_DECLS
