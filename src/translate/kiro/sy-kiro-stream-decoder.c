@@ -157,10 +157,14 @@ emit_delta (SyKiroStreamDecoder *self,
             gsize                len,
             const Sink          *sink)
 {
+  g_autofree char *copy = NULL;
   SyStreamEvent ev;
 
   if (len == 0)
     return;
+  /* Event text is NUL-terminated at text_len: a piece of a longer string is copied. */
+  if (text[len] != '\0')
+    text = copy = g_strndup (text, len);
   if (!self->part_open || self->open_kind != kind)
     open_part (self, kind, NULL, NULL, sink);
   event_init (&ev, SY_EVENT_DELTA);
