@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "translate/sy-codec.h"
+#include "translate/sy-json-write.h"
 #include "translate/sy-stream-translator.h"
 #include "kiro-frames.h"
 
@@ -463,6 +464,152 @@ test_empty (void)
   assert_stream_fails (input, "ended before any event");
 }
 
+/* --- the <thinking> splitter ------------------------------------------------------------------ */
+
+/* text cut into assistantResponseEvents at the given offsets, assembled into a response. */
+static SyChatResponse *
+assemble_pieces (const char *text,
+                 const gsize *cuts,
+                 guint        n_cuts)
+{
+  g_autoptr(GByteArray) frames = g_byte_array_new ();
+  gsize from = 0;
+
+  for (guint i = 0; i <= n_cuts; i++)
+    {
+      gsize to = i < n_cuts ? cuts[i] : strlen (text);
+      g_autoptr(GString) payload = g_string_new ("{\"content\":");
+      g_autofree char *piece = g_strndup (text + from, to - from);
+
+      sy_json_write_string (payload, piece);
+      g_string_append_c (payload, '}');
+      kiro_put_message (frames, "event", "assistantResponseEvent", payload->str);
+      from = to;
+    }
+  return sy_kiro_codec.parse_response ((const char *) frames->data, frames->len, NULL);
+}
+
+static void
+assert_parts (SyChatResponse *response,
+              const char     *thinking,
+              const char     *text)
+{
+  guint n = 0;
+
+  g_assert_nonnull (response);
+  if (thinking != NULL)
+    {
+      SyPart *part = g_ptr_array_index (response->parts, n++);
+
+      g_assert_cmpint (part->kind, ==, SY_PART_THINKING);
+      g_assert_cmpstr (part->text, ==, thinking);
+    }
+  if (text != NULL)
+    {
+      SyPart *part = g_ptr_array_index (response->parts, n++);
+
+      g_assert_cmpint (part->kind, ==, SY_PART_TEXT);
+      g_assert_cmpstr (part->text, ==, text);
+    }
+  g_assert_cmpuint (response->parts->len, ==, n);
+  g_assert_cmpint (response->stop_reason, ==, SY_STOP_END_TURN);
+}
+
+static void
+test_thinking_splits (void)
+{
+  static const struct { const char *input; const char *thinking; const char *text; } cases[] = {
+    { "<thinking>a < b </thinking>\n\nThe answer.", "a < b ", "The answer." },
+    { "  <thinking>x</thinking>y", "x", "y" },
+    { "<thinking>cut off", "cut off", NULL },
+    { "<thinkin", NULL, "<thinkin" },
+    { "Plain <thinking>not a block</thinking>", NULL, "Plain <thinking>not a block</thinking>" },
+    { "<think>no</think>", NULL, "<think>no</think>" },
+    { "<thinking></thinking>", NULL, NULL },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      gsize len = strlen (cases[c].input);
+
+      /* Cut once and twice at every pair of offsets: tags split every way. */
+      for (gsize i = 0; i <= len; i++)
+        for (gsize j = i; j <= len; j++)
+          {
+            gsize cuts[2] = { i, j };
+            g_autoptr(SyChatResponse) response = assemble_pieces (cases[c].input, cuts, 2);
+
+            assert_parts (response, cases[c].thinking, cases[c].text);
+          }
+    }
+}
+
+static void
+test_tool_events (void)
+{
+  /* An input given whole as an object; a repeated event of a finished call; a call with no
+   * input; a call closed by messageStopEvent; reasoningContentEvent with a signature; token
+   * counts at the top level. */
+  g_autoptr(GByteArray) frames = kiro_frames_from_text (
+    "event reasoningContentEvent {\"text\":\"hmm\",\"signature\":\"sig1\"}\n"
+    "event toolUseEvent {\"name\":\"a\",\"toolUseId\":\"t1\",\"input\":{\"x\":1},\"stop\":true}\n"
+    "event toolUseEvent {\"name\":\"a\",\"toolUseId\":\"t1\",\"input\":\"junk\",\"stop\":true}\n"
+    "event toolUseEvent {\"name\":\"b\",\"toolUseId\":\"t2\",\"stop\":true}\n"
+    "event toolUseEvent {\"name\":\"c\",\"toolUseId\":\"t3\",\"input\":\"{\\\"y\\\":\"}\n"
+    "event toolUseEvent {\"input\":\"2}\"}\n"
+    "event contextUsageEvent {\"contextUsagePercentage\":3.5}\n"
+    "event meteringEvent {\"inputTokens\":10,\"outputTokens\":4}\n"
+    "event messageStopEvent {}\n"
+    "event assistantResponseEvent {\"content\":\"after the end\"}\n");
+  g_autoptr(SyChatResponse) r = sy_kiro_codec.parse_response ((const char *) frames->data,
+                                                              frames->len, NULL);
+  SyPart *p;
+
+  g_assert_nonnull (r);
+  g_assert_cmpuint (r->parts->len, ==, 4);
+  p = g_ptr_array_index (r->parts, 0);
+  g_assert_cmpint (p->kind, ==, SY_PART_THINKING);
+  g_assert_cmpstr (p->text, ==, "hmm");
+  g_assert_cmpstr (p->signature, ==, "sig1");
+  p = g_ptr_array_index (r->parts, 1);
+  g_assert_cmpstr (p->id, ==, "t1");
+  g_assert_cmpstr (p->arguments, ==, "{\"x\":1}");
+  p = g_ptr_array_index (r->parts, 2);
+  g_assert_cmpstr (p->name, ==, "b");
+  g_assert_cmpstr (p->arguments, ==, "{}");
+  p = g_ptr_array_index (r->parts, 3);
+  g_assert_cmpstr (p->id, ==, "t3");
+  g_assert_cmpstr (p->arguments, ==, "{\"y\":2}");
+  g_assert_cmpint (r->stop_reason, ==, SY_STOP_TOOL_USE);
+  g_assert_cmpint (r->usage.input, ==, 10);
+  g_assert_cmpint (r->usage.output, ==, 4);
+  g_assert_cmpint (r->usage.cache_read, ==, SY_UNSET);
+}
+
+static void
+test_tool_event_errors (void)
+{
+  static const char * const bad[] = {
+    "event toolUseEvent {\"input\":\"{}\"}\n",
+    "event toolUseEvent {\"toolUseId\":\"t\",\"input\":\"{}\"}\n",
+    "event toolUseEvent {\"toolUseId\":\"t\",\"name\":\"n\",\"input\":[1]}\n",
+    "event toolUseEvent {\"toolUseId\":7,\"name\":\"n\"}\n",
+    "event assistantResponseEvent {\"content\":5}\n",
+    "event assistantResponseEvent [1]\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GByteArray) frames = kiro_frames_from_text (bad[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SyChatResponse) r = sy_kiro_codec.parse_response ((const char *) frames->data,
+                                                                  frames->len, &error);
+
+      g_assert_null (r);
+      g_assert_error (error, SY_TRANSLATE_ERROR, SY_TRANSLATE_ERROR_INVALID_RESPONSE);
+    }
+}
+
 /* --- errors, and what an upstream-only codec refuses ------------------------------------------ */
 
 static void
@@ -580,6 +727,9 @@ main (int   argc,
   g_test_add_func ("/sy/translate/kiro/framing/oversized", test_oversized);
   g_test_add_func ("/sy/translate/kiro/framing/not-json", test_not_json);
   g_test_add_func ("/sy/translate/kiro/framing/empty", test_empty);
+  g_test_add_func ("/sy/translate/kiro/thinking-splits", test_thinking_splits);
+  g_test_add_func ("/sy/translate/kiro/tool-events", test_tool_events);
+  g_test_add_func ("/sy/translate/kiro/tool-event-errors", test_tool_event_errors);
   g_test_add_func ("/sy/translate/kiro/error/parse", test_parse_error);
   g_test_add_func ("/sy/translate/kiro/error/format", test_format_error);
   g_test_add_func ("/sy/translate/kiro/upstream-only", test_upstream_only);
