@@ -4,6 +4,8 @@
  * requests, complete responses, streams and errors. N dialects, 2N converters. Every function
  * is pure and safe on untrusted input: malformed input is a GError, never a crash. What the
  * target dialect cannot carry is added to notes (a GPtrArray of char*), never silently dropped.
+ * An upstream-only dialect (Kiro) has no client side: its parse_request fails with
+ * SY_TRANSLATE_ERROR_UNSUPPORTED, and its emit_response and new_encoder return NULL.
  */
 #pragma once
 

@@ -3,13 +3,52 @@
  * libFuzzer target for the Kiro codec: any bytes as an AWS event stream through the stream
  * translator (to OpenAI and Anthropic, whole and in chunks of a size the first byte picks:
  * the same output either way), as a complete response, and as an error body; and any bytes as
- * an OpenAI request emitted as a Kiro body, which must be JSON. Owns no state between inputs.
+ * an OpenAI request emitted as a Kiro body, which must be JSON. When the first byte's top bit
+ * is set, the frames' CRCs are recomputed first, so mutations reach the headers and payloads
+ * instead of stopping at a CRC mismatch. Owns no state between inputs.
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "translate/sy-codec.h"
 #include "translate/sy-stream-translator.h"
+#include "translate/kiro/sy-aws-event-stream.h"
+
+static guint32
+get_u32 (const uint8_t *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
+static void
+put_u32 (uint8_t *p,
+         guint32  v)
+{
+  p[0] = v >> 24;
+  p[1] = (v >> 16) & 0xff;
+  p[2] = (v >> 8) & 0xff;
+  p[3] = v & 0xff;
+}
+
+/* Rewrites the prelude and message CRCs of every whole frame in data, as far as the lengths
+ * allow. */
+static void
+fix_crcs (uint8_t *data,
+          size_t   size)
+{
+  size_t pos = 0;
+
+  while (size - pos >= 12)
+    {
+      guint32 total = get_u32 (data + pos);
+
+      put_u32 (data + pos + 8, sy_aws_crc32 (0, data + pos, 8));
+      if (total < 16 || total > size - pos)
+        return;
+      put_u32 (data + pos + total - 4, sy_aws_crc32 (0, data + pos, total - 4));
+      pos += total;
+    }
+}
 
 static char *
 translate (SyDialect      to,
@@ -60,10 +99,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 {
   static const SyDialect targets[] = { SY_DIALECT_OPENAI, SY_DIALECT_ANTHROPIC };
   g_autoptr(SyChatResponse) response = NULL;
+  g_autofree uint8_t *fixed = NULL;
   char *type = NULL, *message = NULL;
 
   if (size < 1)
     return 0;
+  if (data[0] & 0x80)
+    {
+      fixed = g_memdup2 (data, size);
+      fix_crcs (fixed + 1, size - 1);
+      data = fixed;
+    }
   for (guint t = 0; t < G_N_ELEMENTS (targets); t++)
     {
       g_autofree char *whole = translate (targets[t], data + 1, size - 1, MAX (size, 1));

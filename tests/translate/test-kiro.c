@@ -616,7 +616,8 @@ static void
 test_parse_error (void)
 {
   static const struct { const char *body; const char *type; const char *message; } cases[] = {
-    { "{\"message\":\"Rate exceeded\",\"__type\":\"com.amazon.aws.codewhisperer#ThrottlingException\"}",
+    { "{\"message\":\"Rate exceeded\","
+      "\"__type\":\"com.amazon.aws.codewhisperer#ThrottlingException\"}",
       "rate_limit_error", "ThrottlingException: Rate exceeded" },
     { "{\"__type\":\"ValidationException\",\"message\":\"Improperly formed request.\"}",
       "invalid_request_error", "ValidationException: Improperly formed request." },
