@@ -610,6 +610,35 @@ test_tool_event_errors (void)
     }
 }
 
+static void
+test_error_message (void)
+{
+  /* An error message (not an exception): its code and message are headers, no payload. And
+   * an exception before anything else: Anthropic clients get the error alone. */
+  g_autoptr(GByteArray) headers = g_byte_array_new ();
+  g_autoptr(GByteArray) frames = g_byte_array_new ();
+  g_autoptr(GByteArray) early = kiro_frames_from_text (
+    "exception ValidationException {\"message\":\"Input is too long.\"}\n");
+  g_autoptr(GBytes) error_input = NULL;
+  g_autoptr(GBytes) early_input = g_byte_array_free_to_bytes (g_steal_pointer (&early));
+  g_autofree char *openai = NULL;
+  g_autofree char *anthropic = NULL;
+
+  kiro_put_string_header (headers, ":message-type", "error");
+  kiro_put_string_header (headers, ":error-code", "InternalFailure");
+  kiro_put_string_header (headers, ":error-message", "boom");
+  kiro_put_frame (frames, headers, "", 0);
+  error_input = g_byte_array_free_to_bytes (g_steal_pointer (&frames));
+  openai = translate_stream (SY_DIALECT_OPENAI, error_input, 0, NULL, NULL);
+  g_assert_cmpstr (openai, ==, "data: {\"error\":{\"message\":\"InternalFailure: boom\","
+                               "\"type\":\"api_error\",\"param\":null,\"code\":null}}\n\n");
+
+  anthropic = translate_stream (SY_DIALECT_ANTHROPIC, early_input, 0, NULL, NULL);
+  g_assert_true (g_str_has_prefix (anthropic, "event: error\n"));
+  g_assert_nonnull (strstr (anthropic, "\"type\":\"invalid_request_error\""));
+  g_assert_nonnull (strstr (anthropic, "ValidationException: Input is too long."));
+}
+
 /* --- errors, and what an upstream-only codec refuses ------------------------------------------ */
 
 static void
@@ -731,6 +760,7 @@ main (int   argc,
   g_test_add_func ("/sy/translate/kiro/thinking-splits", test_thinking_splits);
   g_test_add_func ("/sy/translate/kiro/tool-events", test_tool_events);
   g_test_add_func ("/sy/translate/kiro/tool-event-errors", test_tool_event_errors);
+  g_test_add_func ("/sy/translate/kiro/error/message", test_error_message);
   g_test_add_func ("/sy/translate/kiro/error/parse", test_parse_error);
   g_test_add_func ("/sy/translate/kiro/error/format", test_format_error);
   g_test_add_func ("/sy/translate/kiro/upstream-only", test_upstream_only);

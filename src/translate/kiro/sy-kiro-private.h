@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 /* Nesting accepted in an upstream event payload or error body. */
 #define SY_KIRO_MAX_DEPTH 128
 
-/* Tool descriptions longer than this (in bytes) are cut: CodeWhisperer refuses them. */
+/* Tool descriptions longer than this (in characters) are cut: CodeWhisperer refuses them. */
 #define SY_KIRO_MAX_TOOL_DESCRIPTION 10000
 
 GBytes         *_sy_kiro_emit_request   (const SyChatRequest  *request,
