@@ -22,6 +22,8 @@ sy_codec_get (SyDialect dialect)
       return &sy_responses_codec;
     case SY_DIALECT_GEMINI_CLI:
       return &sy_gemini_cli_codec;
+    case SY_DIALECT_KIRO:
+      return &sy_kiro_codec;
     case SY_DIALECT_OPENAI:
     default:
       return &sy_openai_codec;

@@ -4,6 +4,8 @@
  * requests, complete responses, streams and errors. N dialects, 2N converters. Every function
  * is pure and safe on untrusted input: malformed input is a GError, never a crash. What the
  * target dialect cannot carry is added to notes (a GPtrArray of char*), never silently dropped.
+ * An upstream-only dialect (Kiro) has no client side: its parse_request fails with
+ * SY_TRANSLATE_ERROR_UNSUPPORTED, and its emit_response and new_encoder return NULL.
  */
 #pragma once
 
@@ -23,9 +25,18 @@ typedef enum {
   SY_TRANSLATE_ERROR_INVALID_RESPONSE,  /* 502: the upstream answered something malformed */
 } SyTranslateError;
 
+/* How a dialect's upstream streams are framed. */
+typedef enum {
+  SY_FRAMING_SSE,               /* text/event-stream */
+  SY_FRAMING_AWS_EVENT_STREAM,  /* application/vnd.amazon.eventstream (Kiro) */
+} SyStreamFraming;
+
 typedef struct
 {
   SyDialect dialect;
+  /* The framing of this dialect's streams, which new_decoder's decoder reads message by
+   * message as SySseEvents (SY_FRAMING_SSE, 0, unless the table says otherwise). */
+  SyStreamFraming stream_framing;
 
   /* A client or upstream request body in this dialect. Gemini carries the model in the URL:
    * the caller sets request->model afterwards when the body has none. */
@@ -71,5 +82,7 @@ extern const SyCodec sy_gemini_codec;
 extern const SyCodec sy_responses_codec;
 /* Upstream only: Gemini in Google's Cloud Code envelope (src/translate/gemini-cli). */
 extern const SyCodec sy_gemini_cli_codec;
+/* Upstream only: CodeWhisperer in AWS event-stream frames (src/translate/kiro). */
+extern const SyCodec sy_kiro_codec;
 
 G_END_DECLS

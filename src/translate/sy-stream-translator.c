@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Glue of the streaming translation path, with no knowledge of any dialect: the codecs supply
- * the decoder and encoder. Usage is captured from USAGE and FINISH events on the way through.
+ * the framing, the decoder and the encoder. The upstream's bytes go through one framing step,
+ * an SSE parser or an AWS event-stream decoder as the source codec says, and either way reach
+ * the decoder as SySseEvents. Usage is captured from USAGE and FINISH events on the way
+ * through.
  */
 #define G_LOG_DOMAIN "sy-translate"
 
 #include "sy-stream-translator.h"
 #include "sy-response-assembler.h"
+#include "kiro/sy-aws-event-stream.h"
 
 #include <string.h>
 
@@ -15,7 +19,8 @@
 struct _SyStreamTranslator
 {
   GObject          parent_instance;
-  SySseParser     *parser;
+  SySseParser     *parser;     /* SSE framing, or */
+  SyAwsEventStream *frames;    /* AWS event-stream framing */
   SyStreamDecoder *decoder;
   SyStreamEncoder *encoder;    /* NULL when assembling */
   SyResponseAssembler *assembler;  /* assembling only */
@@ -33,6 +38,7 @@ sy_stream_translator_dispose (GObject *object)
   SyStreamTranslator *self = SY_STREAM_TRANSLATOR (object);
 
   g_clear_object (&self->parser);
+  g_clear_object (&self->frames);
   g_clear_object (&self->decoder);
   g_clear_object (&self->encoder);
   g_clear_object (&self->assembler);
@@ -93,14 +99,56 @@ sse_event_cb (const SySseEvent *event,
                           &self->error);
 }
 
+static void
+frame_cb (const SyAwsEventStreamMessage *message,
+          gpointer                       user_data)
+{
+  SySseEvent event;
+
+  sy_aws_event_stream_message_as_sse (message, &event);
+  sse_event_cb (&event, user_data);
+}
+
 static SyStreamTranslator *
 new_decoding (SyDialect from)
 {
   SyStreamTranslator *self = g_object_new (SY_TYPE_STREAM_TRANSLATOR, NULL);
+  const SyCodec *codec = sy_codec_get (from);
 
-  self->parser = sy_sse_parser_new (MAX_EVENT_BYTES, sse_event_cb, self);
-  self->decoder = sy_codec_get (from)->new_decoder ();
+  if (codec->stream_framing == SY_FRAMING_AWS_EVENT_STREAM)
+    self->frames = sy_aws_event_stream_new (MAX_EVENT_BYTES, frame_cb, self);
+  else
+    self->parser = sy_sse_parser_new (MAX_EVENT_BYTES, sse_event_cb, self);
+  self->decoder = codec->new_decoder ();
   return self;
+}
+
+/* The framing step: bytes in, SySseEvents out to sse_event_cb. */
+static gboolean
+push_framing (SyStreamTranslator  *self,
+              const char          *data,
+              gsize                len,
+              GError             **error)
+{
+  if (self->frames != NULL)
+    return sy_aws_event_stream_push (self->frames, data, len, error);
+  if (!sy_sse_parser_push (self->parser, data, len, error))
+    {
+      g_prefix_error (error, "upstream stream: ");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The end of the bytes; fails if they stopped inside a frame. */
+static gboolean
+finish_framing (SyStreamTranslator  *self,
+                GError             **error)
+{
+  if (self->frames != NULL)
+    return sy_aws_event_stream_finish (self->frames, error);
+  sy_sse_parser_finish (self->parser);
+  return TRUE;
 }
 
 SyStreamTranslator *
@@ -153,8 +201,14 @@ sy_stream_translator_push (SyStreamTranslator  *self,
   g_return_val_if_fail (SY_IS_STREAM_TRANSLATOR (self), FALSE);
 
   self->out = out;
-  if (self->error == NULL && !sy_sse_parser_push (self->parser, data, len, &self->error))
-    g_prefix_error (&self->error, "upstream stream: ");
+  if (self->error == NULL)
+    {
+      g_autoptr(GError) local = NULL;
+
+      /* A decode error raised inside the framing's callback comes first. */
+      if (!push_framing (self, data, len, &local) && self->error == NULL)
+        self->error = g_steal_pointer (&local);
+    }
   if (self->error != NULL)
     {
       g_propagate_error (error, g_error_copy (self->error));
@@ -193,7 +247,10 @@ sy_stream_translator_finish (SyStreamTranslator *self,
   self->out = out;
   if (self->error == NULL && !self->over)
     {
-      sy_sse_parser_finish (self->parser);
+      g_autoptr(GError) local = NULL;
+
+      if (!finish_framing (self, &local) && self->error == NULL)
+        self->error = g_steal_pointer (&local);
       if (self->error == NULL && !self->over)
         sy_stream_decoder_finish (self->decoder, sy_stream_translator_add_event, self);
     }

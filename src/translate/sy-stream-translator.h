@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * SyStreamTranslator: one stream, from an upstream's SSE bytes in one dialect to a client's SSE
- * bytes in another: SySseParser -> the source dialect's decoder -> the target's encoder. Bytes
- * may arrive split anywhere. Also remembers the usage the stream reported. Pure: no I/O.
+ * SyStreamTranslator: one stream, from an upstream's bytes in one dialect to a client's SSE
+ * bytes in another: the source's framing (SySseParser, or SyAwsEventStream for Kiro's
+ * application/vnd.amazon.eventstream) -> the source dialect's decoder -> the target's encoder.
+ * Bytes may arrive split anywhere. Also remembers the usage the stream reported. Pure: no I/O.
  */
 #pragma once
 

@@ -35,7 +35,7 @@ read -ra pkg <<< "$(pkg-config --cflags --libs glib-2.0 gobject-2.0 json-glib-1.
 corpus="$out/corpus"
 mkdir -p "$corpus"
 find "$src/tests/fixtures/translate" "$src/tests/fixtures/sse" -type f \
-  \( -name '*.json' -o -name '*.sse' \) -exec cp -t "$corpus" {} + 2>/dev/null || true
+  \( -name '*.json' -o -name '*.sse' -o -name '*.bin' \) -exec cp -t "$corpus" {} + 2>/dev/null || true
 
 echo "1..${#targets[@]}"
 n=0
