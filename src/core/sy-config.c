@@ -117,6 +117,7 @@ sy_config_new_from_args (int     *argc,
 
   self->admin_token = g_strdup (getenv_first ("SWITCHYARD_ADMIN_TOKEN", NULL));
   self->secret_backend = g_strdup (getenv_first ("SWITCHYARD_SECRET_STORE", NULL));
+  self->origin_map = g_strdup (getenv_first ("SWITCHYARD_ORIGIN_MAP", NULL));
 
   if ((env = getenv_first ("SWITCHYARD_REQUIRE_API_KEY", "REQUIRE_API_KEY")) != NULL)
     {
@@ -138,6 +139,7 @@ sy_config_free (SyConfig *self)
     memset (self->admin_token, 0, strlen (self->admin_token));
   g_free (self->admin_token);
   g_free (self->secret_backend);
+  g_free (self->origin_map);
   g_free (self);
 }
 

@@ -18,6 +18,7 @@ typedef struct
   char     *data_dir;
   char     *admin_token;          /* SWITCHYARD_ADMIN_TOKEN, or NULL: generated file */
   char     *secret_backend;       /* SWITCHYARD_SECRET_STORE, or NULL: auto */
+  char     *origin_map;           /* SWITCHYARD_ORIGIN_MAP (see sy-origin-map.h), or NULL */
   gboolean  require_api_key_env;  /* REQUIRE_API_KEY / SWITCHYARD_REQUIRE_API_KEY given */
   gboolean  require_api_key;
 } SyConfig;

@@ -59,6 +59,7 @@ struct _SyGateway
   SyAccessControl    *access;
   SyBudgetLedger     *budgets;
   SyMetrics          *metrics;
+  SyOriginMap        *origins;
 
   SoupServer         *server;
   SoupSession        *session;
@@ -96,6 +97,7 @@ sy_gateway_dispose (GObject *object)
   g_clear_object (&self->access);
   g_clear_object (&self->budgets);
   g_clear_object (&self->metrics);
+  g_clear_object (&self->origins);
   g_clear_object (&self->db);
   G_OBJECT_CLASS (sy_gateway_parent_class)->dispose (object);
 }
@@ -204,6 +206,12 @@ sy_gateway_new (const SyConfig  *config,
 
   self->data_dir = g_strdup (config->data_dir);
   self->host = g_strdup (config->host);
+  self->origins = sy_origin_map_new ();
+  if (config->origin_map != NULL && !sy_origin_map_parse (self->origins, config->origin_map, error))
+    {
+      g_prefix_error (error, "SWITCHYARD_ORIGIN_MAP: ");
+      return NULL;
+    }
   if (g_mkdir_with_parents (self->data_dir, 0700) != 0)
     {
       int saved = errno;
@@ -778,6 +786,12 @@ SyRoutingState *
 sy_gateway_get_routing (SyGateway *self)
 {
   return self->routing;
+}
+
+SyOriginMap *
+sy_gateway_get_origin_map (SyGateway *self)
+{
+  return self->origins;
 }
 
 SyPricingRepo *

@@ -23,6 +23,7 @@
 #include "store/sy-combo-repo.h"
 #include "store/sy-connection-repo.h"
 #include "store/sy-node-repo.h"
+#include "providers/sy-origin-map.h"
 #include "store/sy-pricing-repo.h"
 #include "store/sy-secret-store.h"
 #include "store/sy-settings-repo.h"
@@ -84,6 +85,8 @@ SyOutboundProxies *sy_gateway_get_proxies       (SyGateway       *self);
 SyAccessControl  *sy_gateway_get_access         (SyGateway       *self);
 SyBudgetLedger   *sy_gateway_get_budgets        (SyGateway       *self);
 SyMetrics        *sy_gateway_get_metrics        (SyGateway       *self);
+/* Where fixed provider URLs (OAuth, quotas, token exchanges) really go; see sy-origin-map.h. */
+SyOriginMap      *sy_gateway_get_origin_map     (SyGateway       *self);
 
 /* In-flight proxied requests register so shutdown can cut them cleanly. */
 void              sy_gateway_track_request      (SyGateway       *self,
