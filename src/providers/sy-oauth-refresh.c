@@ -98,6 +98,7 @@ tokens_cb (GObject      *source,
   g_autoptr(JsonObject) answer = sy_oauth_http_fetch_finish (result, &error);
   g_autoptr(JsonObject) standard = NULL;
   g_autoptr(SoupMessage) msg = NULL;
+  GCancellable *cancellable;
 
   if (answer == NULL)
     {
@@ -124,8 +125,9 @@ tokens_cb (GObject      *source,
       return;
     }
   msg = _sy_oauth_iflow_request (r->map, r->next->access_token);
-  sy_oauth_http_fetch_async (r->session, msg, "iFlow user info", g_task_get_cancellable (task),
-                             iflow_cb, g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  sy_oauth_http_fetch_async (r->session, msg, "iFlow user info", cancellable, iflow_cb,
+                             g_steal_pointer (&task));
 }
 
 static void
