@@ -114,11 +114,20 @@ send_free (Send *s)
   g_free (s);
 }
 
+static gboolean
+cancel_idle_cb (gpointer user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+/* From an idle, not here: the request may complete inside the cancellation, and its cleanup
+ * disconnects from outer, which GLib 2.74 cannot do while outer's ::cancelled runs. */
 static void
 forward_cancel_cb (GCancellable *outer,
                    gpointer      user_data)
 {
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
+  g_idle_add_full (G_PRIORITY_DEFAULT, cancel_idle_cb, g_object_ref (user_data), g_object_unref);
 }
 
 static gboolean

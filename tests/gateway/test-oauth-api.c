@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "gateway/sy-oauth-logins.h"
+#include "gateway/sy-token-keeper.h"
+#include "providers/sy-oauth-refresh.h"
 #include "providers/sy-token-bundle.h"
 #include "sy-mock-oauth.h"
 #include "sy-test-gateway.h"
@@ -379,6 +381,51 @@ test_expiry (Fixture       *f,
   g_assert_cmpuint (gone->status, ==, 404);
 }
 
+/* The production refresher of the token keeper is this module's API, as is. */
+static const SyTokenRefresher oauth_refresher = {
+  sy_oauth_refresh_async, sy_oauth_refresh_finish, sy_oauth_error_is_revoked,
+  sy_oauth_refresh_lead_ms,
+};
+
+static void
+kept_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  SyTokenBundle **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = sy_token_keeper_get_finish (SY_TOKEN_KEEPER (source), result, &error);
+  g_assert_no_error (error);
+}
+
+/* A login through the API, then the token keeper refreshes it with the real refresher: the
+ * rotated tokens reach the secret store. */
+static void
+test_keeper_refreshes_login (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(SyTestResponse) started = start (f, "qwen", "{}", 201);
+  g_autoptr(SyTestResponse) done = wait_finished (f, sy_test_response_get_string (started, "flowId"));
+  g_autoptr(SyTokenKeeper) keeper = sy_token_keeper_new (f->t->gateway, &oauth_refresher);
+  g_autoptr(SyConnection) c = NULL;
+  g_autoptr(SyTokenBundle) kept = NULL;
+  g_autoptr(SyTokenBundle) stored = NULL;
+
+  g_assert_cmpstr (sy_test_response_get_string (done, "state"), ==, "done");
+  c = sy_connection_repo_lookup (sy_gateway_get_connections (f->t->gateway),
+                                 sy_test_response_get_string (done, "connectionId"));
+  g_assert_cmpstr (c->provider, ==, "qwen");
+  sy_token_keeper_get_async (keeper, c, TRUE, NULL, kept_cb, &kept);
+  while (kept == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (kept->access_token, ==, "at-2");
+  g_assert_cmpstr (kept->refresh_token, ==, "rt-2");
+  stored = stored_bundle (f, c->id);
+  g_assert_cmpstr (stored->refresh_token, ==, "rt-2");
+  sy_token_keeper_stop (keeper);
+}
+
 #define ADD(path, provider, func) \
   g_test_add ("/sy/gateway/oauth-api/" path, Fixture, provider, setup, func, teardown)
 
@@ -395,5 +442,6 @@ main (int argc, char *argv[])
   ADD ("failed", "github", test_failed);
   ADD ("bounded", "github", test_bounded);
   ADD ("expiry", "github", test_expiry);
+  ADD ("keeper-refreshes-login", "qwen", test_keeper_refreshes_login);
   return g_test_run ();
 }
