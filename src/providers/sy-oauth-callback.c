@@ -123,22 +123,40 @@ request_cb (SoupServer        *server,
   self->idle_id = g_idle_add (emit_cb, self);
 }
 
+/* Our own socket, so the port is read from it (soup_server_get_uris () leaks the address in
+ * libsoup 3.2) and a taken port fails at bind with a plain "Address already in use". */
+static GSocket *
+bind_loopback (guint    port,
+               GError **error)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, error);
+
+  if (socket == NULL || !g_socket_bind (socket, address, FALSE, error) ||
+      !g_socket_listen (socket, error))
+    return NULL;
+  return g_steal_pointer (&socket);
+}
+
 gboolean
 sy_oauth_callback_listen (SyOAuthCallback  *self,
                           guint             port,
                           GError          **error)
 {
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
   g_autoptr(GError) local_error = NULL;
-  g_autoslist(GUri) uris = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
 
   g_return_val_if_fail (SY_IS_OAUTH_CALLBACK (self), FALSE);
   g_return_val_if_fail (self->server == NULL, FALSE);
 
   self->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (self->server, NULL, request_cb, self, NULL);
-  if (!soup_server_listen (self->server, address, 0, &local_error))
+  if ((socket = bind_loopback (port, &local_error)) == NULL ||
+      !soup_server_listen_socket (self->server, socket, 0, &local_error) ||
+      (bound = g_socket_get_local_address (socket, &local_error)) == NULL)
     {
       g_clear_object (&self->server);
       g_set_error (error, SY_OAUTH_ERROR, SY_OAUTH_ERROR_UNAVAILABLE,
@@ -147,8 +165,7 @@ sy_oauth_callback_listen (SyOAuthCallback  *self,
                    port, local_error->message);
       return FALSE;
     }
-  uris = soup_server_get_uris (self->server);
-  self->port = uris != NULL ? (guint) g_uri_get_port (uris->data) : port;
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   return TRUE;
 }
 

@@ -355,6 +355,9 @@ test_bounded (Fixture       *f,
 {
   g_autoptr(SyTestResponse) refused = NULL;
 
+  /* Slower seconds: no code may expire (and make room) while the slots fill up. */
+  sy_oauth_logins_set_test_options (sy_gateway_get_oauth_logins (f->t->gateway), 0, 100,
+                                    SY_OAUTH_LOGINS_LIFETIME);
   sy_mock_oauth_set_device_script (f->mock, "pending");
   for (guint i = 0; i < SY_OAUTH_LOGINS_MAX; i++)
     {
