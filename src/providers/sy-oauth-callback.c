@@ -134,7 +134,9 @@ bind_loopback (guint    port,
   g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
                                             G_SOCKET_PROTOCOL_TCP, error);
 
-  if (socket == NULL || !g_socket_bind (socket, address, FALSE, error) ||
+  /* SO_REUSEADDR: the previous login's closed connections (TIME_WAIT) must not keep the
+   * fixed port busy; a live listener still refuses us. */
+  if (socket == NULL || !g_socket_bind (socket, address, TRUE, error) ||
       !g_socket_listen (socket, error))
     return NULL;
   return g_steal_pointer (&socket);

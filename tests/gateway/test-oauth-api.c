@@ -375,10 +375,11 @@ test_expiry (Fixture       *f,
   g_autoptr(SyTestResponse) started = NULL;
   g_autoptr(SyTestResponse) gone = NULL;
 
+  /* A browser login starts without a request, so the short lifetime cannot end it before
+   * the start call answers, however slow the run. */
   sy_oauth_logins_set_test_options (sy_gateway_get_oauth_logins (f->t->gateway), 0, 5, 100);
-  sy_mock_oauth_set_device_script (f->mock, "pending");
-  started = start (f, "github", "{\"method\":\"device\"}", 201);
-  sy_test_wait_ms (200);
+  started = start (f, "codex", "{\"method\":\"browser\"}", 201);
+  sy_test_wait_ms (300);
   gone = sy_test_gateway_api_printf (f->t, "GET", NULL, "/api/oauth/flows/%s",
                                      sy_test_response_get_string (started, "flowId"));
   g_assert_cmpuint (gone->status, ==, 404);
@@ -429,6 +430,39 @@ test_keeper_refreshes_login (Fixture       *f,
   sy_token_keeper_stop (keeper);
 }
 
+/* Codex's fixed port held by someone else: the login says why and still takes a pasted URL. */
+static void
+test_port_taken (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(SoupServer) squatter = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoslist(GUri) uris = NULL;
+  g_autoptr(SyTestResponse) started = NULL;
+  g_autoptr(SyTestResponse) pasted = NULL;
+  g_autoptr(SyTestResponse) done = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *body = NULL;
+
+  soup_server_listen_local (squatter, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (squatter);
+  sy_oauth_logins_set_test_options (sy_gateway_get_oauth_logins (f->t->gateway),
+                                    g_uri_get_port (uris->data), 5, SY_OAUTH_LOGINS_LIFETIME);
+  started = start (f, "codex", "{\"method\":\"browser\"}", 201);
+  g_assert_cmpstr (sy_test_response_get_string (started, "state"), ==, "waiting_for_browser");
+  g_assert_nonnull (strstr (sy_test_response_get_string (started, "callbackError"),
+                            "cannot receive the login"));
+  location = browse (f, sy_test_response_get_string (started, "authorizeUrl"), FALSE);
+  body = g_strdup_printf ("{\"code\":\"%s\"}", location);
+  pasted = sy_test_gateway_api_printf (f->t, "POST", body, "/api/oauth/flows/%s/code",
+                                       sy_test_response_get_string (started, "flowId"));
+  g_assert_cmpuint (pasted->status, ==, 202);
+  done = wait_finished (f, sy_test_response_get_string (started, "flowId"));
+  g_assert_cmpstr (sy_test_response_get_string (done, "state"), ==, "done");
+  soup_server_disconnect (squatter);
+}
+
 #define ADD(path, provider, func) \
   g_test_add ("/sy/gateway/oauth-api/" path, Fixture, provider, setup, func, teardown)
 
@@ -446,5 +480,6 @@ main (int argc, char *argv[])
   ADD ("bounded", "github", test_bounded);
   ADD ("expiry", "github", test_expiry);
   ADD ("keeper-refreshes-login", "qwen", test_keeper_refreshes_login);
+  ADD ("codex-port-taken", "codex", test_port_taken);
   return g_test_run ();
 }

@@ -133,6 +133,31 @@ browse (Fixture    *f,
   return g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
 }
 
+/* The loopback port the authorize URL's redirect_uri names. */
+static guint
+redirect_port (SyOAuthFlow *flow)
+{
+  g_autoptr(GUri) uri = g_uri_parse (sy_oauth_flow_get_authorize_url (flow), G_URI_FLAGS_ENCODED_QUERY,
+                                     NULL);
+  g_autoptr(GHashTable) params = g_uri_parse_params (g_uri_get_query (uri), -1, "&",
+                                                     G_URI_PARAMS_WWW_FORM, NULL);
+  g_autoptr(GUri) redirect = g_uri_parse (g_hash_table_lookup (params, "redirect_uri"),
+                                          G_URI_FLAGS_NONE, NULL);
+
+  return (guint) g_uri_get_port (redirect);
+}
+
+static gboolean
+port_is_free (guint port)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+
+  return g_socket_bind (socket, address, TRUE, NULL) && g_socket_listen (socket, NULL);
+}
+
 static gboolean
 seen (Fixture          *f,
       SyOAuthFlowState  state)
@@ -204,10 +229,14 @@ test_codex_loopback (Fixture       *f,
                      gconstpointer  data)
 {
   g_autofree char *page = NULL;
+  guint port;
 
   start (f, "codex", SY_OAUTH_METHOD_BROWSER);
   wait_for (f->flow, SY_OAUTH_FLOW_WAITING_FOR_BROWSER);
   g_assert_null (sy_oauth_flow_get_callback_error (f->flow));
+  port = redirect_port (f->flow);
+  g_assert_cmpuint (port, >, 0);
+  g_assert_false (port_is_free (port));
   g_assert_nonnull (strstr (sy_oauth_flow_get_authorize_url (f->flow), "originator=codex_cli_rs"));
   g_assert_nonnull (strstr (sy_oauth_flow_get_authorize_url (f->flow),
                             "redirect_uri=http%3A%2F%2Flocalhost%3A"));
@@ -218,6 +247,26 @@ test_codex_loopback (Fixture       *f,
   assert_data (f->flow, "workspaceId", "ws-123");
   assert_data (f->flow, "planType", "plus");
   g_assert_nonnull (sy_oauth_flow_get_bundle (f->flow)->id_token);
+  /* The callback server is gone with the login: its port is free again. */
+  g_assert_true (port_is_free (port));
+}
+
+/* A redirect carrying another login's state (a forged link) ends the login, unexchanged. */
+static void
+test_callback_wrong_state (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *page = NULL;
+
+  start (f, "codex", SY_OAUTH_METHOD_BROWSER);
+  wait_for (f->flow, SY_OAUTH_FLOW_WAITING_FOR_BROWSER);
+  url = g_strdup_printf ("http://127.0.0.1:%u/auth/callback?code=forged&state=forged",
+                         redirect_port (f->flow));
+  page = browse (f, url, TRUE);
+  wait_for (f->flow, SY_OAUTH_FLOW_FAILED);
+  g_assert_error (sy_oauth_flow_get_error (f->flow), SY_OAUTH_ERROR, SY_OAUTH_ERROR_INVALID);
+  g_assert_cmpuint (sy_mock_oauth_get_hits (f->mock, "/oauth/token"), ==, 0);
 }
 
 static void
@@ -450,6 +499,7 @@ main (int argc, char *argv[])
   ADD ("claude-paste", "claude", test_claude_paste);
   ADD ("codex-loopback", "codex", test_codex_loopback);
   ADD ("codex-port-taken", "codex", test_codex_port_taken);
+  ADD ("callback-wrong-state", "codex", test_callback_wrong_state);
   ADD ("codex-device", "codex", test_codex_device);
   ADD ("gemini-existing-project", "gemini-cli", test_gemini);
   ADD ("gemini-onboard", "gemini-cli", test_gemini);
