@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Instruction counts of one routing decision (bench/routing-cost.c) under callgrind, for a
-# direct "prefix/model" and for a five-member combo, in a small configuration (one provider)
-# and a large one (100 accounts, 5,000 priced models, 200 combos, 50 aliases). Measured as
+# direct "prefix/model", a five-member combo and a bare model name (a custom model), in a small
+# configuration (one provider) and a large one (25 providers with 100 accounts, 5,000 priced
+# models, 200 combos, 50 aliases). Measured as
 # (N decisions) - (1 decision), divided by N - 1; counts repeat exactly for the same binary.
 #   bench/callgrind-routing.sh [BUILD_DIR]
 set -euo pipefail
@@ -21,7 +22,7 @@ count ()
 }
 
 for config in small large; do
-  for kind in direct combo; do
+  for kind in direct combo bare; do
     one=$(count "$config" "$kind" 1)
     many=$(count "$config" "$kind" 1001)
     echo "routing-cost $config $kind: $(( (many - one) / 1000 )) instructions per decision"
@@ -29,7 +30,7 @@ for config in small large; do
 done
 echo "(callgrind, $(date -u +%F))"
 for config in small large; do
-  for kind in direct combo; do
+  for kind in direct combo bare; do
     "$bin" "$config" "$kind" 100000
   done
 done

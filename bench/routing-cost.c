@@ -23,6 +23,7 @@ typedef struct
   SyComboRepo      *combos;
   SySettingsRepo   *settings;
   SyPricingRepo    *pricing;
+  SyCustomModelRepo *custom_models;
   SyRoutingState   *state;
   SyRoutePlanner   *planner;
 } Setup;
@@ -135,7 +136,9 @@ main (int   argc,
   g_autofree char *path = g_build_filename (dir, "switchyard.db", NULL);
   g_autoptr(SyModelResolver) resolver = NULL;
   gboolean large = argc > 1 && g_str_equal (argv[1], "large");
-  const char *model = argc > 2 && g_str_equal (argv[2], "combo") ? "combo-42" : "p7/model-210";
+  const char *kind = argc > 2 ? argv[2] : "direct";
+  const char *model = g_str_equal (kind, "combo") ? "combo-42"
+                      : g_str_equal (kind, "bare") ? "custom-210" : "p7/model-210";
   long n = argc > 3 ? atol (argv[3]) : 100000;
   Setup s = { 0 };
   gint64 start;
@@ -146,13 +149,20 @@ main (int   argc,
   s.combos = sy_combo_repo_new (s.db, NULL);
   s.settings = sy_settings_repo_new (s.db, NULL);
   s.pricing = sy_pricing_repo_new (s.db, NULL);
+  s.custom_models = sy_custom_model_repo_new (s.db, NULL);
   s.state = sy_routing_state_new (s.settings, NULL);
-  resolver = sy_model_resolver_new (s.nodes, s.connections);
+  resolver = sy_model_resolver_new (s.nodes, s.connections, s.custom_models);
   s.planner = sy_route_planner_new (resolver, s.combos, s.settings, s.pricing, s.state);
   if (large)
     populate_large (&s);
   else
     populate_small (&s);
+  /* A bare name only p7 lists (with 25 connected providers, only the index finds it). */
+  {
+    SyCustomModel custom = { (char *) "node-7", (char *) "custom-210", NULL, (char *) "chat", 1 };
+
+    sy_custom_model_repo_add (s.custom_models, &custom, NULL);
+  }
 
   decide (&s, model);  /* first use builds the caches */
   start = g_get_monotonic_time ();
@@ -164,6 +174,7 @@ main (int   argc,
   g_object_unref (s.planner);
   g_object_unref (s.state);
   g_object_unref (s.pricing);
+  g_object_unref (s.custom_models);
   g_object_unref (s.settings);
   g_object_unref (s.combos);
   g_object_unref (s.connections);

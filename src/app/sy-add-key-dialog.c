@@ -38,7 +38,7 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* The catalog, then the user's own provider nodes (by prefix). */
+/* The catalog's API-key providers, then the user's own provider nodes (by prefix). */
 static void
 fill_providers (SyAddKeyDialog *self)
 {
@@ -50,7 +50,12 @@ fill_providers (SyAddKeyDialog *self)
   catalog = sy_provider_catalog_get_all (&n);
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *label = g_strdup_printf ("%s (%s)", catalog[i].name, catalog[i].id);
+      g_autofree char *label = NULL;
+
+      /* Subscriptions sign in with OAuth, not with a key. */
+      if (catalog[i].auth_kind != SY_AUTH_KIND_APIKEY)
+        continue;
+      label = g_strdup_printf ("%s (%s)", catalog[i].name, catalog[i].id);
 
       gtk_string_list_append (labels, label);
       g_ptr_array_add (self->provider_ids, g_strdup (catalog[i].id));

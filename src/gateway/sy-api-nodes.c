@@ -186,6 +186,21 @@ delete_node (SyApiCall      *call,
       sy_api_reply_gerror (call->msg, error);
       return;
     }
+  /* Its custom models go with it (a later node never inherits them). */
+  {
+    SyCustomModelRepo *custom = sy_gateway_get_custom_models (call->gateway);
+    g_autoptr(GPtrArray) models = sy_custom_model_repo_list (custom, node->id);
+
+    for (guint i = 0; i < models->len; i++)
+      {
+        SyCustomModel *m = g_ptr_array_index (models, i);
+        g_autoptr(GError) ignored = NULL;
+
+        if (!sy_custom_model_repo_delete (custom, m->provider, m->model, &ignored))
+          g_warning ("node %s deleted, but not its custom model %s: %s", node->prefix, m->model,
+                     ignored->message);
+      }
+  }
   soup_server_message_set_status (call->msg, SOUP_STATUS_NO_CONTENT, NULL);
 }
 

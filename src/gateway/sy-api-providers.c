@@ -229,6 +229,36 @@ resolve_provider (SyGateway   *gateway,
   return NULL;
 }
 
+static gboolean
+is_oauth_provider (const char *name)
+{
+  const SyProviderInfo *info = name ? sy_provider_catalog_lookup (name) : NULL;
+
+  return info != NULL && info->auth_kind == SY_AUTH_KIND_OAUTH;
+}
+
+/* Accounts of an OAuth provider are made by its login flow, never from a key: a key given
+ * here, or a create without one, is refused with the way to sign in. */
+static gboolean
+oauth_account_allowed (const char    *provider_id,
+                       gboolean       has_key,
+                       gboolean       creating,
+                       GError       **error)
+{
+  const SyProviderInfo *info = provider_id ? sy_provider_catalog_lookup (provider_id) : NULL;
+
+  if (info == NULL || info->auth_kind != SY_AUTH_KIND_OAUTH)
+    return TRUE;
+  if (has_key || creating)
+    {
+      g_set_error (error, SY_STORE_ERROR, SY_STORE_ERROR_INVALID,
+                   "provider: %s signs in with OAuth; use /api/oauth/%s/start", info->name,
+                   info->id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Reads the body into c; *api_key receives a new key if one was given. */
 static gboolean
 read_connection (SyGateway     *gateway,
@@ -244,7 +274,8 @@ read_connection (SyGateway     *gateway,
   if (!sy_api_fields_only (body, connection_fields, error) ||
       !sy_api_field_string (body, "provider", creating, 64, &provider, NULL, error) ||
       !sy_api_field_string (body, "name", FALSE, 100, &c->name, NULL, error) ||
-      !sy_api_field_string (body, "apiKey", creating, 8192, api_key, NULL, error) ||
+      !sy_api_field_string (body, "apiKey", creating && !is_oauth_provider (provider), 8192,
+                            api_key, NULL, error) ||
       !sy_api_field_url (body, "baseUrl", FALSE, &c->base_url, NULL, error) ||
       !sy_api_field_int (body, "priority", 1, 1000, &priority, NULL, error) ||
       !sy_api_field_boolean (body, "enabled", &c->enabled, NULL, error) ||
@@ -257,6 +288,7 @@ read_connection (SyGateway     *gateway,
 
       if (id == NULL)
         return FALSE;
+
       if (!creating && g_strcmp0 (id, c->provider) != 0)
         {
           g_set_error (error, SY_STORE_ERROR, SY_STORE_ERROR_INVALID,
@@ -266,6 +298,10 @@ read_connection (SyGateway     *gateway,
       g_free (c->provider);
       c->provider = g_steal_pointer (&id);
     }
+  /* An OAuth provider's accounts come from a login; a key would route with the wrong
+   * credentials (and never refresh). */
+  if (!oauth_account_allowed (c->provider, *api_key != NULL, creating, error))
+    return FALSE;
   c->priority = (int) priority;
   if (c->name == NULL)
     c->name = provider_label (gateway, c->provider);

@@ -36,6 +36,8 @@ static const struct
   { "db-backups", sy_api_backups_handle, FALSE, TRUE },
   { "usage", sy_api_usage_dispatch, FALSE },
   { "pricing", sy_api_pricing_handle, FALSE },
+  { "provider-models", sy_api_provider_models_handle, FALSE },
+  { "models", sy_api_models_handle, FALSE },
   { "oauth", sy_api_oauth_handle, TRUE, FALSE, TRUE, TRUE },
 };
 

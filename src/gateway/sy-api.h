@@ -59,12 +59,23 @@ void sy_api_usage_handle      (SyApiCall *call);
 void sy_api_pricing_handle    (SyApiCall *call);
 /* /api/oauth/{provider}/start and /api/oauth/flows/{id}[/code] (sy-api-oauth.c). */
 void sy_api_oauth_handle      (SyApiCall *call);
+/* /api/provider-models and /api/models/catalog (sy-api-models.c). */
+void sy_api_provider_models_handle (SyApiCall *call);
+void sy_api_models_handle     (SyApiCall *call);
+
+/* The provider ids (catalog id or node id) with at least one enabled account; a set. */
+GHashTable *sy_api_connected_providers (SyGateway *gateway);
 
 /* Records as /api shows them; the backup archive writes the same. An account shows whether
  * it has a key, never the key. */
 JsonNode *sy_api_node_to_json       (SyProviderNode *node);
 JsonNode *sy_api_connection_to_json (SyGateway      *gateway,
                                      SyConnection   *c);
+/* Custom models as GET /api/provider-models lists them; provider_id (a stored id) and model
+ * filter when not NULL. */
+JsonNode *sy_api_custom_models_to_json (SyGateway   *gateway,
+                                        const char  *provider_id,
+                                        const char  *model);
 
 /* The request body limit of a path the early check must not hold to maxBodyBytes (database
  * imports), or -1. */

@@ -179,6 +179,15 @@ add_connections (GPtrArray *entries,
   add_entry (entries, "provider-connections.json", root);
 }
 
+static void
+add_custom_models (GPtrArray *entries,
+                   SyGateway *gateway)
+{
+  g_autoptr(JsonNode) root = sy_api_custom_models_to_json (gateway, NULL, NULL);
+
+  add_entry (entries, "custom-models.json", root);
+}
+
 /* Metadata only: no key, no hash. */
 static void
 add_api_keys (GPtrArray *entries,
@@ -254,6 +263,7 @@ sy_backup_archive_collect (SyGateway *gateway)
   add_combos (entries, gateway);
   add_nodes (entries, gateway);
   add_connections (entries, gateway);
+  add_custom_models (entries, gateway);
   add_api_keys (entries, gateway);
   add_manifest (entries);
   return entries;

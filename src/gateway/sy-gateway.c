@@ -51,6 +51,7 @@ struct _SyGateway
   SyCredentials      *credentials;
   SyModelResolver    *resolver;
   SyPricingRepo      *pricing;
+  SyCustomModelRepo  *custom_models;
   SyRoutingState     *routing;
   SyRoutePlanner     *planner;
   SyUsageWriter      *usage_writer;
@@ -85,6 +86,7 @@ sy_gateway_dispose (GObject *object)
   g_clear_object (&self->planner);
   g_clear_object (&self->routing);
   g_clear_object (&self->pricing);
+  g_clear_object (&self->custom_models);
   g_clear_object (&self->resolver);
   g_clear_object (&self->credentials);
   g_clear_object (&self->settings);
@@ -237,6 +239,7 @@ sy_gateway_new (const SyConfig  *config,
       (self->api_keys = sy_api_key_repo_new (self->db, error)) == NULL ||
       (self->settings = sy_settings_repo_new (self->db, error)) == NULL ||
       (self->pricing = sy_pricing_repo_new (self->db, error)) == NULL ||
+      (self->custom_models = sy_custom_model_repo_new (self->db, error)) == NULL ||
       (self->budgets = sy_budget_ledger_new (self->db, self->pricing, error)) == NULL ||
       (self->usage_writer = sy_usage_writer_new (db_path, error)) == NULL)
     return NULL;
@@ -251,7 +254,7 @@ sy_gateway_new (const SyConfig  *config,
   if ((secrets = sy_secret_store_new_for_host (config->secret_backend, self->data_dir, error)) == NULL)
     return NULL;
   self->credentials = sy_credentials_new (secrets);
-  self->resolver = sy_model_resolver_new (self->nodes, self->connections);
+  self->resolver = sy_model_resolver_new (self->nodes, self->connections, self->custom_models);
   {
     g_autoptr(SyRoutingStateRepo) routing_repo = sy_routing_state_repo_new (self->db);
 
@@ -297,6 +300,7 @@ sy_gateway_reload_database (SyGateway  *self,
   g_autoptr(SyApiKeyRepo) api_keys = NULL;
   g_autoptr(SySettingsRepo) settings = NULL;
   g_autoptr(SyPricingRepo) pricing = NULL;
+  g_autoptr(SyCustomModelRepo) custom_models = NULL;
   g_autoptr(SyBudgetLedger) budgets = NULL;
   g_autoptr(SyUsageWriter) usage_writer = NULL;
   g_autoptr(SyRoutingStateRepo) routing_repo = NULL;
@@ -317,12 +321,13 @@ sy_gateway_reload_database (SyGateway  *self,
       (api_keys = sy_api_key_repo_new (db, error)) == NULL ||
       (settings = sy_settings_repo_new (db, error)) == NULL ||
       (pricing = sy_pricing_repo_new (db, error)) == NULL ||
+      (custom_models = sy_custom_model_repo_new (db, error)) == NULL ||
       (budgets = sy_budget_ledger_new (db, pricing, error)) == NULL ||
       (usage_writer = sy_usage_writer_new (db_path, error)) == NULL)
     return FALSE;
   if (self->require_api_key_env)
     sy_settings_repo_override_boolean (settings, "requireApiKey", self->require_api_key);
-  resolver = sy_model_resolver_new (nodes, connections);
+  resolver = sy_model_resolver_new (nodes, connections, custom_models);
   routing_repo = sy_routing_state_repo_new (db);
   routing = sy_routing_state_new (settings, routing_repo);
   planner = sy_route_planner_new (resolver, combos, settings, pricing, routing);
@@ -335,6 +340,7 @@ sy_gateway_reload_database (SyGateway  *self,
   g_set_object (&self->api_keys, api_keys);
   g_set_object (&self->settings, settings);
   g_set_object (&self->pricing, pricing);
+  g_set_object (&self->custom_models, custom_models);
   g_set_object (&self->budgets, budgets);
   g_set_object (&self->resolver, resolver);
   g_set_object (&self->routing, routing);
@@ -805,6 +811,12 @@ SyOAuthLogins *
 sy_gateway_get_oauth_logins (SyGateway *self)
 {
   return self->oauth_logins;
+}
+
+SyCustomModelRepo *
+sy_gateway_get_custom_models (SyGateway *self)
+{
+  return self->custom_models;
 }
 
 SyPricingRepo *

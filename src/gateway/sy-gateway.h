@@ -22,6 +22,7 @@
 #include "store/sy-api-key-repo.h"
 #include "store/sy-combo-repo.h"
 #include "store/sy-connection-repo.h"
+#include "store/sy-custom-model-repo.h"
 #include "store/sy-node-repo.h"
 #include "providers/sy-origin-map.h"
 #include "store/sy-pricing-repo.h"
@@ -78,6 +79,7 @@ SyModelResolver  *sy_gateway_get_resolver       (SyGateway       *self);
 SyRoutePlanner   *sy_gateway_get_planner        (SyGateway       *self);
 SyRoutingState   *sy_gateway_get_routing        (SyGateway       *self);
 SyPricingRepo    *sy_gateway_get_pricing        (SyGateway       *self);
+SyCustomModelRepo *sy_gateway_get_custom_models (SyGateway       *self);
 SyUsageWriter    *sy_gateway_get_usage_writer   (SyGateway       *self);
 SyResponseCache  *sy_gateway_get_response_cache (SyGateway       *self);
 SyIdempotency    *sy_gateway_get_idempotency    (SyGateway       *self);

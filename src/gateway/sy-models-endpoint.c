@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The model list fans out to each provider's /models with its first enabled account and a
- * bounded wait; a provider that fails is left out of the list (and logged), never faked.
+ * The model list: combos, then every connected built-in provider's catalog and custom models
+ * from memory (no upstream call: IDEs poll this), then the connected provider nodes: their
+ * custom models and what their own /models answers, asked with their first enabled account
+ * and a bounded wait; a node that fails is left out of the list (and logged), never faked.
  * The per-listing state lives in a GTask-free struct that frees itself after the reply.
  */
 #define G_LOG_DOMAIN "sy-gateway"
@@ -10,8 +12,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "gateway/sy-api.h"
 #include "gateway/sy-http.h"
-#include "gateway/sy-media-target.h"
 #include "gateway/sy-outbound-proxies.h"
 #include "gateway/sy-inbound-auth.h"
 
@@ -24,6 +26,7 @@ typedef struct
   GCancellable      *cancellable;
   char              *api_key_id;  /* picks the outbound proxy, like a request's would */
   JsonArray         *data;
+  GHashTable        *ids;         /* the ids listed so far, each once */
   guint              pending;
   guint              timeout_id;
 } Listing;
@@ -69,6 +72,7 @@ listing_unref (Listing *listing)
   g_clear_object (&listing->cancellable);
   g_clear_object (&listing->msg);
   g_clear_object (&listing->gateway);
+  g_clear_pointer (&listing->ids, g_hash_table_unref);
   g_free (listing->api_key_id);
   g_free (listing);
 }
@@ -91,6 +95,47 @@ add_combos (SyGateway *gateway,
       json_object_set_string_member (out, "owned_by", "combo");
       json_array_add_object_element (data, out);
     }
+}
+
+static void
+add_model (Listing    *listing,
+           const char *alias,
+           const char *model,
+           const char *owned_by,
+           gint64      created)
+{
+  char *full_id = g_strconcat (alias, "/", model, NULL);
+  JsonObject *out;
+
+  if (!g_hash_table_add (listing->ids, full_id))
+    return;
+  out = json_object_new ();
+  json_object_set_string_member (out, "id", full_id);
+  json_object_set_string_member (out, "object", "model");
+  json_object_set_int_member (out, "created", created);
+  json_object_set_string_member (out, "owned_by", owned_by);
+  json_array_add_object_element (listing->data, out);
+}
+
+/* A provider's custom models, then its catalog models (info may be NULL: a node). */
+static void
+add_known_models (Listing              *listing,
+                  const char           *provider_id,
+                  const char           *alias,
+                  const char           *owned_by,
+                  const SyProviderInfo *info)
+{
+  g_autoptr(GPtrArray) custom = sy_custom_model_repo_list (
+    sy_gateway_get_custom_models (listing->gateway), provider_id);
+
+  for (guint i = 0; i < custom->len; i++)
+    {
+      SyCustomModel *m = g_ptr_array_index (custom, i);
+
+      add_model (listing, alias, m->model, owned_by, m->created_at / 1000);
+    }
+  for (const SyModelInfo *m = info ? info->models : NULL; m != NULL && m->id != NULL; m++)
+    add_model (listing, alias, m->id, owned_by, 0);
 }
 
 static gboolean
@@ -140,6 +185,8 @@ add_models (Listing    *listing,
       if (id == NULL)
         continue;
       full_id = g_strconcat (label, "/", id, NULL);
+      if (!g_hash_table_add (listing->ids, g_strdup (full_id)))
+        continue;
       out = json_object_new ();
       json_object_set_string_member (out, "id", full_id);
       json_object_set_string_member (out, "object", "model");
@@ -231,7 +278,10 @@ sy_models_endpoint_handle (SyGateway         *gateway,
   g_autoptr(GPtrArray) connections = sy_connection_repo_list (sy_gateway_get_connections (gateway),
                                                               NULL);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) connected = NULL;
   g_autoptr(SyApiKey) api_key = NULL;
+  const SyProviderInfo *catalog;
+  guint n_catalog;
   g_autofree char *auth_message = NULL;
   Listing *listing;
 
@@ -252,44 +302,45 @@ sy_models_endpoint_handle (SyGateway         *gateway,
       return;
     }
 
+  connected = sy_api_connected_providers (gateway);
   listing = g_new0 (Listing, 1);
   listing->gateway = g_object_ref (gateway);
   listing->msg = g_object_ref (msg);
   listing->cancellable = g_cancellable_new ();
   listing->api_key_id = api_key ? g_strdup (api_key->id) : NULL;
   listing->data = json_array_new ();
+  listing->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   add_combos (gateway, listing->data);
   listing->pending = 1;  /* ours, dropped at the end of this function */
   soup_server_message_pause (msg);
   listing->timeout_id = g_timeout_add_seconds (LIST_TIMEOUT_SECONDS, listing_timeout_cb, listing);
+
+  catalog = sy_provider_catalog_get_all (&n_catalog);
+  for (guint i = 0; i < n_catalog; i++)
+    if (g_hash_table_contains (connected, catalog[i].id))
+      add_known_models (listing, catalog[i].id, catalog[i].alias, catalog[i].id, &catalog[i]);
 
   for (guint i = 0; i < connections->len; i++)
     {
       SyConnection *c = g_ptr_array_index (connections, i);
       g_autoptr(GError) error = NULL;
       g_autoptr(SyRoute) route = NULL;
+      g_autoptr(SyProviderNode) node = NULL;
       Probe *probe;
 
-      if (!c->enabled || g_hash_table_contains (seen, c->provider))
+      if (!c->enabled || g_hash_table_contains (seen, c->provider) ||
+          sy_provider_catalog_lookup (c->provider) != NULL)
         continue;
       g_hash_table_add (seen, c->provider);
 
+      /* A node is addressed by its prefix, not its id. */
+      node = sy_node_repo_lookup (sy_gateway_get_nodes (gateway), c->provider);
+      if (node == NULL)
+        continue;
+      add_known_models (listing, node->id, node->prefix, node->prefix, NULL);
       route = sy_model_resolver_resolve_for_provider (sy_gateway_get_resolver (gateway),
-                                                      c->provider, "x", &error);
-      if (route == NULL)
-        {
-          /* A node is addressed by its prefix, not its id. */
-          g_autoptr(SyProviderNode) node = sy_node_repo_lookup (sy_gateway_get_nodes (gateway),
-                                                                c->provider);
-
-          g_clear_error (&error);
-          if (node != NULL)
-            route = sy_model_resolver_resolve_for_provider (sy_gateway_get_resolver (gateway),
-                                                            node->prefix, "x", &error);
-        }
-      /* Speech-only providers (Deepgram, AssemblyAI) have no model listing to ask. */
-      if (route == NULL || route->dialect != SY_DIALECT_OPENAI ||
-          !sy_media_target_can_serve (route, SY_MEDIA_CHAT))
+                                                      node->prefix, "x", &error);
+      if (route == NULL || route->dialect != SY_DIALECT_OPENAI)
         continue;
 
       probe = g_new0 (Probe, 1);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * GET /v1/models: the models usable right now, asked of every connected OpenAI-compatible
- * provider in parallel and listed with their prefix ("mock/m1"), in OpenAI's list shape.
+ * GET /v1/models: the models usable right now, in OpenAI's list shape: combos, the catalog and
+ * custom models of every connected built-in provider ("ds/deepseek-chat"), and for connected
+ * provider nodes their custom models and what their own /models answers ("mock/m1").
  */
 #pragma once
 

@@ -442,6 +442,10 @@ send_attempt (SyProxyRequest *self,
     if (request_header_forwarded (name, in))
       soup_message_headers_append (out, name, value);
   sy_http_set_auth_header (out, self->core.route->auth_header, secret);
+  /* The provider's required headers, unless the client sent its own value. */
+  for (const char * const *h = self->core.route->extra_headers; h != NULL && h[0] != NULL; h += 2)
+    if (soup_message_headers_get_one (out, h[0]) == NULL)
+      soup_message_headers_replace (out, h[0], h[1]);
   if (self->core.route->dialect == SY_DIALECT_ANTHROPIC &&
       soup_message_headers_get_one (out, "anthropic-version") == NULL)
     soup_message_headers_replace (out, "anthropic-version", "2023-06-01");

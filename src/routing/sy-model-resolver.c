@@ -11,9 +11,16 @@
 
 struct _SyModelResolver
 {
-  GObject           parent_instance;
-  SyNodeRepo       *nodes;
-  SyConnectionRepo *connections;
+  GObject            parent_instance;
+  SyNodeRepo        *nodes;
+  SyConnectionRepo  *connections;
+  SyCustomModelRepo *custom_models;
+  /* Bare model name -> provider id, for the connected providers; rebuilt when the accounts or
+   * the custom models change, so a request pays one hash lookup. */
+  GHashTable        *bare;
+  guint              bare_connections_generation;
+  guint              bare_custom_generation;
+  gboolean           bare_built;
 };
 
 G_DEFINE_FINAL_TYPE (SyModelResolver, sy_model_resolver, G_TYPE_OBJECT)
@@ -84,6 +91,8 @@ sy_model_resolver_dispose (GObject *object)
 
   g_clear_object (&self->nodes);
   g_clear_object (&self->connections);
+  g_clear_object (&self->custom_models);
+  g_clear_pointer (&self->bare, g_hash_table_unref);
   G_OBJECT_CLASS (sy_model_resolver_parent_class)->dispose (object);
 }
 
@@ -96,31 +105,30 @@ sy_model_resolver_class_init (SyModelResolverClass *klass)
 static void
 sy_model_resolver_init (SyModelResolver *self)
 {
+  self->bare = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 SyModelResolver *
-sy_model_resolver_new (SyNodeRepo       *nodes,
-                       SyConnectionRepo *connections)
+sy_model_resolver_new (SyNodeRepo        *nodes,
+                       SyConnectionRepo  *connections,
+                       SyCustomModelRepo *custom_models)
 {
   SyModelResolver *self = g_object_new (SY_TYPE_MODEL_RESOLVER, NULL);
 
   self->nodes = g_object_ref (nodes);
   self->connections = g_object_ref (connections);
+  self->custom_models = g_object_ref (custom_models);
   return self;
 }
 
 /* A route for a known provider (catalog entry or node), with its enabled accounts. */
 static SyRoute *
-route_for_prefix (SyModelResolver *self,
-                  const char      *prefix)
+route_new (SyModelResolver      *self,
+           const SyProviderInfo *info,
+           SyProviderNode       *node)
 {
-  const SyProviderInfo *info = sy_provider_catalog_lookup (prefix);
-  g_autoptr(SyProviderNode) node = NULL;
   g_autoptr(GPtrArray) all = NULL;
   SyRoute *route;
-
-  if (info == NULL && (node = sy_node_repo_lookup_by_prefix (self->nodes, prefix)) == NULL)
-    return NULL;
 
   route = g_new0 (SyRoute, 1);
   route->account_strategy = -1;
@@ -132,6 +140,7 @@ route_for_prefix (SyModelResolver *self,
       route->auth_header = info->auth_header;
       route->default_base_url = g_strdup (info->base_url);
       route->max_completion_tokens = info->max_completion_tokens;
+      route->extra_headers = info->extra_headers;
     }
   else
     {
@@ -152,6 +161,111 @@ route_for_prefix (SyModelResolver *self,
         g_ptr_array_add (route->candidates, sy_connection_ref (c));
     }
   return route;
+}
+
+/* By catalog id, alias or node prefix (what users write). */
+static SyRoute *
+route_for_prefix (SyModelResolver *self,
+                  const char      *prefix)
+{
+  const SyProviderInfo *info = sy_provider_catalog_lookup (prefix);
+  g_autoptr(SyProviderNode) node = NULL;
+
+  if (info == NULL && (node = sy_node_repo_lookup_by_prefix (self->nodes, prefix)) == NULL)
+    return NULL;
+  return route_new (self, info, node);
+}
+
+/* By what connections store: catalog id or node id. */
+static SyRoute *
+route_for_provider_id (SyModelResolver *self,
+                       const char      *provider_id)
+{
+  const SyProviderInfo *info = sy_provider_catalog_lookup (provider_id);
+  g_autoptr(SyProviderNode) node = NULL;
+
+  if (info == NULL && (node = sy_node_repo_lookup (self->nodes, provider_id)) == NULL)
+    return NULL;
+  return route_new (self, info, node);
+}
+
+/* --- bare model names ------------------------------------------------------------------------ */
+
+/* The provider's custom models, then its catalog models; a name already taken by an earlier
+ * provider stays with it. */
+static void
+index_provider (SyModelResolver      *self,
+                const char           *provider_id,
+                const SyProviderInfo *info)
+{
+  g_autoptr(GPtrArray) custom = sy_custom_model_repo_list (self->custom_models, provider_id);
+
+  for (guint i = 0; i < custom->len; i++)
+    {
+      SyCustomModel *m = g_ptr_array_index (custom, i);
+
+      if (!g_hash_table_contains (self->bare, m->model))
+        g_hash_table_insert (self->bare, g_strdup (m->model), g_strdup (provider_id));
+    }
+  for (const SyModelInfo *m = info ? info->models : NULL; m != NULL && m->id != NULL; m++)
+    if (!g_hash_table_contains (self->bare, m->id))
+      g_hash_table_insert (self->bare, g_strdup (m->id), g_strdup (provider_id));
+}
+
+static void
+build_bare_index (SyModelResolver *self)
+{
+  g_autoptr(GPtrArray) all = sy_connection_repo_list (self->connections, NULL);
+  g_autoptr(GHashTable) connected = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) nodes = NULL;
+  const SyProviderInfo *catalog;
+  guint n;
+
+  g_hash_table_remove_all (self->bare);
+  for (guint i = 0; i < all->len; i++)
+    {
+      SyConnection *c = g_ptr_array_index (all, i);
+
+      if (c->enabled)
+        g_hash_table_add (connected, c->provider);
+    }
+  if (g_hash_table_size (connected) == 0)
+    return;
+
+  catalog = sy_provider_catalog_get_all (&n);
+  for (guint i = 0; i < n; i++)
+    if (g_hash_table_contains (connected, catalog[i].id))
+      index_provider (self, catalog[i].id, &catalog[i]);
+  nodes = sy_node_repo_list (self->nodes);
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      SyProviderNode *node = g_ptr_array_index (nodes, i);
+
+      if (g_hash_table_contains (connected, node->id))
+        index_provider (self, node->id, NULL);
+    }
+}
+
+const char *
+sy_model_resolver_lookup_bare (SyModelResolver *self,
+                               const char      *model)
+{
+  guint connections_generation, custom_generation;
+
+  g_return_val_if_fail (SY_IS_MODEL_RESOLVER (self), NULL);
+  g_return_val_if_fail (model != NULL, NULL);
+
+  connections_generation = sy_connection_repo_get_generation (self->connections);
+  custom_generation = sy_custom_model_repo_get_generation (self->custom_models);
+  if (!self->bare_built || connections_generation != self->bare_connections_generation ||
+      custom_generation != self->bare_custom_generation)
+    {
+      build_bare_index (self);
+      self->bare_built = TRUE;
+      self->bare_connections_generation = connections_generation;
+      self->bare_custom_generation = custom_generation;
+    }
+  return g_hash_table_lookup (self->bare, model);
 }
 
 static const char *
@@ -228,6 +342,7 @@ sy_model_resolver_resolve (SyModelResolver  *self,
                            GError          **error)
 {
   const char *slash;
+  const char *provider_id;
   g_autoptr(GPtrArray) connected = NULL;
 
   g_return_val_if_fail (SY_IS_MODEL_RESOLVER (self), NULL);
@@ -245,12 +360,33 @@ sy_model_resolver_resolve (SyModelResolver  *self,
       g_autofree char *prefix = g_strndup (model, slash - model);
       SyRoute *route = route_for_prefix (self, prefix);
 
+      /* A prefix with no account may still be part of another provider's model id
+       * ("openai/gpt-oss-120b" at Groq). */
+      if (route != NULL && route->candidates->len == 0 &&
+          (provider_id = sy_model_resolver_lookup_bare (self, model)) != NULL)
+        {
+          SyRoute *other = route_for_provider_id (self, provider_id);
+
+          if (other != NULL)
+            {
+              sy_route_free (route);
+              return finish_route (other, model, model, error);
+            }
+        }
       if (route != NULL)
         return finish_route (route, model, slash + 1, error);
     }
 
   /* A bare model name (or an unknown prefix, which may be part of the model's own name, as
-   * in "meta-llama/llama-3"): unambiguous only with exactly one connected provider. */
+   * in "meta-llama/llama-3"): first the connected providers' model lists, then the only
+   * connected provider if there is just one. */
+  if ((provider_id = sy_model_resolver_lookup_bare (self, model)) != NULL)
+    {
+      SyRoute *route = route_for_provider_id (self, provider_id);
+
+      if (route != NULL)
+        return finish_route (route, model, model, error);
+    }
   connected = connected_prefixes (self);
   if (connected->len == 1)
     return finish_route (route_for_prefix (self, g_ptr_array_index (connected, 0)), model, model,

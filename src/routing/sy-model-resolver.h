@@ -2,12 +2,16 @@
  *
  * SyModelResolver: turns the model string a client sent into a SyRoute: "prefix/model" where
  * prefix is a catalog id, alias or provider-node prefix (stripped upstream), or a bare model
- * name when exactly one provider is connected. Reads the repositories; no I/O of its own.
+ * name. A bare name goes to the first connected provider (one with an enabled account) that
+ * lists it, as a custom model or in its catalog models, in catalog order (subscriptions, then
+ * API keys), then provider nodes oldest first; failing that, to the only connected provider
+ * if there is exactly one. Reads the repositories; no I/O of its own.
  */
 #pragma once
 
 #include "sy-route.h"
 #include "store/sy-connection-repo.h"
+#include "store/sy-custom-model-repo.h"
 #include "store/sy-node-repo.h"
 
 G_BEGIN_DECLS
@@ -28,10 +32,15 @@ G_DECLARE_FINAL_TYPE (SyModelResolver, sy_model_resolver, SY, MODEL_RESOLVER, GO
 GQuark           sy_routing_error_quark    (void);
 
 SyModelResolver *sy_model_resolver_new     (SyNodeRepo        *nodes,
-                                            SyConnectionRepo  *connections);
+                                            SyConnectionRepo  *connections,
+                                            SyCustomModelRepo *custom_models);
 SyRoute         *sy_model_resolver_resolve (SyModelResolver   *self,
                                             const char        *model,
                                             GError           **error);
+/* The provider id (catalog id or node id) a bare model name goes to by the connected
+ * providers' model lists, or NULL. Borrowed until the next call. */
+const char      *sy_model_resolver_lookup_bare (SyModelResolver *self,
+                                                const char      *model);
 /* Forces a provider (for /v1/providers/{provider}/...): the model may carry the same prefix
  * or none; another prefix is SY_ROUTING_ERROR_INVALID_MODEL. */
 SyRoute         *sy_model_resolver_resolve_for_provider (SyModelResolver  *self,

@@ -24,6 +24,8 @@ typedef struct
   char         *default_base_url;
   char         *upstream_model;
   gboolean      max_completion_tokens;  /* see SyProviderInfo */
+  const char * const *extra_headers;   /* the catalog entry's ("Name", "value", ..., NULL), or
+                                        * NULL; static data, not owned */
   GPtrArray    *candidates;        /* SyConnection refs, enabled, in priority order */
 } SyRoute;
 

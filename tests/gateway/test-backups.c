@@ -368,7 +368,7 @@ test_export_all_archive (Fixture       *f,
 {
   static const char * const expected[] = {
     "manifest.json", "settings.json", "combos.json", "provider-nodes.json",
-    "provider-connections.json", "api-keys.json", "switchyard.db", NULL
+    "provider-connections.json", "custom-models.json", "api-keys.json", "switchyard.db", NULL
   };
   g_autofree char *inbound_key = populate (f);
   g_autoptr(GBytes) gz = download (f, "/api/db-backups/exportAll", "application/gzip",

@@ -22,6 +22,7 @@ typedef struct
   SyComboRepo      *combos;
   SySettingsRepo   *settings;
   SyPricingRepo    *pricing;
+  SyCustomModelRepo *custom_models;
   SyRoutingState   *state;
   SyRoutePlanner   *planner;
 } Fixture;
@@ -104,10 +105,11 @@ fixture_setup (Fixture       *f,
   f->combos = sy_combo_repo_new (f->db, &error);
   f->settings = sy_settings_repo_new (f->db, &error);
   f->pricing = sy_pricing_repo_new (f->db, &error);
+  f->custom_models = sy_custom_model_repo_new (f->db, &error);
   g_assert_no_error (error);
   f->state = sy_routing_state_new (f->settings, NULL);
   sy_routing_state_set_seed (f->state, 7);
-  resolver = sy_model_resolver_new (f->nodes, f->connections);
+  resolver = sy_model_resolver_new (f->nodes, f->connections, f->custom_models);
   f->planner = sy_route_planner_new (resolver, f->combos, f->settings, f->pricing, f->state);
 
   add_provider (f, "p1", TRUE);
@@ -123,6 +125,7 @@ fixture_teardown (Fixture       *f,
   g_clear_object (&f->planner);
   g_clear_object (&f->state);
   g_clear_object (&f->pricing);
+  g_clear_object (&f->custom_models);
   g_clear_object (&f->settings);
   g_clear_object (&f->combos);
   g_clear_object (&f->connections);
