@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "gateway/sy-gateway.h"
+#include "providers/sy-provider-catalog.h"
 
 typedef struct
 {
@@ -182,6 +183,7 @@ store_account (SyOAuthLogins *self,
   const char *account = sy_oauth_flow_get_account (login->flow);
   g_autofree char *secret = NULL;
   g_autofree char *label = NULL;
+  const SyProviderInfo *info;
   Store *s;
 
   if (existing == NULL)
@@ -189,7 +191,8 @@ store_account (SyOAuthLogins *self,
       c->id = sy_record_new_id ();
       c->created_at = sy_record_now_ms ();
       c->provider = g_strdup (sy_oauth_flow_get_provider_id (login->flow));
-      c->name = g_strdup (account != NULL ? account : c->provider);
+      info = sy_provider_catalog_lookup (c->provider);
+      c->name = g_strdup (account != NULL ? account : info != NULL ? info->name : c->provider);
     }
   g_free (c->auth_type);
   c->auth_type = g_strdup ("oauth");

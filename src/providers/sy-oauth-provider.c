@@ -11,19 +11,11 @@
 #include <string.h>
 
 #include "core/sy-crypto.h"
+#include "providers/sy-provider-catalog.h"
 
 G_DEFINE_QUARK (sy-oauth-error-quark, sy_oauth_error)
 
 #define MINUTES(n) ((gint64) (n) * 60 * 1000)
-
-static const struct
-{
-  const char *alias;
-  const char *id;
-} aliases[] = {
-  { "cc", "claude" }, { "cx", "codex" }, { "gh", "github" }, { "qw", "qwen" },
-  { "kr", "kiro" }, { "if", "iflow" }, { "gemini-cli", "gemini-cli" },
-};
 
 static const SyOAuthProvider providers[] = {
   {
@@ -143,11 +135,13 @@ static const SyOAuthProvider providers[] = {
 const SyOAuthProvider *
 sy_oauth_provider_lookup (const char *id)
 {
+  const SyProviderInfo *info;
+
   if (id == NULL)
     return NULL;
-  for (guint i = 0; i < G_N_ELEMENTS (aliases); i++)
-    if (g_str_equal (aliases[i].alias, id))
-      id = aliases[i].id;
+  /* Aliases ("cc", "cx", "gc", "gh", ...) are the catalog's. */
+  if ((info = sy_provider_catalog_lookup (id)) != NULL)
+    id = info->id;
   for (guint i = 0; i < G_N_ELEMENTS (providers); i++)
     if (g_str_equal (providers[i].id, id))
       return &providers[i];

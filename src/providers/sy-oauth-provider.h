@@ -91,8 +91,8 @@ typedef struct
 
 GQuark                 sy_oauth_error_quark          (void);
 
-/* By catalog id or alias ("cc", "cx", "gh", "qw", "kr", "if"); NULL when not an OAuth
- * provider. */
+/* By catalog id or alias (sy-provider-catalog.c: "cc", "cx", "gc", "gh", ...); NULL when not
+ * an OAuth provider. */
 const SyOAuthProvider *sy_oauth_provider_lookup       (const char            *id);
 gboolean               sy_oauth_provider_supports     (const SyOAuthProvider *provider,
                                                        SyOAuthMethod          method);

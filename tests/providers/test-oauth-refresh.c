@@ -262,6 +262,7 @@ test_helpers (void)
   g_assert_true (sy_oauth_refresh_due ("gemini-cli", bundle, 0));
 
   g_assert_nonnull (sy_oauth_provider_lookup ("cx"));
+  g_assert_cmpstr (sy_oauth_provider_lookup ("gc")->id, ==, "gemini-cli");
   g_assert_null (sy_oauth_provider_lookup ("openai"));
   expanded = sy_oauth_expand_url ("https://oidc.{region}.amazonaws.com/token", "eu-west-1");
   g_assert_cmpstr (expanded, ==, "https://oidc.eu-west-1.amazonaws.com/token");
