@@ -22,6 +22,7 @@ static const struct
   gboolean      body_optional;  /* actions such as POST /api/resilience/reset */
   gboolean      raw_body;       /* reads its own body (file uploads); call.body is NULL */
   gboolean      sub_path;       /* takes "/api/<resource>/<id>/<sub>" (settings/proxy/test) */
+  gboolean      action_path;    /* also "/api/<resource>/<id>/<sub>/<action>" (oauth) */
 } resources[] = {
   { "health", sy_api_health_handle, FALSE },
   { "provider-nodes", sy_api_nodes_handle, FALSE },
@@ -37,6 +38,7 @@ static const struct
   { "pricing", sy_api_pricing_handle, FALSE },
   { "provider-models", sy_api_provider_models_handle, FALSE },
   { "models", sy_api_models_handle, FALSE },
+  { "oauth", sy_api_oauth_handle, TRUE, FALSE, TRUE, TRUE },
 };
 
 void
@@ -115,13 +117,13 @@ sy_api_handle (SyGateway         *gateway,
   const char *method = soup_server_message_get_method (msg);
   g_auto(GStrv) parts = NULL;
   g_autoptr(JsonObject) body = NULL;
-  SyApiCall call = { gateway, msg, method, NULL, NULL };
+  SyApiCall call = { gateway, msg, method, NULL, NULL, NULL, NULL };
   guint n;
 
   if (!sy_request_guard_check_api (gateway, msg))
     return;
 
-  /* "/api/<resource>[/<id>[/<sub>]]"; trailing slashes tolerated; "/api" alone names nothing. */
+  /* "/api/<resource>[/<id>[/<sub>[/<action>]]]"; trailing slashes tolerated; "/api" alone names nothing. */
   parts = g_strsplit (g_str_has_prefix (path, "/api/") ? path + strlen ("/api/") : "", "/", 0);
   n = g_strv_length (parts);
   while (n > 0 && *parts[n - 1] == '\0')
@@ -133,12 +135,14 @@ sy_api_handle (SyGateway         *gateway,
     call.id = parts[1];
   if (n >= 3)
     call.sub = parts[2];
+  if (n >= 4)
+    call.action = parts[3];
 
-  for (guint i = 0; n >= 1 && n <= 3 && i < G_N_ELEMENTS (resources); i++)
+  for (guint i = 0; n >= 1 && n <= 4 && i < G_N_ELEMENTS (resources); i++)
     {
       if (!g_str_equal (parts[0], resources[i].name))
         continue;
-      if (n == 3 && !resources[i].sub_path)
+      if ((n == 3 && !resources[i].sub_path) || (n == 4 && !resources[i].action_path))
         break;
       if (!resources[i].raw_body && (method == SOUP_METHOD_POST || method == SOUP_METHOD_PUT ||
                                      g_str_equal (method, "PATCH")))

@@ -20,6 +20,7 @@ typedef struct
   JsonObject        *body;  /* for POST, PUT and PATCH; never NULL then, unless the
                              * resource reads its own raw body */
   const char        *sub;   /* "/api/<resource>/<id>/<sub>" (resources that take one), or NULL */
+  const char        *action; /* "/api/<resource>/<id>/<sub>/<action>" (oauth), or NULL */
 } SyApiCall;
 
 void sy_api_handle            (SyGateway         *gateway,
@@ -56,6 +57,8 @@ void sy_api_usage_budget_handle (SyApiCall *call);
 /* GET /api/usage itself (sy-api-usage.c) and /api/pricing (sy-api-pricing.c). */
 void sy_api_usage_handle      (SyApiCall *call);
 void sy_api_pricing_handle    (SyApiCall *call);
+/* /api/oauth/{provider}/start and /api/oauth/flows/{id}[/code] (sy-api-oauth.c). */
+void sy_api_oauth_handle      (SyApiCall *call);
 /* /api/provider-models and /api/models/catalog (sy-api-models.c). */
 void sy_api_provider_models_handle (SyApiCall *call);
 void sy_api_models_handle     (SyApiCall *call);

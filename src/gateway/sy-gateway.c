@@ -25,6 +25,7 @@
 #include "gateway/sy-media-endpoint.h"
 #include "gateway/sy-metrics-endpoint.h"
 #include "gateway/sy-models-endpoint.h"
+#include "gateway/sy-oauth-logins.h"
 #include "gateway/sy-request-guard.h"
 #include "store/sy-database.h"
 
@@ -61,6 +62,7 @@ struct _SyGateway
   SyBudgetLedger     *budgets;
   SyMetrics          *metrics;
   SyOriginMap        *origins;
+  SyOAuthLogins      *oauth_logins;
 
   SoupServer         *server;
   SoupSession        *session;
@@ -99,6 +101,7 @@ sy_gateway_dispose (GObject *object)
   g_clear_object (&self->access);
   g_clear_object (&self->budgets);
   g_clear_object (&self->metrics);
+  g_clear_object (&self->oauth_logins);
   g_clear_object (&self->origins);
   g_clear_object (&self->db);
   G_OBJECT_CLASS (sy_gateway_parent_class)->dispose (object);
@@ -264,6 +267,7 @@ sy_gateway_new (const SyConfig  *config,
   self->proxies = sy_outbound_proxies_new (self);
   self->access = sy_access_control_new (self);
   self->metrics = sy_metrics_new ();
+  self->oauth_logins = sy_oauth_logins_new (self);
 
   /* One session for all upstreams. Bodies are relayed as the upstream sent them, so no content
    * decoding (and no Accept-Encoding sent); timeouts are ours, per phase, not soup's. */
@@ -669,6 +673,9 @@ sy_gateway_shutdown (SyGateway *self)
     return;
   self->shut_down = TRUE;
 
+  if (self->oauth_logins != NULL)
+    sy_oauth_logins_cancel_all (self->oauth_logins);
+
   /* Stop accepting first, keep the open connections so in-flight clients get an ending. */
   if (self->server != NULL)
     {
@@ -798,6 +805,12 @@ SyOriginMap *
 sy_gateway_get_origin_map (SyGateway *self)
 {
   return self->origins;
+}
+
+SyOAuthLogins *
+sy_gateway_get_oauth_logins (SyGateway *self)
+{
+  return self->oauth_logins;
 }
 
 SyCustomModelRepo *

@@ -89,6 +89,9 @@ SyBudgetLedger   *sy_gateway_get_budgets        (SyGateway       *self);
 SyMetrics        *sy_gateway_get_metrics        (SyGateway       *self);
 /* Where fixed provider URLs (OAuth, quotas, token exchanges) really go; see sy-origin-map.h. */
 SyOriginMap      *sy_gateway_get_origin_map     (SyGateway       *self);
+/* OAuth logins in progress (the /api/oauth resource). */
+typedef struct _SyOAuthLogins SyOAuthLogins;
+SyOAuthLogins    *sy_gateway_get_oauth_logins   (SyGateway       *self);
 
 /* In-flight proxied requests register so shutdown can cut them cleanly. */
 void              sy_gateway_track_request      (SyGateway       *self,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/sy-json-scan.h"
+#include "providers/sy-oauth-provider.h"
 #include "routing/sy-model-resolver.h"
 #include "translate/sy-codec.h"
 #include "store/sy-database.h"
@@ -135,6 +136,23 @@ sy_http_status_for_error (const GError  *error,
           *type = "api_error";
           *code = "storage_error";
           return SOUP_STATUS_INTERNAL_SERVER_ERROR;
+        }
+    }
+  if (error->domain == SY_OAUTH_ERROR)
+    {
+      switch ((SyOAuthError) error->code)
+        {
+        case SY_OAUTH_ERROR_INVALID:
+          *code = "invalid_value";
+          return SOUP_STATUS_BAD_REQUEST;
+        case SY_OAUTH_ERROR_UNAVAILABLE:
+          *type = "api_error";
+          *code = "oauth_unavailable";
+          return SOUP_STATUS_SERVICE_UNAVAILABLE;
+        default:
+          *type = "api_error";
+          *code = "oauth_failed";
+          return SOUP_STATUS_BAD_GATEWAY;
         }
     }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
