@@ -236,6 +236,15 @@ apply_clicked_cb (GtkButton      *button,
   else
     set_note (row, _("Done. The file is new, so there was nothing to back up."), "dim-label");
 
+  /* Keys required and none made here: the file kept its key, or got the placeholder. */
+  if (error == NULL && self->require_key && self->key == NULL)
+    {
+      g_free (text);
+      text = g_strdup_printf (_("%s Switchyard requires a key: if this tool had none for it, "
+                                "create one above and press Apply again."),
+                              gtk_label_get_text (row->note_label));
+      set_note (row, text, "dim-label");
+    }
   /* Codex reads the key from the environment, not from its file. */
   if (error == NULL && tool == SY_CLI_TOOL_CODEX && self->key != NULL)
     {

@@ -170,6 +170,9 @@ key_body (SyTestApp     *t,
   sy_test_click (sy_test_find_icon_button (GTK_WIDGET (sy_test_app_get_window (t)),
                                            "view-refresh-symbolic"));
   g_assert_nonnull (sy_test_find_label (page, "Switchyard requires an API key"));
+  /* Apply before there is a key: done, with a word about the key. */
+  sy_test_click (sy_test_find_button (claude_row (page), "Apply"));
+  g_assert_nonnull (sy_test_find_label (claude_row (page), "create one above"));
   sy_test_click (sy_test_find_button (page, "Create a key for the tools"));
   sy_test_wait_until ((key_label = sy_test_find_label (page, "sy-")) != NULL);
   key = gtk_label_get_text (GTK_LABEL (key_label));
