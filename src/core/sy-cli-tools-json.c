@@ -34,7 +34,11 @@ parse_root (const char  *contents,
   JsonNode *root;
 
   if (contents == NULL || is_blank (contents))
-    return json_node_init_object (json_node_alloc (), json_object_new ());
+    {
+      root = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (root, json_object_new ());
+      return root;
+    }
   if (!json_parser_load_from_data (parser, contents, -1, &local))
     {
       g_set_error (error, SY_CLI_TOOLS_ERROR, SY_CLI_TOOLS_ERROR_MALFORMED,
