@@ -112,8 +112,8 @@ unquote (const char *s)
 
 /* --- TOML: Codex CLI's ~/.codex/config.toml ---------------------------------------------- */
 
-/* As our README shows, with the Responses wire (Codex's own; "chat" is deprecated in Codex and
- * a wire_api already in the table is kept):
+/* As our README shows. wire_api is always "responses": Codex's own wire, and recent Codex
+ * releases refuse to start with "chat", so an older "chat" in our table is replaced:
  *
  *   model = "<model, only when one is given>"
  *   model_provider = "switchyard"
@@ -438,9 +438,8 @@ _sy_cli_tools_codex_apply (const char             *contents,
   g_autoptr(GString) top = g_string_new (NULL);
   g_autoptr(GString) ours = g_string_new (NULL);
   g_autofree char *url = NULL;
-  g_autofree char *wire_api = NULL;
   g_autofree char *env_key = NULL;
-  int table, wire_api_at, env_key_at, top_at = -1;
+  int table, env_key_at, top_at = -1;
   guint insert_at = 0, table_end;
 
   if (!toml_parse (&toml, contents, error) || !toml_check_editable (&toml, error))
@@ -460,16 +459,12 @@ _sy_cli_tools_codex_apply (const char             *contents,
 
   /* Our table's keys, in a fixed order so a second Apply finds nothing to change. */
   table = toml_find_header (&toml, CODEX_TABLE);
-  wire_api_at = table >= 0 ? toml_find_key (&toml, CODEX_TABLE, "wire_api") : -1;
   env_key_at = table >= 0 ? toml_find_key (&toml, CODEX_TABLE, "env_key") : -1;
   url = sy_cli_tool_dup_url (SY_CLI_TOOL_CODEX, target->base_url);
   g_string_append_printf (ours, "[%s]\n", CODEX_TABLE);
   append_key (ours, "name", "Switchyard");
   append_key (ours, "base_url", url);
-  if (wire_api_at >= 0)
-    g_string_append (ours, wire_api = toml_statement_text (&toml, wire_api_at));
-  else
-    append_key (ours, "wire_api", "responses");
+  append_key (ours, "wire_api", "responses");
   if (target->api_key != NULL)
     append_key (ours, "env_key", CODEX_ENV_KEY);
   else if (env_key_at >= 0)

@@ -434,7 +434,7 @@ test_codex_keeps_settings (Fixture       *f,
     "[model_providers.switchyard]\n"
     "name = \"Switchyard\"\n"
     "base_url = \"" BASE_V1 "\"\n"
-    "wire_api = \"chat\"\n"
+    "wire_api = \"responses\"\n"
     "env_key = \"SWITCHYARD_API_KEY\"\n"
     "request_max_retries = 4\n"
     "\n"
