@@ -384,7 +384,8 @@ _sy_cli_tools_continue_json_apply (const char             *contents,
   JsonArray *models;
   JsonObject *ours;
 
-  if (root == NULL || (models = ensure_array (json_node_get_object (root), "models", error)) == NULL)
+  if (root == NULL ||
+      (models = ensure_array (json_node_get_object (root), "models", error)) == NULL)
     return NULL;
   if ((ours = find_continue_model (models)) == NULL)
     {

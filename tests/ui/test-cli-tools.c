@@ -111,7 +111,8 @@ apply_restore_body (SyTestApp     *t,
   contents = read_settings (&h);
   expected_url = g_strdup_printf ("\"ANTHROPIC_BASE_URL\" : \"%s\"", base_url);
   g_assert_nonnull (strstr (contents, expected_url));
-  g_assert_nonnull (strstr (contents, "\"ANTHROPIC_AUTH_TOKEN\" : \"" SY_CLI_TOOLS_PLACEHOLDER_KEY));
+  g_assert_nonnull (strstr (contents,
+                            "\"ANTHROPIC_AUTH_TOKEN\" : \"" SY_CLI_TOOLS_PLACEHOLDER_KEY));
   g_assert_nonnull (strstr (contents, "\"model\" : \"opus\""));
   row = claude_row (page);
   g_assert_nonnull (sy_test_find_label (row, "Configured for Switchyard on port"));
