@@ -617,6 +617,24 @@ test_continue_yaml_forms (Fixture       *f,
   g_assert_true (g_str_has_prefix (contents, "name: A\nmodels:\n  # switchyard: begin"));
   g_clear_pointer (&contents, g_free);
 
+  /* Entries at the key's own column, and no list at all. */
+  g_free (path);
+  path = write_config (SY_CLI_TOOL_CONTINUE, "name: A\nmodels:\n- name: x\n");
+  apply_ok (SY_CLI_TOOL_CONTINUE, &target, TRUE);
+  contents = read_file (path);
+  g_assert_true (g_str_has_prefix (contents, "name: A\nmodels:\n# switchyard: begin"));
+  g_assert_nonnull (strstr (contents, "\n- name: Switchyard\n  provider: openai\n"));
+  g_assert_true (g_str_has_suffix (contents, "# switchyard: end\n- name: x\n"));
+  g_clear_pointer (&contents, g_free);
+
+  g_free (path);
+  path = write_config (SY_CLI_TOOL_CONTINUE, "name: A\nschema: v1");
+  apply_ok (SY_CLI_TOOL_CONTINUE, &target, TRUE);
+  contents = read_file (path);
+  g_assert_true (g_str_has_prefix (contents, "name: A\nschema: v1\nmodels:\n  # switchyard"));
+  g_clear_pointer (&contents, g_free);
+  apply_ok (SY_CLI_TOOL_CONTINUE, &target, FALSE);
+
   g_free (path);
   path = write_config (SY_CLI_TOOL_CONTINUE, "name: A\nmodels: [{name: x}]\n");
   g_assert_false (sy_cli_tool_apply (SY_CLI_TOOL_CONTINUE, &target, NULL, NULL, &error));
