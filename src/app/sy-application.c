@@ -42,13 +42,14 @@ static const GOptionEntry option_entries[] = {
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Where the database and admin token live"), "DIR" },
   { "screenshot", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("Render a page (health, combos or providers) to the PNG file named after it, then exit"),
+    N_("Render a page (health, combos, providers or settings) to the PNG file named after it, "
+       "then exit"),
     "PAGE" },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
   { NULL }
 };
 
-static const char * const page_names[] = { "health", "combos", "providers", NULL };
+static const char * const page_names[] = { "health", "combos", "providers", "settings", NULL };
 
 /* --- actions ----------------------------------------------------------------------------- */
 
@@ -277,8 +278,8 @@ sy_application_handle_local_options (GApplication *app,
     {
       if (!g_strv_contains (page_names, page))
         {
-          g_printerr (_("switchyard: no page \"%s\"; --screenshot takes health, combos or "
-                        "providers\n"), page);
+          g_printerr (_("switchyard: no page \"%s\"; --screenshot takes health, combos, "
+                        "providers or settings\n"), page);
           return 2;
         }
       self->screenshot = TRUE;

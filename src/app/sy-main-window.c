@@ -13,6 +13,7 @@
 #include "sy-combos-page.h"
 #include "sy-health-page.h"
 #include "sy-providers-page.h"
+#include "sy-settings-page.h"
 
 struct _SyMainWindow
 {
@@ -32,6 +33,7 @@ struct _SyMainWindow
   SyHealthPage         *health_page;
   SyCombosPage         *combos_page;
   SyProvidersPage      *providers_page;
+  SySettingsPage       *settings_page;
 };
 
 G_DEFINE_FINAL_TYPE (SyMainWindow, sy_main_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -155,6 +157,7 @@ sy_main_window_constructed (GObject *object)
   sy_health_page_set_client (self->health_page, self->client);
   sy_combos_page_set_client (self->combos_page, self->client);
   sy_providers_page_set_client (self->providers_page, self->client);
+  sy_settings_page_set_client (self->settings_page, self->client);
   update_state (self);
 }
 
@@ -224,6 +227,7 @@ sy_main_window_class_init (SyMainWindowClass *klass)
   g_type_ensure (SY_TYPE_HEALTH_PAGE);
   g_type_ensure (SY_TYPE_COMBOS_PAGE);
   g_type_ensure (SY_TYPE_PROVIDERS_PAGE);
+  g_type_ensure (SY_TYPE_SETTINGS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/dev/switchyard/Switchyard/ui/sy-main-window.ui");
@@ -238,6 +242,7 @@ sy_main_window_class_init (SyMainWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SyMainWindow, health_page);
   gtk_widget_class_bind_template_child (widget_class, SyMainWindow, combos_page);
   gtk_widget_class_bind_template_child (widget_class, SyMainWindow, providers_page);
+  gtk_widget_class_bind_template_child (widget_class, SyMainWindow, settings_page);
   gtk_widget_class_bind_template_callback (widget_class, use_port_clicked_cb);
 }
 
@@ -288,5 +293,6 @@ sy_main_window_refresh (SyMainWindow *self)
   sy_health_page_refresh (self->health_page);
   sy_combos_page_refresh (self->combos_page);
   sy_providers_page_refresh (self->providers_page);
+  sy_settings_page_refresh (self->settings_page);
   update_state (self);
 }
