@@ -66,6 +66,23 @@ control_changed_cb (SySettingRow *self)
   g_signal_emit (self, signals[EDITED], 0);
 }
 
+/* A spin button changes its value under the wheel: on a long scrolling form that edits
+ * whatever passes under the pointer. Without its scroll controller the wheel scrolls the page;
+ * the buttons and the keyboard still step the value. */
+static void
+drop_scroll_controllers (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = g_list_model_get_n_items (controllers); i > 0; i--)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i - 1);
+
+      if (GTK_IS_EVENT_CONTROLLER_SCROLL (controller))
+        gtk_widget_remove_controller (widget, GTK_EVENT_CONTROLLER (controller));
+    }
+}
+
 static GtkWidget *
 new_spin (SySettingRow *self)
 {
@@ -76,6 +93,7 @@ new_spin (SySettingRow *self)
 
   gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (spin), TRUE);
   gtk_editable_set_width_chars (GTK_EDITABLE (spin), 9);
+  drop_scroll_controllers (spin);
   g_signal_connect_swapped (spin, "changed", G_CALLBACK (control_changed_cb), self);
   return spin;
 }
@@ -188,7 +206,7 @@ build (SySettingRow *self)
           GtkWidget *unit = new_label (_(self->field.unit), "dim-label");
 
           gtk_label_set_wrap (GTK_LABEL (unit), FALSE);
-          gtk_label_set_width_chars (GTK_LABEL (unit), 8);
+          gtk_label_set_width_chars (GTK_LABEL (unit), 10);
           gtk_box_append (GTK_BOX (line), unit);
         }
       else if (self->spec->type == SY_SETTING_INT)
@@ -423,6 +441,7 @@ parse_text (SySettingRow  *self,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *trimmed = g_strstrip (g_strdup (text));
   JsonArray *array;
+  JsonNode *node;
   g_auto(GStrv) lines = NULL;
 
   switch (self->edit)
@@ -439,7 +458,9 @@ parse_text (SySettingRow  *self,
           if (lines[i][0] != '\0')
             json_array_add_string_element (array, lines[i]);
         }
-      return json_node_init_array (json_node_alloc (), array);
+      node = json_node_init (json_node_alloc (), JSON_NODE_ARRAY);
+      json_node_take_array (node, array);
+      return node;
 
     case SY_SETTING_EDIT_JSON:
     default:

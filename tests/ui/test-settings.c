@@ -4,7 +4,8 @@
  * /api/health); a changed spin button and switch are saved, and only they are written; text
  * that is not JSON and a value the API refuses are shown under their field with the typed text
  * kept and nothing saved; a value changed through the API while the page was hidden appears
- * when it is shown again, while a field being edited keeps the edit until Revert.
+ * when it is shown again, while a field being edited keeps the edit until Revert; turning
+ * requireApiKey off on a listener beyond loopback shows the API's refusal under the switch.
  */
 #define G_LOG_DOMAIN "sy-test"
 
@@ -163,6 +164,17 @@ shows_stored_body (SyTestApp     *t,
 
     g_assert_cmpfloat (gtk_adjustment_get_lower (range), ==, 0.1);
     g_assert_cmpfloat (gtk_adjustment_get_upper (range), ==, 600);
+  }
+  /* The wheel scrolls the page, not the value under the pointer. */
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (control (row));
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+        g_assert_false (GTK_IS_EVENT_CONTROLLER_SCROLL (controller));
+      }
   }
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (control (find_setting (
     page, "useUpstreamRetryHints")))));
@@ -354,6 +366,36 @@ test_elsewhere (void)
   sy_test_app_run (elsewhere_body, NULL, NULL);
 }
 
+/* --- requireApiKey on a listener beyond loopback ----------------------------------------- */
+
+static void
+require_key_body (SyTestApp     *t,
+                  gconstpointer  data)
+{
+  GtkWidget *page = sy_test_app_show_page (t, "settings");
+  SySettingRow *require = show_setting (page, "security", "requireApiKey");
+
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (control (require))));
+  gtk_switch_set_active (GTK_SWITCH (control (require)), FALSE);
+  sy_test_click (sy_test_find_button (page, "Save"));
+  sy_test_wait_until (sy_setting_row_get_message (require) != NULL);
+  g_assert_nonnull (sy_test_find_label (GTK_WIDGET (require),
+                                        "Cannot be turned off while listening on 0.0.0.0"));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (control (require))));
+  g_assert_true (sy_settings_repo_get_boolean (get_settings (t), "requireApiKey"));
+}
+
+static void
+test_require_key (void)
+{
+  const char *args[] = { "--host=0.0.0.0", NULL };
+
+  /* A listener beyond loopback starts only with keys required. */
+  g_setenv ("SWITCHYARD_REQUIRE_API_KEY", "1", TRUE);
+  sy_test_app_run (require_key_body, NULL, args);
+  g_unsetenv ("SWITCHYARD_REQUIRE_API_KEY");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -368,5 +410,6 @@ main (int   argc,
   g_test_add_func ("/sy/ui/settings/save", test_save);
   g_test_add_func ("/sy/ui/settings/invalid", test_invalid);
   g_test_add_func ("/sy/ui/settings/elsewhere", test_elsewhere);
+  g_test_add_func ("/sy/ui/settings/require-key-refused", test_require_key);
   return g_test_run ();
 }
