@@ -280,7 +280,7 @@ invalid_body (SyTestApp     *t,
   sy_test_click (sy_test_find_button (page, "Save"));
   sy_test_wait_until (sy_test_find_label (page, "Line 2: expected an IPv4 or IPv6 address") !=
                       NULL);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (deny)));
+  sy_test_wait_until (gtk_widget_get_mapped (GTK_WIDGET (deny)));
   g_assert_nonnull (sy_test_find_label (page, "Denied addresses was refused"));
   assert_text (deny, "192.168.1.66\nnot-an-ip");
   assert_text (aliases, ALIASES);
