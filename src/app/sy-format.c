@@ -32,6 +32,12 @@ static const SyChoice account_strategies[] = {
   { "cost-optimized", N_("Lowest priority number first") },
 };
 
+static const SyChoice thinking_modes[] = {
+  { "passthrough", N_("Off: each request keeps its own") },
+  { "default", N_("For requests that ask for none") },
+  { "override", N_("For every request") },
+};
+
 char *
 sy_format_duration_ms (gint64 ms)
 {
@@ -84,6 +90,13 @@ sy_format_account_strategies (guint *n_choices)
 {
   *n_choices = G_N_ELEMENTS (account_strategies);
   return account_strategies;
+}
+
+const SyChoice *
+sy_format_thinking_modes (guint *n_choices)
+{
+  *n_choices = G_N_ELEMENTS (thinking_modes);
+  return thinking_modes;
 }
 
 const char *

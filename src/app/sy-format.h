@@ -24,6 +24,8 @@ char           *sy_format_provider        (const char *label);
 /* The choices offered for a combo's strategy and account strategy, in display order. */
 const SyChoice *sy_format_combo_strategies   (guint   *n_choices);
 const SyChoice *sy_format_account_strategies (guint   *n_choices);
+/* The thinkingBudgetMode setting's choices. */
+const SyChoice *sy_format_thinking_modes     (guint   *n_choices);
 /* The translated label of a strategy id; the id itself when unknown. */
 const char     *sy_format_combo_strategy  (const char *id);
 /* "Closed", "Open", "Half-open" for the API's CLOSED, OPEN, HALF_OPEN. */

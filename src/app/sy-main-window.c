@@ -14,6 +14,7 @@
 #include "sy-combos-page.h"
 #include "sy-health-page.h"
 #include "sy-providers-page.h"
+#include "sy-settings-page.h"
 
 struct _SyMainWindow
 {
@@ -34,6 +35,7 @@ struct _SyMainWindow
   SyCombosPage         *combos_page;
   SyProvidersPage      *providers_page;
   SyCliToolsPage       *cli_tools_page;
+  SySettingsPage       *settings_page;
 };
 
 G_DEFINE_FINAL_TYPE (SyMainWindow, sy_main_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -158,6 +160,7 @@ sy_main_window_constructed (GObject *object)
   sy_combos_page_set_client (self->combos_page, self->client);
   sy_providers_page_set_client (self->providers_page, self->client);
   sy_cli_tools_page_set_client (self->cli_tools_page, self->client);
+  sy_settings_page_set_client (self->settings_page, self->client);
   update_state (self);
 }
 
@@ -228,6 +231,7 @@ sy_main_window_class_init (SyMainWindowClass *klass)
   g_type_ensure (SY_TYPE_COMBOS_PAGE);
   g_type_ensure (SY_TYPE_PROVIDERS_PAGE);
   g_type_ensure (SY_TYPE_CLI_TOOLS_PAGE);
+  g_type_ensure (SY_TYPE_SETTINGS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/dev/switchyard/Switchyard/ui/sy-main-window.ui");
@@ -243,6 +247,7 @@ sy_main_window_class_init (SyMainWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SyMainWindow, combos_page);
   gtk_widget_class_bind_template_child (widget_class, SyMainWindow, providers_page);
   gtk_widget_class_bind_template_child (widget_class, SyMainWindow, cli_tools_page);
+  gtk_widget_class_bind_template_child (widget_class, SyMainWindow, settings_page);
   gtk_widget_class_bind_template_callback (widget_class, use_port_clicked_cb);
 }
 
@@ -294,5 +299,6 @@ sy_main_window_refresh (SyMainWindow *self)
   sy_combos_page_refresh (self->combos_page);
   sy_providers_page_refresh (self->providers_page);
   sy_cli_tools_page_refresh (self->cli_tools_page);
+  sy_settings_page_refresh (self->settings_page);
   update_state (self);
 }

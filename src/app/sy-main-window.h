@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * SyMainWindow: the window users configure everything in: a sidebar of pages (Health, Combos,
- * Providers), the endpoint to copy, and a bar at the top whenever the gateway is not serving,
+ * Providers, Settings), the endpoint to copy, and a bar at the top whenever the gateway is not serving,
  * with the way out (resume, another port, retry).
  */
 #pragma once
@@ -17,7 +17,7 @@ G_DECLARE_FINAL_TYPE (SyMainWindow, sy_main_window, SY, MAIN_WINDOW, GtkApplicat
 
 SyMainWindow *sy_main_window_new      (GtkApplication *app,
                                        SyAdminClient  *client);
-/* "health", "combos" or "providers"; FALSE for any other name. */
+/* "health", "combos", "providers" or "settings"; FALSE for any other name. */
 gboolean      sy_main_window_set_page (SyMainWindow   *self,
                                        const char     *name);
 const char   *sy_main_window_get_page (SyMainWindow   *self);

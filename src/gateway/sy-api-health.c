@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * GET /api/health: is the gateway up, which version, how long, how much memory, where its data
- * lives, which secret store it uses, open client connections and usage-log progress.
+ * lives, the address it listens on, which secret store it uses, open client connections and
+ * usage-log progress.
  */
 #define G_LOG_DOMAIN "sy-gateway"
 
@@ -59,6 +60,10 @@ sy_api_health_handle (SyApiCall *call)
   json_builder_end_object (b);
   json_builder_set_member_name (b, "dataDir");
   json_builder_add_string_value (b, sy_gateway_get_data_dir (gw));
+  json_builder_set_member_name (b, "host");
+  json_builder_add_string_value (b, sy_gateway_get_host (gw));
+  json_builder_set_member_name (b, "port");
+  json_builder_add_int_value (b, sy_gateway_get_port (gw));
   json_builder_set_member_name (b, "secretStore");
   json_builder_add_string_value (b, sy_secret_store_get_backend_name (
     sy_credentials_get_store (sy_gateway_get_credentials (gw))));

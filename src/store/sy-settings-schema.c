@@ -342,3 +342,33 @@ sy_settings_schema_find (const char *name)
       return (int) i;
   return -1;
 }
+
+const SySettingSpec *
+sy_settings_schema_lookup (const char *name)
+{
+  int i;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  i = sy_settings_schema_find (name);
+  return i < 0 ? NULL : &schema[i];
+}
+
+JsonNode *
+sy_settings_schema_dup_default (const SySettingSpec *spec)
+{
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  switch (spec->type)
+    {
+    case SY_SETTING_BOOLEAN:
+      return json_node_init_boolean (json_node_alloc (), spec->def != 0);
+    case SY_SETTING_INT:
+      return json_node_init_int (json_node_alloc (), spec->def);
+    case SY_SETTING_CHOICE:
+      return json_node_init_string (json_node_alloc (), spec->choices[0]);
+    case SY_SETTING_JSON:
+    default:
+      return json_from_string (spec->def_json, NULL);
+    }
+}

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The list of every setting: name, type, default and what a valid value is. Internal to
- * SySettingsRepo (the repository is the only reader); the validators for structured settings
- * (aliases, fallback chains, provider profiles) live beside the table in sy-settings-schema.c.
+ * The list of every setting: name, type, default and what a valid value is. SySettingsRepo is
+ * the only one that validates and stores with it; the desktop app reads it (read-only) to build
+ * its Settings form. The validators for structured settings (aliases, fallback chains, provider
+ * profiles) live beside the table in sy-settings-schema.c.
  */
 #pragma once
 
@@ -31,5 +32,9 @@ typedef struct
 
 const SySettingSpec *sy_settings_schema_get  (guint      *n_specs);
 int                  sy_settings_schema_find (const char *name);
+/* The entry for name, or NULL when there is no such setting. */
+const SySettingSpec *sy_settings_schema_lookup (const char *name);
+/* The default of any entry as JSON (false, 10000, "fill-first", []); the caller unrefs it. */
+JsonNode            *sy_settings_schema_dup_default (const SySettingSpec *spec);
 
 G_END_DECLS

@@ -1627,6 +1627,9 @@ test_health (Fixture       *f,
   g_assert_cmpstr (sy_test_response_get_string (r, "version"), ==, SY_VERSION);
   g_assert_cmpstr (sy_test_response_get_string (r, "secretStore"), ==, "memory");
   g_assert_cmpstr (sy_test_response_get_string (r, "dataDir"), ==, f->t->data_dir);
+  g_assert_cmpstr (sy_test_response_get_string (r, "host"), ==, "127.0.0.1");
+  g_assert_cmpint (sy_test_response_get_int_member (r, "port"), ==,
+                   sy_gateway_get_port (f->t->gateway));
   g_assert_cmpint (sy_test_response_get_int_member (r, "uptimeSeconds"), >=, 0);
   memory = json_object_get_object_member (root, "memory");
   g_assert_nonnull (memory);

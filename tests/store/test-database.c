@@ -15,6 +15,7 @@
 #include "store/sy-database.h"
 #include "store/sy-node-repo.h"
 #include "store/sy-settings-repo.h"
+#include "store/sy-settings-schema.h"
 #include "store/sy-usage-writer.h"
 
 typedef struct
@@ -593,6 +594,41 @@ test_settings_tolerates_unknown_rows (Fixture       *f,
                                      "'someFutureSetting'"), ==, 1);
 }
 
+/* The schema's read-only view (what the desktop app builds its form from): every default it
+ * gives is one the repository reports on a fresh database. */
+static void
+test_settings_schema_defaults (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(SyDatabase) db = open_db (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SySettingsRepo) repo = sy_settings_repo_new (db, &error);
+  g_autoptr(JsonNode) all = NULL;
+  const SySettingSpec *spec;
+  guint n = 0;
+  const SySettingSpec *specs = sy_settings_schema_get (&n);
+
+  g_assert_no_error (error);
+  all = sy_settings_repo_to_json (repo);
+  g_assert_cmpuint (n, >, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JsonNode) def = sy_settings_schema_dup_default (&specs[i]);
+      JsonNode *stored = json_object_get_member (json_node_get_object (all), specs[i].name);
+
+      g_assert_true (sy_settings_schema_lookup (specs[i].name) == &specs[i]);
+      g_assert_nonnull (stored);
+      g_assert_true (json_node_equal (def, stored));
+    }
+  spec = sy_settings_schema_lookup ("stickyRoundRobinLimit");
+  g_assert_nonnull (spec);
+  g_assert_cmpint (spec->type, ==, SY_SETTING_INT);
+  g_assert_cmpint (spec->min, ==, 1);
+  g_assert_null (sy_settings_schema_lookup ("noSuchSetting"));
+  g_assert_finalize_object (g_steal_pointer (&repo));
+  g_assert_finalize_object (g_steal_pointer (&db));
+}
+
 /* === the usage writer ====================================================================== */
 
 #define THREADS         4
@@ -830,6 +866,7 @@ main (int   argc,
   ADD ("repos/api-keys-round-trip", test_api_keys_round_trip);
   ADD ("repos/settings-round-trip", test_settings_round_trip);
   ADD ("repos/settings-tolerates-unknown-rows", test_settings_tolerates_unknown_rows);
+  ADD ("repos/settings-schema-defaults", test_settings_schema_defaults);
 
   ADD ("usage-writer/many-threads", test_usage_many_threads);
   ADD ("usage-writer/failure-rows", test_usage_failure_rows);

@@ -35,7 +35,8 @@ static void
 pages_body (SyTestApp     *t,
             gconstpointer  data)
 {
-  static const char * const pages[] = { "health", "combos", "providers", "cli-tools" };
+  static const char * const pages[] = { "health", "combos", "providers", "cli-tools",
+                                         "settings" };
   g_autoptr(SyConnection) account = sy_test_app_add_account (t, "openai", "work", 1);
   g_autofree char *dir = g_build_filename (t->data_dir, "shots", NULL);
 
@@ -83,7 +84,7 @@ unknown_page_body (SyTestApp     *t,
   g_autoptr(GError) error = NULL;
 
   g_assert_false (sy_screenshot_save (GTK_APPLICATION (t->app),
-                                      sy_application_get_client (t->app), "settings", file,
+                                      sy_application_get_client (t->app), "no-such-page", file,
                                       &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
