@@ -134,7 +134,8 @@ provider_data_node (const char *text)
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       g_clear_pointer (&node, json_node_unref);
-      node = json_node_init_object (json_node_alloc (), json_object_new ());
+      node = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (node, json_object_new ());
     }
   return g_steal_pointer (&node);
 }

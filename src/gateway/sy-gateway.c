@@ -27,6 +27,8 @@
 #include "gateway/sy-models-endpoint.h"
 #include "gateway/sy-oauth-logins.h"
 #include "gateway/sy-request-guard.h"
+#include "providers/sy-oauth-provider.h"
+#include "providers/sy-oauth-refresh.h"
 #include "store/sy-database.h"
 
 struct _SyGateway
@@ -63,6 +65,7 @@ struct _SyGateway
   SyMetrics          *metrics;
   SyOriginMap        *origins;
   SyOAuthLogins      *oauth_logins;
+  SyTokenKeeper      *tokens;
 
   SoupServer         *server;
   SoupSession        *session;
@@ -71,6 +74,12 @@ struct _SyGateway
 };
 
 G_DEFINE_FINAL_TYPE (SyGateway, sy_gateway, G_TYPE_OBJECT)
+
+/* OAuth accounts' tokens are refreshed by the providers' own protocols. */
+static const SyTokenRefresher oauth_refresher = {
+  sy_oauth_refresh_async, sy_oauth_refresh_finish, sy_oauth_error_is_revoked,
+  sy_oauth_refresh_lead_ms,
+};
 
 G_DEFINE_QUARK (sy-gateway-error-quark, sy_gateway_error)
 
@@ -102,6 +111,7 @@ sy_gateway_dispose (GObject *object)
   g_clear_object (&self->budgets);
   g_clear_object (&self->metrics);
   g_clear_object (&self->oauth_logins);
+  g_clear_object (&self->tokens);
   g_clear_object (&self->origins);
   g_clear_object (&self->db);
   G_OBJECT_CLASS (sy_gateway_parent_class)->dispose (object);
@@ -268,6 +278,7 @@ sy_gateway_new (const SyConfig  *config,
   self->access = sy_access_control_new (self);
   self->metrics = sy_metrics_new ();
   self->oauth_logins = sy_oauth_logins_new (self);
+  self->tokens = sy_token_keeper_new (self, &oauth_refresher);
 
   /* One session for all upstreams. Bodies are relayed as the upstream sent them, so no content
    * decoding (and no Accept-Encoding sent); timeouts are ours, per phase, not soup's. */
@@ -672,6 +683,8 @@ sy_gateway_shutdown (SyGateway *self)
   if (self->shut_down)
     return;
   self->shut_down = TRUE;
+  if (self->tokens != NULL)
+    sy_token_keeper_stop (self->tokens);
 
   if (self->oauth_logins != NULL)
     sy_oauth_logins_cancel_all (self->oauth_logins);
@@ -799,6 +812,12 @@ SyRoutingState *
 sy_gateway_get_routing (SyGateway *self)
 {
   return self->routing;
+}
+
+SyTokenKeeper *
+sy_gateway_get_token_keeper (SyGateway *self)
+{
+  return self->tokens;
 }
 
 SyOriginMap *

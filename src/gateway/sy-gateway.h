@@ -24,6 +24,7 @@
 #include "store/sy-connection-repo.h"
 #include "store/sy-custom-model-repo.h"
 #include "store/sy-node-repo.h"
+#include "gateway/sy-token-keeper.h"
 #include "providers/sy-origin-map.h"
 #include "store/sy-pricing-repo.h"
 #include "store/sy-secret-store.h"
@@ -87,6 +88,8 @@ SyOutboundProxies *sy_gateway_get_proxies       (SyGateway       *self);
 SyAccessControl  *sy_gateway_get_access         (SyGateway       *self);
 SyBudgetLedger   *sy_gateway_get_budgets        (SyGateway       *self);
 SyMetrics        *sy_gateway_get_metrics        (SyGateway       *self);
+/* OAuth accounts' tokens, refreshed as needed. */
+SyTokenKeeper    *sy_gateway_get_token_keeper   (SyGateway       *self);
 /* Where fixed provider URLs (OAuth, quotas, token exchanges) really go; see sy-origin-map.h. */
 SyOriginMap      *sy_gateway_get_origin_map     (SyGateway       *self);
 /* OAuth logins in progress (the /api/oauth resource). */

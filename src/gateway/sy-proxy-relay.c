@@ -56,8 +56,11 @@ upstream_is_sse (SyProxyRequest *self)
   const char *type = soup_message_headers_get_content_type (
     soup_message_get_response_headers (self->upstream), NULL);
 
+  /* Kiro answers in AWS event-stream frames, which its stream translator reads. */
   return SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (self->upstream)) &&
-         g_strcmp0 (type, "text/event-stream") == 0;
+         (g_strcmp0 (type, "text/event-stream") == 0 ||
+          (self->core.route->dialect == SY_DIALECT_KIRO &&
+           g_strcmp0 (type, "application/vnd.amazon.eventstream") == 0));
 }
 
 /* Status and end-to-end headers from upstream; content headers are set by the caller. */
@@ -475,6 +478,8 @@ complete_buffered (SyProxyRequest *self)
 
   _sy_proxy_request_stop_timer (self);
 
+  if (status == SOUP_STATUS_UNAUTHORIZED && _sy_proxy_request_reauthenticate (self))
+    return;
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       SyFailure failure;

@@ -9,6 +9,7 @@
 #include "gateway/sy-progress.h"
 #include "gateway/sy-proxy-request.h"
 #include "gateway/sy-request-core.h"
+#include "providers/sy-token-bundle.h"
 #include "routing/sy-failure-policy.h"
 #include "translate/sy-codec.h"
 #include "translate/sy-stream-translator.h"
@@ -42,6 +43,9 @@ struct _SyProxyRequest
                                        * dialect; same-dialect targets get the client's bytes */
   GBytes             *upstream_request_body;  /* built once per target */
   GPtrArray          *notes;          /* what translation could not carry */
+
+  SyTokenBundle      *tokens;         /* an OAuth account's, for this attempt */
+  gboolean            reauthenticated; /* a 401 already cost one refresh and one retry */
 
   SoupMessage        *upstream;
   GInputStream       *upstream_body;
@@ -90,6 +94,9 @@ void        _sy_proxy_request_stop_timer     (SyProxyRequest *self);
 const char *_sy_proxy_request_timer_message  (SyTimerKind     kind);
 void        _sy_proxy_request_add_route_headers (SyProxyRequest *self);
 void        _sy_proxy_request_finish         (SyProxyRequest *self);
+/* The upstream refused an OAuth account's token (401): refresh it and send the attempt again,
+ * once per request. FALSE when that was done already or the account has no tokens. */
+gboolean    _sy_proxy_request_reauthenticate (SyProxyRequest *self);
 
 /* sy-proxy-relay.c */
 /* Streaming clients waiting for a slow upstream get keep-alives in their dialect. */

@@ -15,6 +15,8 @@
 #include "core/sy-json-scan.h"
 #include "gateway/sy-budget-guard.h"
 #include "gateway/sy-http.h"
+#include "gateway/sy-token-keeper.h"
+#include "providers/sy-upstream-adapter.h"
 
 /* Failover: what moves on to the next candidate (another account of the same provider, then
  * the next member of a combo, then the fallback chains) is decided by SyFailurePolicy, whose
@@ -51,6 +53,7 @@ sy_proxy_request_finalize (GObject *object)
   g_clear_pointer (&self->body, g_bytes_unref);
   g_clear_pointer (&self->upstream_request_body, g_bytes_unref);
   g_clear_pointer (&self->request, sy_chat_request_free);
+  g_clear_pointer (&self->tokens, sy_token_bundle_free);
   g_clear_pointer (&self->buffer, g_byte_array_unref);
   g_clear_pointer (&self->notes, g_ptr_array_unref);
   g_free (self->endpoint);
@@ -207,6 +210,20 @@ _sy_proxy_request_timer_message (SyTimerKind kind)
 
 /* --- attempts ----------------------------------------------------------------------------- */
 
+/* Drops what one exchange with the upstream left behind, before another one. */
+static void
+clear_exchange (SyProxyRequest *self)
+{
+  _sy_proxy_request_stop_timer (self);
+  g_clear_object (&self->upstream_body);
+  g_clear_object (&self->upstream);
+  g_clear_object (&self->translator);
+  g_clear_object (&self->watcher);
+  g_clear_pointer (&self->buffer, g_byte_array_unref);
+  self->received = 0;
+  sy_usage_init (&self->core.usage);
+}
+
 void
 _sy_proxy_request_attempt_failed (SyProxyRequest  *self,
                                   guint            status,
@@ -216,14 +233,8 @@ _sy_proxy_request_attempt_failed (SyProxyRequest  *self,
   g_debug ("request %s: attempt %u on %s failed: %s", self->core.request_id, self->core.attempts,
            self->core.connection ? self->core.connection->id : "?", message);
   sy_request_core_attempt_failed (&self->core, status, failure, message);
-  _sy_proxy_request_stop_timer (self);
-  g_clear_object (&self->upstream_body);
-  g_clear_object (&self->upstream);
-  g_clear_object (&self->translator);
-  g_clear_object (&self->watcher);
-  g_clear_pointer (&self->buffer, g_byte_array_unref);
-  self->received = 0;
-  sy_usage_init (&self->core.usage);
+  clear_exchange (self);
+  g_clear_pointer (&self->tokens, sy_token_bundle_free);
   next_attempt (self);
 }
 
@@ -387,21 +398,20 @@ upstream_sent_cb (GObject      *source,
   _sy_proxy_relay_start (self);
 }
 
-static void
-send_attempt (SyProxyRequest *self,
-              const char     *secret)
+/* The upstream's address, headers and body for this attempt: the subscription upstreams'
+ * shaping (src/providers/sy-upstream-adapter.c), or for everyone else the base URL plus the
+ * codec's path, the client's end-to-end headers and the catalog's auth header. NULL after
+ * answering or failing the attempt. */
+static SyUpstreamRequest *
+build_upstream_request (SyProxyRequest *self,
+                        const char     *secret)
 {
   SoupMessageHeaders *in = soup_server_message_get_request_headers (self->core.msg);
-  const char *base = self->core.connection->base_url ? self->core.connection->base_url
-                                                : self->core.route->default_base_url;
   g_autofree char *path = dup_upstream_path (self);
-  g_autofree char *url = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GUri) uri = NULL;
-  SoupMessageHeaders *out;
-  SoupMessageHeadersIter iter;
-  const char *name, *value;
+  SyUpstreamInput input = { 0 };
+  SyUpstreamRequest *request;
 
   body = dup_upstream_body (self, &error);
   if (body == NULL)
@@ -409,12 +419,51 @@ send_attempt (SyProxyRequest *self,
       /* The request cannot be expressed in this provider's dialect: not a failover. */
       _sy_proxy_request_respond_error (self, SOUP_STATUS_BAD_REQUEST, "invalid_request_error",
                                        "untranslatable_request", error->message);
-      return;
+      return NULL;
     }
+  input.provider = self->core.route->provider_id;
+  input.model = self->core.route->upstream_model;
+  input.stream = self->stream;
+  input.dialect = self->core.route->dialect;
+  input.body = body;
+  input.path = path;
+  input.bearer = secret;
+  input.provider_data = self->core.connection->provider_data;
+  input.base_url = self->core.connection->base_url ? self->core.connection->base_url
+                                                   : self->core.route->default_base_url;
+  input.client_headers = in;
+  input.uuid = self->core.request_id;
+  request = sy_upstream_adapter_adapt (&input, &error);
+  if (request != NULL)
+    return request;
+  if (g_error_matches (error, SY_UPSTREAM_ADAPTER_ERROR, SY_UPSTREAM_ADAPTER_ERROR_INVALID_BODY))
+    _sy_proxy_request_respond_error (self, SOUP_STATUS_BAD_REQUEST, "invalid_request_error",
+                                     "invalid_request", error->message);
+  else
+    {
+      SyFailure failure;
 
-  url = g_str_has_suffix (base, "/") ? g_strconcat (base, path + 1, NULL)
-                                     : g_strconcat (base, path, NULL);
-  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, &error);
+      sy_failure_classify_network (&failure);
+      _sy_proxy_request_attempt_failed (self, SOUP_STATUS_BAD_GATEWAY, &failure, error->message);
+    }
+  return NULL;
+}
+
+static void
+send_attempt (SyProxyRequest *self,
+              const char     *secret)
+{
+  SoupMessageHeaders *in = soup_server_message_get_request_headers (self->core.msg);
+  g_autoptr(SyUpstreamRequest) request = build_upstream_request (self, secret);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = NULL;
+  SoupMessageHeaders *out;
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  if (request == NULL)
+    return;
+  uri = g_uri_parse (request->url, SOUP_HTTP_URI_FLAGS, &error);
   if (uri == NULL)
     {
       g_autofree char *message = g_strdup_printf ("invalid base URL for %s: %s",
@@ -437,13 +486,19 @@ send_attempt (SyProxyRequest *self,
    * answer, which is what the failover loop would do anyway. */
   soup_message_add_flags (self->upstream, SOUP_MESSAGE_IDEMPOTENT);
   out = soup_message_get_request_headers (self->upstream);
-  soup_message_headers_iter_init (&iter, in);
-  while (soup_message_headers_iter_next (&iter, &name, &value))
-    if (request_header_forwarded (name, in))
-      soup_message_headers_append (out, name, value);
-  sy_http_set_auth_header (out, self->core.route->auth_header, secret);
-  /* The provider's required headers, unless the client sent its own value. */
-  for (const char * const *h = self->core.route->extra_headers; h != NULL && h[0] != NULL; h += 2)
+  if (request->forward_client_headers)
+    {
+      soup_message_headers_iter_init (&iter, in);
+      while (soup_message_headers_iter_next (&iter, &name, &value))
+        if (request_header_forwarded (name, in))
+          soup_message_headers_append (out, name, value);
+    }
+  if (!request->auth_included)
+    sy_http_set_auth_header (out, self->core.route->auth_header, secret);
+  /* A plain provider's required headers, unless the client sent its own value (the special
+   * upstreams' adapter sets theirs itself). */
+  for (const char * const *h = self->core.route->extra_headers;
+       request->forward_client_headers && h != NULL && h[0] != NULL; h += 2)
     if (soup_message_headers_get_one (out, h[0]) == NULL)
       soup_message_headers_replace (out, h[0], h[1]);
   if (self->core.route->dialect == SY_DIALECT_ANTHROPIC &&
@@ -451,9 +506,16 @@ send_attempt (SyProxyRequest *self,
     soup_message_headers_replace (out, "anthropic-version", "2023-06-01");
   if (self->request != NULL)
     soup_message_headers_replace (out, "Accept",
-                                  self->stream ? "text/event-stream" : "application/json");
+                                  self->stream || request->force_stream ? "text/event-stream"
+                                                                        : "application/json");
+  for (guint i = 0; i < request->headers->len; i++)
+    {
+      SyUpstreamHeader *header = g_ptr_array_index (request->headers, i);
 
-  soup_message_set_request_body_from_bytes (self->upstream, "application/json", body);
+      soup_message_headers_replace (out, header->name, header->value);
+    }
+
+  soup_message_set_request_body_from_bytes (self->upstream, "application/json", request->body);
   g_signal_connect_object (self->upstream, "wrote-headers",
                            G_CALLBACK (upstream_wrote_headers_cb), self, 0);
 
@@ -492,12 +554,72 @@ credentials_cb (GObject      *source,
   send_attempt (self, secret);
 }
 
-/* The account has its rate-limit slot: fetch its credential and go. */
+static void
+tokens_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(SyProxyRequest) self = user_data;
+  g_autoptr(GError) error = NULL;
+  SyTokenBundle *tokens = sy_token_keeper_get_finish (SY_TOKEN_KEEPER (source), result, &error);
+
+  if (self->core.client_gone)
+    {
+      g_clear_pointer (&tokens, sy_token_bundle_free);
+      _sy_proxy_request_finish (self);
+      return;
+    }
+  if (tokens == NULL)
+    {
+      /* Needs a login: skipped until someone signs in again (the row says so). A refresh that
+       * failed for now: skipped for a while like any failing account. */
+      SyFailure failure = { SY_FAILURE_AUTH, TRUE, FALSE, SY_COOLDOWN_ACCOUNT, -1 };
+
+      _sy_proxy_request_attempt_failed (self, SOUP_STATUS_SERVICE_UNAVAILABLE, &failure,
+                                        error->message);
+      return;
+    }
+  g_clear_pointer (&self->tokens, sy_token_bundle_free);
+  self->tokens = tokens;
+  send_attempt (self, sy_token_bundle_get_bearer (tokens));
+}
+
+static gboolean
+is_oauth_account (const SyConnection *connection)
+{
+  return g_strcmp0 (connection->auth_type, "oauth") == 0;
+}
+
+gboolean
+_sy_proxy_request_reauthenticate (SyProxyRequest *self)
+{
+  if (self->reauthenticated || !is_oauth_account (self->core.connection))
+    return FALSE;
+  self->reauthenticated = TRUE;
+  g_debug ("request %s: %s refused the token of account %s; refreshing it once",
+           self->core.request_id, self->core.route->provider_label, self->core.connection->id);
+  clear_exchange (self);
+  sy_token_keeper_get_async (sy_gateway_get_token_keeper (self->core.gateway),
+                             self->core.connection, TRUE, NULL, tokens_cb, g_object_ref (self));
+  return TRUE;
+}
+
+/* The account has its rate-limit slot: fetch its credential (an OAuth account's tokens,
+ * refreshed when they are about to expire) and go. */
 static void
 start_attempt (SyProxyRequest *self)
 {
   SyCredentials *credentials = sy_gateway_get_credentials (self->core.gateway);
-  const char *secret = sy_credentials_peek (credentials, self->core.connection->id);
+  const char *secret;
+
+  if (is_oauth_account (self->core.connection))
+    {
+      sy_token_keeper_get_async (sy_gateway_get_token_keeper (self->core.gateway),
+                                 self->core.connection, FALSE, NULL, tokens_cb,
+                                 g_object_ref (self));
+      return;
+    }
+  secret = sy_credentials_peek (credentials, self->core.connection->id);
 
   if (secret != NULL)
     send_attempt (self, secret);

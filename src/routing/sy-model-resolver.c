@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include "providers/sy-upstream-adapter.h"
+
 struct _SyModelResolver
 {
   GObject            parent_instance;
@@ -121,6 +123,13 @@ sy_model_resolver_new (SyNodeRepo        *nodes,
   return self;
 }
 
+/* Enabled, and not waiting for a new login (its tokens were refused for good). */
+static gboolean
+account_usable (const SyConnection *c)
+{
+  return c->enabled && g_strcmp0 (c->auth_state, "needs_login") != 0;
+}
+
 /* A route for a known provider (catalog entry or node), with its enabled accounts. */
 static SyRoute *
 route_new (SyModelResolver      *self,
@@ -157,7 +166,7 @@ route_new (SyModelResolver      *self,
     {
       SyConnection *c = g_ptr_array_index (all, i);
 
-      if (c->enabled)
+      if (account_usable (c))
         g_ptr_array_add (route->candidates, sy_connection_ref (c));
     }
   return route;
@@ -226,7 +235,7 @@ build_bare_index (SyModelResolver *self)
     {
       SyConnection *c = g_ptr_array_index (all, i);
 
-      if (c->enabled)
+      if (account_usable (c))
         g_hash_table_add (connected, c->provider);
     }
   if (g_hash_table_size (connected) == 0)
@@ -295,7 +304,7 @@ connected_prefixes (SyModelResolver *self)
       const char *label;
       gboolean seen = FALSE;
 
-      if (!c->enabled)
+      if (!account_usable (c))
         continue;
       label = label_for_provider_id (self, c->provider, &owned);
       for (guint j = 0; j < ids->len && !seen; j++)
@@ -316,21 +325,50 @@ join_prefixes (GPtrArray *ids)
   return g_string_free (s, FALSE);
 }
 
+/* Why a provider has no usable account: its accounts need a new login, or it has none. */
+static void
+set_no_account_error (SyModelResolver  *self,
+                      const SyRoute    *route,
+                      GError          **error)
+{
+  g_autoptr(GPtrArray) all = sy_connection_repo_list (self->connections, route->provider_id);
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      SyConnection *c = g_ptr_array_index (all, i);
+
+      if (c->enabled && g_strcmp0 (c->auth_state, "needs_login") == 0)
+        {
+          g_set_error (error, SY_ROUTING_ERROR, SY_ROUTING_ERROR_NO_CONNECTION,
+                       "every account of provider \"%s\" needs a new login (%s); sign in again "
+                       "in Providers, or with POST /api/oauth/%s/start", route->provider_label,
+                       c->auth_error ? c->auth_error : "signed out", route->provider_id);
+          return;
+        }
+    }
+  g_set_error (error, SY_ROUTING_ERROR, SY_ROUTING_ERROR_NO_CONNECTION,
+               "no enabled account for provider \"%s\"; add one with POST /api/providers",
+               route->provider_label);
+}
+
 static SyRoute *
-finish_route (SyRoute     *route,
-              const char  *requested,
-              const char  *upstream_model,
-              GError     **error)
+finish_route (SyModelResolver  *self,
+              SyRoute          *route,
+              const char       *requested,
+              const char       *upstream_model,
+              GError          **error)
 {
   g_autoptr(SyRoute) owned = route;
 
   owned->requested_model = g_strdup (requested);
   owned->upstream_model = g_strdup (upstream_model);
+  /* A subscription upstream may speak another dialect for some models (Copilot serves its
+   * *-codex models on /responses only); the whole route uses that one. */
+  owned->dialect = sy_upstream_adapter_dialect_for (owned->provider_id, upstream_model,
+                                                    owned->dialect);
   if (owned->candidates->len == 0)
     {
-      g_set_error (error, SY_ROUTING_ERROR, SY_ROUTING_ERROR_NO_CONNECTION,
-                   "no enabled account for provider \"%s\"; add one with POST /api/providers",
-                   owned->provider_label);
+      set_no_account_error (self, owned, error);
       return NULL;
     }
   return g_steal_pointer (&owned);
@@ -370,11 +408,11 @@ sy_model_resolver_resolve (SyModelResolver  *self,
           if (other != NULL)
             {
               sy_route_free (route);
-              return finish_route (other, model, model, error);
+              return finish_route (self, other, model, model, error);
             }
         }
       if (route != NULL)
-        return finish_route (route, model, slash + 1, error);
+        return finish_route (self, route, model, slash + 1, error);
     }
 
   /* A bare model name (or an unknown prefix, which may be part of the model's own name, as
@@ -385,12 +423,12 @@ sy_model_resolver_resolve (SyModelResolver  *self,
       SyRoute *route = route_for_provider_id (self, provider_id);
 
       if (route != NULL)
-        return finish_route (route, model, model, error);
+        return finish_route (self, route, model, model, error);
     }
   connected = connected_prefixes (self);
   if (connected->len == 1)
-    return finish_route (route_for_prefix (self, g_ptr_array_index (connected, 0)), model, model,
-                         error);
+    return finish_route (self, route_for_prefix (self, g_ptr_array_index (connected, 0)), model,
+                         model, error);
 
   if (connected->len == 0)
     g_set_error (error, SY_ROUTING_ERROR, SY_ROUTING_ERROR_UNKNOWN_PROVIDER,
@@ -445,5 +483,5 @@ sy_model_resolver_resolve_for_provider (SyModelResolver  *self,
       if (other != NULL)
         upstream = slash + 1;
     }
-  return finish_route (route, model, upstream, error);
+  return finish_route (self, route, model, upstream, error);
 }
