@@ -14,6 +14,7 @@
 #include "sy-add-key-dialog.h"
 #include "sy-format.h"
 #include "sy-page-link.h"
+#include "sy-sign-in-dialog.h"
 #include "sy-widgets.h"
 
 /* Changes made elsewhere are looked for every POLL_INTERVAL_S; times left are redrawn every
@@ -109,6 +110,43 @@ add_key_clicked_cb (SyProvidersPage *self)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+signed_in_cb (SySignInDialog  *dialog,
+              const char      *connection_id,
+              SyProvidersPage *self)
+{
+  show_error (self, NULL);
+  sy_providers_page_refresh (self);
+}
+
+static void
+open_sign_in (SyProvidersPage *self,
+              const char      *provider,
+              const char      *connection_id)
+{
+  SySignInDialog *dialog = sy_sign_in_dialog_new (self->link.client, provider, connection_id);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
+  g_signal_connect_object (dialog, "signed-in", G_CALLBACK (signed_in_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+sign_in_clicked_cb (SyProvidersPage *self)
+{
+  open_sign_in (self, NULL, NULL);
+}
+
+static void
+sign_in_again_clicked_cb (GtkButton       *button,
+                          SyProvidersPage *self)
+{
+  open_sign_in (self, g_object_get_data (G_OBJECT (button), "provider"),
+                g_object_get_data (G_OBJECT (button), "connection-id"));
+}
+
 /* "OpenAI (openai)", or a provider node's "llama.cpp (local)". */
 static char *
 provider_display (SyGateway    *gateway,
@@ -137,6 +175,13 @@ describe_state (SyConnection  *c,
       *css_class = "dim-label";
       return g_strdup (_("Switched off: never used"));
     }
+  if (g_strcmp0 (c->auth_state, "needs_login") == 0)
+    {
+      *css_class = "sy-bad";
+      if (c->auth_error != NULL)
+        return g_strdup_printf (_("Needs a new login: %s"), c->auth_error);
+      return g_strdup (_("Needs a new login"));
+    }
   if (cooldown != NULL)
     {
       g_autofree char *left = sy_format_duration_ms (
@@ -160,6 +205,11 @@ describe_state (SyConnection  *c,
     {
       *css_class = "sy-warning";
       return g_strdup (_("Provider recovering: the next request tests it"));
+    }
+  if (!c->has_secret && g_strcmp0 (c->auth_type, "oauth") == 0)
+    {
+      *css_class = "sy-warning";
+      return g_strdup (_("Not signed in"));
     }
   if (!c->has_secret)
     {
@@ -194,6 +244,18 @@ add_account_row (SyProvidersPage *self,
   gtk_box_append (GTK_BOX (text), state_label);
   gtk_widget_set_hexpand (text, TRUE);
   gtk_box_append (GTK_BOX (row), text);
+
+  if (g_strcmp0 (c->auth_type, "oauth") == 0 &&
+      (g_strcmp0 (c->auth_state, "needs_login") == 0 || !c->has_secret))
+    {
+      GtkWidget *again = gtk_button_new_with_mnemonic (_("Sign in _again"));
+
+      gtk_widget_set_valign (again, GTK_ALIGN_CENTER);
+      g_object_set_data_full (G_OBJECT (again), "provider", g_strdup (c->provider), g_free);
+      g_object_set_data_full (G_OBJECT (again), "connection-id", g_strdup (c->id), g_free);
+      g_signal_connect_object (again, "clicked", G_CALLBACK (sign_in_again_clicked_cb), self, 0);
+      gtk_box_append (GTK_BOX (row), again);
+    }
 
   gtk_switch_set_active (GTK_SWITCH (sw), c->enabled);
   gtk_switch_set_state (GTK_SWITCH (sw), c->enabled);
@@ -318,6 +380,7 @@ sy_providers_page_class_init (SyProvidersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SyProvidersPage, accounts_list);
   gtk_widget_class_bind_template_child (widget_class, SyProvidersPage, message_label);
   gtk_widget_class_bind_template_callback (widget_class, add_key_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sign_in_clicked_cb);
 }
 
 static void
