@@ -44,6 +44,9 @@ static const SySettingField fields[] = {
   PLAIN ("stickyRoundRobinLimit", ROUTING, NULL, N_("Round-robin stickiness"),
          N_("Under round-robin, how many requests in a row one account serves before the next "
             "takes over."), N_("requests")),
+  PLAIN ("preferExpiringQuota", ROUTING, NULL, N_("Spend expiring quota first"),
+         N_("Among subscription accounts, the one whose quota window resets soonest goes first, "
+            "so quota is not left to expire unused. Exhausted accounts go last."), NULL),
   CHOICE ("comboStrategy", ROUTING, N_("Combos"), N_("Combo strategy"),
           N_("How combos whose own strategy is Default pick their members."),
           sy_format_combo_strategies),

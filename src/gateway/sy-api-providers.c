@@ -10,6 +10,7 @@
 
 #include "gateway/sy-api-fields.h"
 #include "gateway/sy-http.h"
+#include "gateway/sy-quota-watch.h"
 #include "providers/sy-provider-catalog.h"
 #include "store/sy-database.h"
 
@@ -125,7 +126,8 @@ read_rate_limit (JsonObject    *body,
   return TRUE;
 }
 
-/* Stored text that is not an object (never written by us) reads as {}. */
+/* Stored text that is not an object (never written by us) reads as {}. A registered OAuth
+ * client's secret (Kiro's AWS client) stays in the database: the API never shows secrets. */
 static JsonNode *
 provider_data_node (const char *text)
 {
@@ -137,7 +139,21 @@ provider_data_node (const char *text)
       node = json_node_new (JSON_NODE_OBJECT);
       json_node_take_object (node, json_object_new ());
     }
+  json_object_remove_member (json_node_get_object (node), "clientSecret");
   return g_steal_pointer (&node);
+}
+
+/* What the quota book last heard for a subscription account (no fetch), else null. */
+static JsonNode *
+quota_node (SyGateway    *gateway,
+            SyConnection *c)
+{
+  SyQuotaBook *book = sy_quota_watch_get_book (sy_gateway_get_quota_watch (gateway));
+  g_autoptr(SyQuota) quota = sy_quota_book_lookup (book, c->id);
+
+  if (quota == NULL)
+    return json_node_new (JSON_NODE_NULL);
+  return sy_quota_book_to_json (book, c->id);
 }
 
 JsonNode *
@@ -192,6 +208,8 @@ sy_api_connection_to_json (SyGateway    *gateway,
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "providerData");
   json_builder_add_value (b, provider_data_node (c->provider_data));
+  json_builder_set_member_name (b, "quota");
+  json_builder_add_value (b, quota_node (gateway, c));
   json_builder_set_member_name (b, "createdAt");
   json_builder_add_int_value (b, c->created_at);
   json_builder_set_member_name (b, "updatedAt");
@@ -445,6 +463,8 @@ delete_connection (SyApiCall    *call,
       sy_api_reply_gerror (call->msg, error);
       return;
     }
+  sy_quota_book_remove (sy_quota_watch_get_book (sy_gateway_get_quota_watch (call->gateway)),
+                        c->id);
   p = g_new0 (Pending, 1);
   p->gateway = g_object_ref (call->gateway);
   p->msg = g_object_ref (call->msg);
@@ -474,6 +494,14 @@ sy_api_providers_handle (SyApiCall *call)
   if (c == NULL)
     {
       sy_api_reply_not_found (call, "provider connection");
+      return;
+    }
+  if (call->sub != NULL)
+    {
+      if (g_str_equal (call->sub, "quota"))
+        sy_api_provider_quota (call, c);
+      else
+        sy_api_reply_not_found (call, "provider connection resource");
       return;
     }
   if (call->method == SOUP_METHOD_GET)

@@ -26,7 +26,7 @@ static const struct
 } resources[] = {
   { "health", sy_api_health_handle, FALSE },
   { "provider-nodes", sy_api_nodes_handle, FALSE },
-  { "providers", sy_api_providers_handle, FALSE },
+  { "providers", sy_api_providers_handle, FALSE, FALSE, TRUE },
   { "combos", sy_api_combos_handle, FALSE },
   { "keys", sy_api_keys_handle, FALSE },
   { "settings", sy_api_settings_handle, FALSE, FALSE, TRUE },

@@ -66,6 +66,7 @@ struct _SyGateway
   SyOriginMap        *origins;
   SyOAuthLogins      *oauth_logins;
   SyTokenKeeper      *tokens;
+  SyQuotaWatch       *quotas;
 
   SoupServer         *server;
   SoupSession        *session;
@@ -111,6 +112,7 @@ sy_gateway_dispose (GObject *object)
   g_clear_object (&self->budgets);
   g_clear_object (&self->metrics);
   g_clear_object (&self->oauth_logins);
+  g_clear_object (&self->quotas);
   g_clear_object (&self->tokens);
   g_clear_object (&self->origins);
   g_clear_object (&self->db);
@@ -290,6 +292,7 @@ sy_gateway_new (const SyConfig  *config,
                                 "user-agent", NULL,
                                 NULL);
   soup_session_remove_feature_by_type (self->session, SOUP_TYPE_CONTENT_DECODER);
+  self->quotas = sy_quota_watch_new (self);
 
   return g_steal_pointer (&self);
 }
@@ -685,6 +688,8 @@ sy_gateway_shutdown (SyGateway *self)
   self->shut_down = TRUE;
   if (self->tokens != NULL)
     sy_token_keeper_stop (self->tokens);
+  if (self->quotas != NULL)
+    sy_quota_watch_stop (self->quotas);
 
   if (self->oauth_logins != NULL)
     sy_oauth_logins_cancel_all (self->oauth_logins);
@@ -812,6 +817,12 @@ SyRoutingState *
 sy_gateway_get_routing (SyGateway *self)
 {
   return self->routing;
+}
+
+SyQuotaWatch *
+sy_gateway_get_quota_watch (SyGateway *self)
+{
+  return self->quotas;
 }
 
 SyTokenKeeper *

@@ -24,6 +24,7 @@
 #include "store/sy-connection-repo.h"
 #include "store/sy-custom-model-repo.h"
 #include "store/sy-node-repo.h"
+#include "gateway/sy-quota-watch.h"
 #include "gateway/sy-token-keeper.h"
 #include "providers/sy-origin-map.h"
 #include "store/sy-pricing-repo.h"
@@ -90,6 +91,8 @@ SyBudgetLedger   *sy_gateway_get_budgets        (SyGateway       *self);
 SyMetrics        *sy_gateway_get_metrics        (SyGateway       *self);
 /* OAuth accounts' tokens, refreshed as needed. */
 SyTokenKeeper    *sy_gateway_get_token_keeper   (SyGateway       *self);
+/* Subscription accounts' quotas. */
+SyQuotaWatch     *sy_gateway_get_quota_watch    (SyGateway       *self);
 /* Where fixed provider URLs (OAuth, quotas, token exchanges) really go; see sy-origin-map.h. */
 SyOriginMap      *sy_gateway_get_origin_map     (SyGateway       *self);
 /* OAuth logins in progress (the /api/oauth resource). */

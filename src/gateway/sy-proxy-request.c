@@ -392,6 +392,9 @@ upstream_sent_cb (GObject      *source,
     }
 
   self->upstream_body = stream;
+  sy_quota_watch_note_answer (sy_gateway_get_quota_watch (self->core.gateway),
+                              self->core.connection,
+                              soup_message_get_response_headers (self->upstream));
   /* The relay judges the attempt: an error once its body is read (the body says whether it is
    * a rate limit, a quota, a missing model or a bad request), a success once the answer is
    * usable (a whole JSON body, or a stream's start). */

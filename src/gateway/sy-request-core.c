@@ -266,6 +266,8 @@ advance_target (SyRequestCore *core,
       *new_target = TRUE;
       g_clear_pointer (&core->accounts, g_ptr_array_unref);
       core->accounts = sy_routing_state_order_accounts (core->routing, core->route, &wait);
+      sy_quota_watch_order (sy_gateway_get_quota_watch (core->gateway), core->route,
+                            core->accounts);
       core->next_account = 0;
       if (core->accounts->len > 0)
         return TRUE;

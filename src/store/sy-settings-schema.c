@@ -281,6 +281,9 @@ static const SySettingSpec schema[] = {
   /* Routing (docs/routing.md). */
   CHOICE ("routingStrategy", account_strategies),
   INT ("stickyRoundRobinLimit", 3, 1, 1000),
+  /* Subscription accounts whose quota window resets soonest go first, so quota that would
+   * expire unused is spent first (docs/subscriptions.md). */
+  BOOLEAN ("preferExpiringQuota", TRUE),
   CHOICE ("comboStrategy", combo_strategies),
   INT ("maxComboDepth", 3, 1, 8),
   INT ("maxAttemptsPerRequest", 30, 1, 100),

@@ -26,29 +26,19 @@ setup (Fixture       *f,
                                  sy_fake_refresher_get ());
 }
 
-static SyMockRequest *
-upstream_request (Fixture *f,
-                  guint    i)
-{
-  GPtrArray *requests = sy_mock_upstream_get_requests (f->t->mock);
-
-  g_assert_cmpuint (requests->len, >, i);
-  return g_ptr_array_index (requests, i);
-}
-
 static const char *
 upstream_header (Fixture    *f,
                  guint       i,
                  const char *name)
 {
-  return soup_message_headers_get_one (upstream_request (f, i)->headers, name);
+  return soup_message_headers_get_one (sy_mock_upstream_get_request (f->t->mock, i)->headers, name);
 }
 
 static JsonObject *
 upstream_body (Fixture *f,
                guint    i)
 {
-  GBytes *body = upstream_request (f, i)->body;
+  GBytes *body = sy_mock_upstream_get_request (f->t->mock, i)->body;
   g_autoptr(JsonNode) node = json_from_string (g_bytes_get_data (body, NULL), NULL);
 
   g_assert_nonnull (node);
@@ -106,7 +96,7 @@ test_codex_refresh_on_401 (Fixture       *f,
   g_assert_cmpuint (sy_mock_upstream_get_requests (f->t->mock)->len, ==, 2);
   g_assert_cmpstr (upstream_header (f, 0, "Authorization"), ==, "Bearer access-0");
   g_assert_cmpstr (upstream_header (f, 1, "Authorization"), ==, "Bearer access-1");
-  g_assert_true (g_str_has_suffix (upstream_request (f, 1)->path, "/responses"));
+  g_assert_true (g_str_has_suffix (sy_mock_upstream_get_request (f->t->mock, 1)->path, "/responses"));
   g_assert_cmpstr (upstream_header (f, 1, "chatgpt-account-id"), ==, "ws-1");
   g_assert_cmpstr (upstream_header (f, 1, "originator"), ==, "codex_cli_rs");
   /* Codex answers in streams only and refuses what its backend does not take. */
@@ -187,7 +177,7 @@ test_claude_code (Fixture       *f,
   g_assert_nonnull (strstr (upstream_header (f, 0, "anthropic-beta"), "oauth-2025-04-20"));
   g_assert_nonnull (strstr (upstream_header (f, 0, "anthropic-beta"), "prompt-caching-2024-07-31"));
   g_assert_cmpstr (upstream_header (f, 0, "anthropic-version"), ==, "2023-06-01");
-  g_assert_true (g_str_has_suffix (upstream_request (f, 0)->path, "/messages"));
+  g_assert_true (g_str_has_suffix (sy_mock_upstream_get_request (f->t->mock, 0)->path, "/messages"));
 }
 
 static void
@@ -206,7 +196,7 @@ test_copilot_session_token (Fixture       *f,
   g_assert_cmpstr (upstream_header (f, 0, "Authorization"), ==, "Bearer tid=session");
   g_assert_cmpstr (upstream_header (f, 0, "copilot-integration-id"), ==, "vscode-chat");
   g_assert_nonnull (upstream_header (f, 0, "editor-version"));
-  g_assert_true (g_str_has_suffix (upstream_request (f, 0)->path, "/chat/completions"));
+  g_assert_true (g_str_has_suffix (sy_mock_upstream_get_request (f->t->mock, 0)->path, "/chat/completions"));
 }
 
 static void
@@ -231,7 +221,7 @@ test_gemini_cli_envelope (Fixture       *f,
   g_assert_cmpuint (r->status, ==, 200);
   g_assert_cmpstr (openai_content (r), ==, "hello from cloud code");
   g_assert_cmpstr (upstream_header (f, 0, "Authorization"), ==, "Bearer ya29.token");
-  g_assert_true (g_str_has_suffix (upstream_request (f, 0)->path, "/v1internal:generateContent"));
+  g_assert_true (g_str_has_suffix (sy_mock_upstream_get_request (f->t->mock, 0)->path, "/v1internal:generateContent"));
   body = upstream_body (f, 0);
   g_assert_cmpstr (json_object_get_string_member (body, "project"), ==, "proj-1");
   g_assert_cmpstr (json_object_get_string_member (body, "model"), ==, "gemini-2.5-pro");
@@ -301,7 +291,7 @@ test_kiro_event_stream (Fixture       *f,
   g_assert_cmpstr (upstream_header (f, 0, "Authorization"), ==, "Bearer aoa-token");
   g_assert_cmpstr (upstream_header (f, 0, "X-Amz-Target"), ==,
                    "AmazonCodeWhispererStreamingService.GenerateAssistantResponse");
-  g_assert_true (g_str_has_suffix (upstream_request (f, 0)->path, "/generateAssistantResponse"));
+  g_assert_true (g_str_has_suffix (sy_mock_upstream_get_request (f->t->mock, 0)->path, "/generateAssistantResponse"));
   body = upstream_body (f, 0);
   g_assert_cmpstr (json_object_get_string_member (body, "profileArn"), ==,
                    "arn:aws:codewhisperer:us-east-1:123456789012:profile/P1");
