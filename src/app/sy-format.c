@@ -11,6 +11,7 @@
 #include <math.h>
 
 #include "providers/sy-provider-catalog.h"
+#include "providers/sy-quota.h"
 
 static const SyChoice combo_strategies[] = {
   { "default", N_("Default (the global setting)") },
@@ -53,6 +54,48 @@ sy_format_duration_ms (gint64 ms)
   if (s < 86400)
     return g_strdup_printf (_("%d h %d min"), (int) (s / 3600), (int) (s % 3600 / 60));
   return g_strdup_printf (_("%d d %d h"), (int) (s / 86400), (int) (s % 86400 / 3600));
+}
+
+/* "5h: 42% used, resets in 2 h 5 min", "premium_interactions: 120 of 300 left". */
+static void
+append_window (GString             *out,
+               const SyQuotaWindow *w,
+               gint64               now_ms)
+{
+  if (out->len > 0)
+    g_string_append (out, " · ");
+  g_string_append_printf (out, "%s: ", w->scope ? w->scope : w->name);
+  if (w->unlimited)
+    g_string_append (out, _("unlimited"));
+  else if (w->remaining >= 0 && w->limit > 0)
+    g_string_append_printf (out, _("%lld of %lld left"), (long long) w->remaining,
+                            (long long) w->limit);
+  else if (w->used >= 0)
+    g_string_append_printf (out, _("%d%% used"), (int) (w->used * 100 + 0.5));
+  else
+    g_string_append (out, _("usage unknown"));
+  if (w->resets_at > now_ms)
+    {
+      g_autofree char *left = sy_format_duration_ms (w->resets_at - now_ms);
+
+      g_string_append_printf (out, _(", resets in %s"), left);
+    }
+}
+
+char *
+sy_format_quota (gconstpointer quota,
+                 gint64        now_ms)
+{
+  guint n = 0;
+  const SyQuotaWindow *windows = quota ? sy_quota_get_windows (quota, &n) : NULL;
+  GString *out;
+
+  if (n == 0)
+    return NULL;
+  out = g_string_new (NULL);
+  for (guint i = 0; i < n; i++)
+    append_window (out, &windows[i], now_ms);
+  return g_string_free (out, FALSE);
 }
 
 char *

@@ -28,6 +28,10 @@ const SyChoice *sy_format_account_strategies (guint   *n_choices);
 const SyChoice *sy_format_thinking_modes     (guint   *n_choices);
 /* The translated label of a strategy id; the id itself when unknown. */
 const char     *sy_format_combo_strategy  (const char *id);
+/* A subscription account's quota windows in one line: "5h: 42% used, resets in 2 h 5 min ·
+ * weekly: 10% used"; NULL when it has none. quota is a SyQuota (src/providers/sy-quota.h). */
+char           *sy_format_quota           (gconstpointer quota,
+                                           gint64        now_ms);
 /* "Closed", "Open", "Half-open" for the API's CLOSED, OPEN, HALF_OPEN. */
 const char     *sy_format_breaker_state   (const char *state);
 

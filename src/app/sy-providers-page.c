@@ -237,11 +237,18 @@ add_account_row (SyProvidersPage *self,
   g_autofree char *state = describe_state (c, g_hash_table_lookup (cooldowns, c->id),
                                            g_hash_table_lookup (breakers, c->provider),
                                            &css_class);
+  g_autoptr(SyQuota) quota = sy_quota_book_lookup (
+    sy_quota_watch_get_book (sy_gateway_get_quota_watch (gateway)), c->id);
+  g_autofree char *quota_text = sy_format_quota (quota, g_get_real_time () / 1000);
+  g_autofree char *quota_line = quota_text ? g_strdup_printf (_("Quota: %s"), quota_text)
+                                           : NULL;
 
   gtk_box_append (GTK_BOX (text), sy_label_new (c->name ? c->name : c->id, "sy-name"));
   gtk_box_append (GTK_BOX (text), sy_label_new (subtitle, "dim-label"));
   state_label = sy_label_new_line (state, css_class);
   gtk_box_append (GTK_BOX (text), state_label);
+  if (quota_line != NULL)
+    gtk_box_append (GTK_BOX (text), sy_label_new_line (quota_line, "dim-label"));
   gtk_widget_set_hexpand (text, TRUE);
   gtk_box_append (GTK_BOX (row), text);
 
