@@ -349,7 +349,7 @@ _sy_cli_tools_openclaw_status (const char             *contents,
   if (primary != NULL && !g_str_has_prefix (primary, "switchyard/"))
     {
       if (detail != NULL)
-        *detail = g_strdup_printf (_("its default model is %s"), primary);
+        *detail = g_strdup_printf (_("the default model %s"), primary);
       return SY_CLI_TOOL_ELSEWHERE;
     }
   return SY_CLI_TOOL_CONFIGURED;

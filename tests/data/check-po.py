@@ -10,7 +10,9 @@
 #       `msgfmt --check` accepts po/LANG.po (formats, header, domain) with every message
 #       translated and none fuzzy; its Language header is LANG; and each msgstr keeps the
 #       technical tokens of its msgid as they are (environment variables, numbers and
-#       addresses, flags, API paths, KEY=value settings, product names).
+#       addresses, flags, API paths, KEY=value settings, product names); and that it has every
+#       message the sources mark today (xgettext over POTFILES.in, as meson's glib preset does),
+#       so a new string cannot ship untranslated unnoticed.
 #
 # Exits 77 (skipped) when msgfmt is missing (Debian package gettext).
 
@@ -20,6 +22,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 # What a translation must not translate. Checked as substrings of the msgstr.
 TOKEN_PATTERNS = [
@@ -116,6 +119,32 @@ def check_catalog(srcdir):
     print(f"ok: LINGUAS = {' '.join(listed)}; POTFILES.in: {len(sources)} sources")
 
 
+# The keywords of meson's i18n glib preset that our sources use.
+XGETTEXT_KEYWORDS = ["--keyword=_", "--keyword=N_", "--keyword=C_:1c,2", "--keyword=NC_:1c,2",
+                     "--keyword=g_dngettext:2,3", "--keyword=ngettext:1,2"]
+
+
+def check_complete(srcdir, path):
+    """Every message of the current sources is in the catalog (msgcmp against a fresh pot)."""
+    xgettext, msgcmp = shutil.which("xgettext"), shutil.which("msgcmp")
+    if xgettext is None or msgcmp is None:
+        return
+    with open(os.path.join(srcdir, "po", "POTFILES.in"), encoding="utf-8") as potfiles:
+        sources = [l.strip() for l in potfiles if l.strip() and not l.startswith("#")]
+    with tempfile.TemporaryDirectory() as tmp:
+        pot = os.path.join(tmp, "switchyard.pot")
+        result = subprocess.run([xgettext, "--from-code=UTF-8", "--add-comments", "-o", pot,
+                                 *XGETTEXT_KEYWORDS, *sources], cwd=srcdir,
+                                capture_output=True, text=True, env=dict(os.environ, LC_ALL="C"))
+        if result.returncode != 0:
+            fail(f"xgettext over POTFILES.in:\n{result.stderr.strip()}")
+        result = subprocess.run([msgcmp, "--use-untranslated", path, pot], capture_output=True,
+                                text=True, env=dict(os.environ, LC_ALL="C"))
+        if result.returncode != 0:
+            fail(f"{path} lacks messages the sources have (run the update-po target and "
+                 f"translate them):\n{result.stderr.strip()}")
+
+
 def check_language(srcdir, lang):
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:
@@ -142,6 +171,7 @@ def check_language(srcdir, lang):
                     problems.append(f"  {token!r} is missing from the translation of {msgid!r}")
     if problems:
         fail(f"{path}: technical tokens must stay as they are:\n" + "\n".join(problems))
+    check_complete(srcdir, path)
     print(f"ok: {path}: {report}")
 
 
