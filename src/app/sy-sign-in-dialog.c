@@ -28,6 +28,7 @@ struct _SySignInDialog
   char          *flow_id;
   char          *uri;            /* the page to open: authorize URL or verification URI */
   gboolean       finished;
+  gboolean       closed;
   guint          poll_id;
 
   GtkStack      *stack;
@@ -101,6 +102,7 @@ show_failure (SySignInDialog *self,
   g_clear_handle_id (&self->poll_id, g_source_remove);
   g_clear_pointer (&self->flow_id, g_free);
   sy_label_set_message (self->error_label, message);
+  gtk_label_set_text (self->status_label, "");
   gtk_widget_set_sensitive (GTK_WIDGET (self->provider_dropdown), self->connection_id == NULL);
   update_buttons (self);
   gtk_stack_set_visible_child_name (self->stack, "choose");
@@ -137,7 +139,9 @@ show_flow (SySignInDialog *self,
 {
   const char *state = member (flow, "state");
   const char *user_code = member (flow, "userCode");
-  const char *page = user_code ? member (flow, "verificationUri") : member (flow, "authorizeUrl");
+  /* By the method, not by the user code: a device login that is exchanging shows none. */
+  gboolean device = g_strcmp0 (member (flow, "method"), "device") == 0;
+  const char *page = device ? member (flow, "verificationUri") : member (flow, "authorizeUrl");
 
   if (g_strcmp0 (state, "done") == 0)
     {
@@ -150,20 +154,26 @@ show_flow (SySignInDialog *self,
   if (g_strcmp0 (state, "failed") == 0 || g_strcmp0 (state, "cancelled") == 0)
     {
       const char *why = member (flow, "error");
+      g_autofree char *text = why ? g_strdup_printf (_("The login failed: %s"), why) : NULL;
 
-      show_failure (self, why ? why : _("The login was cancelled."));
+      show_failure (self, text ? text : _("The login was cancelled."));
       return FALSE;
     }
   if (page != NULL && g_strcmp0 (page, self->uri) != 0)
     {
       g_free (self->uri);
       self->uri = g_strdup (page);
-      open_uri (self);
+      /* The browser opens by itself for a browser login; a device code is often typed in on
+       * another device, so its page opens only when asked (Open the page). */
+      if (!device)
+        open_uri (self);
     }
-  if (user_code != NULL)
+  if (device)
     {
-      gtk_label_set_text (self->user_code_label, user_code);
-      gtk_label_set_text (self->verification_label, self->uri);
+      if (user_code != NULL)
+        gtk_label_set_text (self->user_code_label, user_code);
+      if (self->uri != NULL)
+        gtk_label_set_text (self->verification_label, self->uri);
       gtk_stack_set_visible_child_name (self->stack, "device");
     }
   else
@@ -185,6 +195,33 @@ poll_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* DELETE /api/oauth/flows/{id}: the gateway cancels the login and forgets it. */
+static void
+cancel_at_gateway (SyAdminClient *client,
+                   const char    *flow_id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/oauth/flows/%s", flow_id);
+
+  sy_admin_client_call_async (client, "DELETE", path, NULL, NULL, NULL, NULL);
+}
+
+/* Closing the window ends the login at once, not when the last call in flight lets go of the
+ * window: no poll, no browser opening afterwards, and the gateway cancels the login (its
+ * loopback port closes). A start still under way is not cancelled: flow_cb cancels the login
+ * it answers with. */
+static void
+stop_login (SySignInDialog *self)
+{
+  if (self->closed)
+    return;
+  self->closed = TRUE;
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  if (self->flow_id != NULL && !self->finished && self->client != NULL)
+    cancel_at_gateway (self->client, self->flow_id);
+  g_clear_pointer (&self->flow_id, g_free);
+  g_cancellable_cancel (self->cancellable);
+}
+
 static void
 flow_cb (GObject      *source,
          GAsyncResult *result,
@@ -197,6 +234,15 @@ flow_cb (GObject      *source,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  if (self->closed)
+    {
+      const char *id = node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+                         ? member (json_node_get_object (node), "flowId") : NULL;
+
+      if (id != NULL)
+        cancel_at_gateway (SY_ADMIN_CLIENT (source), id);
+      return;
+    }
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       g_autofree char *text = error ? sy_admin_client_describe_error (error)
@@ -255,8 +301,17 @@ sy_sign_in_dialog_start (SySignInDialog *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->browser_button), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->device_button), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->provider_dropdown), FALSE);
-  sy_admin_client_call_async (self->client, "POST", path, body, self->cancellable, flow_cb,
+  /* No cancellable: closing the window meanwhile must still learn the login to cancel. */
+  sy_admin_client_call_async (self->client, "POST", path, body, NULL, flow_cb,
                               g_object_ref (self));
+}
+
+const char *
+sy_sign_in_dialog_get_flow_id (SySignInDialog *self)
+{
+  g_return_val_if_fail (SY_IS_SIGN_IN_DIALOG (self), NULL);
+
+  return self->flow_id;
 }
 
 const char *
@@ -344,7 +399,16 @@ submit_clicked_cb (SySignInDialog *self)
 static void
 cancel_clicked_cb (SySignInDialog *self)
 {
+  stop_login (self);
   gtk_window_destroy (GTK_WINDOW (self));
+}
+
+/* Escape and the window manager's close button. */
+static gboolean
+sy_sign_in_dialog_close_request (GtkWindow *window)
+{
+  stop_login (SY_SIGN_IN_DIALOG (window));
+  return GTK_WINDOW_CLASS (sy_sign_in_dialog_parent_class)->close_request (window);
 }
 
 static void
@@ -358,16 +422,7 @@ sy_sign_in_dialog_dispose (GObject *object)
 {
   SySignInDialog *self = SY_SIGN_IN_DIALOG (object);
 
-  g_clear_handle_id (&self->poll_id, g_source_remove);
-  if (self->flow_id != NULL && !self->finished && self->client != NULL)
-    {
-      /* A login left half way is cancelled at the gateway too (its loopback port closes). */
-      g_autofree char *path = g_strdup_printf ("/api/oauth/flows/%s", self->flow_id);
-
-      sy_admin_client_call_async (self->client, "DELETE", path, NULL, NULL, NULL, NULL);
-      g_clear_pointer (&self->flow_id, g_free);
-    }
-  g_cancellable_cancel (self->cancellable);
+  stop_login (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), SY_TYPE_SIGN_IN_DIALOG);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client);
@@ -391,9 +446,11 @@ sy_sign_in_dialog_class_init (SySignInDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = sy_sign_in_dialog_dispose;
   object_class->finalize = sy_sign_in_dialog_finalize;
+  window_class->close_request = sy_sign_in_dialog_close_request;
 
   signals[OPEN_URI] = g_signal_new_class_handler ("open-uri", G_TYPE_FROM_CLASS (klass),
                                                   G_SIGNAL_RUN_LAST,

@@ -26,6 +26,8 @@ void            sy_sign_in_dialog_start  (SySignInDialog *self,
                                           const char     *method);
 /* What the window shows now: "choose", "browser", "device" or "failed". */
 const char     *sy_sign_in_dialog_get_step (SySignInDialog *self);
+/* The gateway's id of the login in progress (GET /api/oauth/flows/{id}), or NULL. */
+const char     *sy_sign_in_dialog_get_flow_id (SySignInDialog *self);
 
 /* Signals:
  *   "open-uri" (const char *uri) -> gboolean: the browser is about to open uri; a handler
