@@ -434,6 +434,7 @@ build_upstream_request (SyProxyRequest *self,
   input.provider_data = self->core.connection->provider_data;
   input.base_url = self->core.connection->base_url ? self->core.connection->base_url
                                                    : self->core.route->default_base_url;
+  input.base_url_fixed = self->core.connection->base_url != NULL;
   input.client_headers = in;
   input.uuid = self->core.request_id;
   request = sy_upstream_adapter_adapt (&input, &error);

@@ -299,7 +299,7 @@ shape_qwen (Shaping  *s,
   gboolean has_v1;
   gsize len;
 
-  if (resource == NULL)
+  if (resource == NULL || s->input->base_url_fixed)
     return TRUE;
   url = strstr (resource, "://") ? g_strdup (resource) : g_strconcat ("https://", resource, NULL);
   uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);

@@ -37,6 +37,8 @@ typedef struct
                                        * NULL when none */
   const char         *base_url;       /* the connection's base URL, else the catalog's; NULL:
                                        * the adapter's default for the provider */
+  gboolean            base_url_fixed; /* base_url is the account's own override: it wins over
+                                       * a host the provider data names (Qwen's resourceUrl) */
   SoupMessageHeaders *client_headers; /* the client's request headers; may be NULL */
   gint64              now_ms;         /* ms since the epoch; 0: the real clock */
   const char         *uuid;           /* the request's random id (session ids, invocation

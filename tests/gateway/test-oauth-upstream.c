@@ -249,6 +249,28 @@ test_iflow_signature (Fixture       *f,
   g_assert_cmpuint (strlen (signature), ==, 64);
 }
 
+/* Qwen: the host its login named (resourceUrl) unless the account sets its own base URL, as
+ * this one does (the mock); Qwen Code's headers. */
+static void
+test_qwen (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *id = sy_test_gateway_add_oauth_account (f->t, "qwen", "qwen-token", NULL,
+                                                           3600 * 1000,
+                                                           "{\"resourceUrl\":\"portal.qwen.ai\"}",
+                                                           NULL);
+  g_autoptr(SyTestResponse) r = NULL;
+
+  r = sy_test_gateway_chat (f->t, "{\"model\":\"qw/qwen3-coder-plus\","
+                                  "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_nonnull (openai_content (r));
+  g_assert_cmpstr (upstream_header (f, 0, "Authorization"), ==, "Bearer qwen-token");
+  g_assert_cmpstr (upstream_header (f, 0, "X-Dashscope-AuthType"), ==, "qwen-oauth");
+  g_assert_true (g_str_has_suffix (sy_mock_upstream_get_request (f->t->mock, 0)->path,
+                                   "/v1/chat/completions"));
+}
+
 /* Kiro answers in AWS event-stream frames: the recorded answer (a <thinking> block, text, a
  * tool call in three fragments) reaches a JSON client as one complete OpenAI response. */
 static void
@@ -312,6 +334,7 @@ main (int argc, char **argv)
   ADD ("gemini-cli/envelope", test_gemini_cli_envelope);
   ADD ("iflow/signature", test_iflow_signature);
   ADD ("kiro/event-stream", test_kiro_event_stream);
+  ADD ("qwen", test_qwen);
 #undef ADD
   return g_test_run ();
 }
