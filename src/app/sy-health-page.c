@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "gateway/sy-response-reuse.h"
 #include "sy-format.h"
 #include "sy-page-link.h"
 #include "sy-widgets.h"
@@ -29,6 +30,7 @@ struct _SyHealthPage
   GtkLabel      *uptime_value;
   GtkLabel      *version_value;
   GtkLabel      *data_dir_value;
+  GtkLabel      *cache_value;
   GtkListBox    *breakers_list;
   GtkListBox    *cooldowns_list;
   GtkListBox    *lockouts_list;
@@ -265,6 +267,43 @@ foreach_object (JsonObject *root,
     func (self, json_array_get_object_element (array, i));
 }
 
+/* "42% of lookups answered from it (120 of 285) · 37 answers kept, 1.2 MB of 4.2 MB". */
+static void
+update_cache (SyHealthPage *self,
+              SyGateway    *gateway)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *cache;
+  gint64 hits, lookups;
+  g_autofree char *bytes = NULL;
+  g_autofree char *max_bytes = NULL;
+  g_autofree char *text = NULL;
+
+  if (gateway == NULL)
+    {
+      gtk_label_set_text (self->cache_value, "–");
+      return;
+    }
+  node = sy_response_reuse_to_json (gateway);
+  cache = json_node_get_object (node);
+  if (!json_object_get_boolean_member_with_default (cache, "enabled", FALSE))
+    {
+      gtk_label_set_text (self->cache_value, _("Off (Settings → AI)"));
+      return;
+    }
+  hits = json_object_get_int_member_with_default (cache, "hits", 0);
+  lookups = hits + json_object_get_int_member_with_default (cache, "misses", 0);
+  bytes = g_format_size (json_object_get_int_member_with_default (cache, "bytes", 0));
+  max_bytes = g_format_size (json_object_get_int_member_with_default (cache, "maxBytes", 0));
+  text = g_strdup_printf (_("%d%% of lookups answered from it (%lld of %lld) · %lld answers "
+                            "kept, %s of %s"),
+                          lookups > 0 ? (int) (hits * 100 / lookups) : 0, (long long) hits,
+                          (long long) lookups,
+                          (long long) json_object_get_int_member_with_default (cache, "entries", 0),
+                          bytes, max_bytes);
+  gtk_label_set_text (self->cache_value, text);
+}
+
 static void
 update_system (SyHealthPage *self)
 {
@@ -299,6 +338,7 @@ update_system (SyHealthPage *self)
     uptime = sy_format_duration_ms ((g_get_real_time () - sy_gateway_get_start_time (gateway))
                                     / 1000);
   gtk_label_set_text (self->uptime_value, uptime ? uptime : "–");
+  update_cache (self, gateway);
 }
 
 void
@@ -391,6 +431,7 @@ sy_health_page_class_init (SyHealthPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SyHealthPage, uptime_value);
   gtk_widget_class_bind_template_child (widget_class, SyHealthPage, version_value);
   gtk_widget_class_bind_template_child (widget_class, SyHealthPage, data_dir_value);
+  gtk_widget_class_bind_template_child (widget_class, SyHealthPage, cache_value);
   gtk_widget_class_bind_template_child (widget_class, SyHealthPage, breakers_list);
   gtk_widget_class_bind_template_child (widget_class, SyHealthPage, cooldowns_list);
   gtk_widget_class_bind_template_child (widget_class, SyHealthPage, lockouts_list);

@@ -326,6 +326,27 @@ health_body (SyTestApp     *t,
 
   g_assert_nonnull (sy_test_find_label (page, "No account is cooling down."));
   g_assert_nonnull (sy_test_find_label (page, "Serving"));
+  /* The response cache: empty, then switched off in the settings. */
+  {
+    GtkWidget *cache = sy_test_find_label (page, "of lookups answered from it");
+    g_autofree char *expected = NULL;
+    g_autofree char *max = g_format_size (4 * 1024 * 1024);
+    g_autofree char *none = g_format_size (0);
+
+    g_assert_nonnull (cache);
+    expected = g_strdup_printf ("0%% of lookups answered from it (0 of 0) · 0 answers kept, "
+                                "%s of %s", none, max);
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (cache)), ==, expected);
+  }
+  {
+    g_autoptr(JsonObject) off = json_object_new ();
+
+    json_object_set_boolean_member (off, "cacheEnabled", FALSE);
+    g_assert_true (sy_settings_repo_update (sy_gateway_get_settings (sy_test_app_get_gateway (t)),
+                                            off, NULL));
+  }
+  refresh_window (t);
+  g_assert_nonnull (sy_test_find_label (page, "Off (Settings → AI)"));
 
   g_assert_true (sy_test_app_fail (t, work, "gpt-4o", SY_FAILURE_RATE_LIMITED, 600000));
   g_assert_true (sy_test_app_fail (t, backup, "gpt-x", SY_FAILURE_MODEL_UNAVAILABLE, -1));
