@@ -204,8 +204,7 @@ update_headings (SyPlayground *self)
   gboolean response = get_kind (self) == SY_TRANSLATION_RESPONSE;
   g_autofree char *in = g_strdup_printf (response ? _("%s response") : _("%s request"),
                                          sy_translation_dialect_label (get_source (self)));
-  g_autofree char *out = g_strdup_printf (response ? _("As a %s response")
-                                                   : _("As a %s request"),
+  g_autofree char *out = g_strdup_printf (response ? _("%s response") : _("%s request"),
                                           sy_translation_dialect_label (get_target (self)));
 
   gtk_label_set_text (self->input_heading, in);
