@@ -241,6 +241,17 @@ add_mock_account (SyTestApp      *t,
   g_assert_no_error (error);
 }
 
+static gboolean
+body_contains (SyMockRequest *request,
+               const char    *text)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (request->body, &len);
+  g_autofree char *body = g_strndup (data, len);
+
+  return strstr (body, text) != NULL;
+}
+
 static const char *
 step_value (GtkWidget  *tester,
             const char *header,
@@ -286,7 +297,7 @@ chat_body (SyTestApp     *t,
   g_assert_cmpuint (sy_mock_upstream_get_requests (mock)->len, ==, 1);
   received = sy_mock_upstream_get_request (mock, 0);
   g_assert_cmpstr (received->path, ==, "/v1/chat/completions");
-  g_assert_nonnull (strstr (g_bytes_get_data (received->body, NULL), "Say hello"));
+  g_assert_true (body_contains (received, "Say hello"));
 
   /* Anthropic Messages on the client side: the gateway translates both ways. */
   gtk_drop_down_set_selected (GTK_DROP_DOWN (sy_test_find_type (tester, GTK_TYPE_DROP_DOWN)),
@@ -299,6 +310,37 @@ chat_body (SyTestApp     *t,
   g_assert_cmpuint (sy_mock_upstream_get_requests (mock)->len, ==, 2);
   received = sy_mock_upstream_get_request (mock, 1);
   g_assert_cmpstr (received->path, ==, "/v1/chat/completions");
+
+  /* Streamed: the events come through as they are, timed from the first one. */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (sy_test_find_type (tester,
+                                                                    GTK_TYPE_CHECK_BUTTON)),
+                               TRUE);
+  sy_test_click (sy_test_find_button (tester, "Send"));
+  sy_test_wait_until (sy_test_find_label (tester, "200 OK") != NULL &&
+                      sy_test_find_row (tester, "Total") != NULL);
+  g_assert_cmpuint (sy_mock_upstream_get_requests (mock)->len, ==, 3);
+  received = sy_mock_upstream_get_request (mock, 2);
+  g_assert_true (body_contains (received, "\"stream\":true"));
+  g_assert_nonnull (strstr (step_value (tester, "First byte", NULL), "ms"));
+
+  /* Gemini (the model in the URL, slashes and all) and Responses clients. */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (sy_test_find_type (tester,
+                                                                    GTK_TYPE_CHECK_BUTTON)),
+                               FALSE);
+  for (SyDialect d = SY_DIALECT_GEMINI; d <= SY_DIALECT_RESPONSES; d++)
+    {
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (sy_test_find_type (tester, GTK_TYPE_DROP_DOWN)),
+                                  d);
+      sy_test_click (sy_test_find_button (tester, "Send"));
+      sy_test_wait_until (sy_test_find_label (tester, "200 OK") != NULL &&
+                          sy_test_find_row (tester, "Total") != NULL);
+      g_assert_nonnull (strstr (step_value (tester, "Request", NULL),
+                                d == SY_DIALECT_GEMINI
+                                  ? "/v1beta/models/openai/gpt-4o-mini:generateContent"
+                                  : "/v1/responses"));
+      g_assert_nonnull (sy_test_find_label (tester, "Answer: "));
+    }
+  g_assert_cmpuint (sy_mock_upstream_get_requests (mock)->len, ==, 5);
 }
 
 static void
