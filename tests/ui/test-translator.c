@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The Translator page, driven through its widgets: the Playground moves an OpenAI Chat
- * request's system message to Anthropic's top level and its tool's parameters to input_schema,
- * says in words why a body that is not JSON cannot be translated, and lists what the target
- * cannot carry; the Test bench passes every pair of built-in examples and opens a cell in the
- * Playground; the Chat tester sends through the app's own gateway to a mock upstream and shows
- * the status and the route headers, says when a key is required, and cancels a request that
- * hangs.
+ * request's system message to Anthropic's top level and its tool's parameters to input_schema
+ * (and back with Swap), says in words why a body that is not JSON cannot be translated, and
+ * lists what the target cannot carry; the Test bench passes every pair of built-in examples
+ * and opens a cell in the Playground; the Chat tester sends through the app's own gateway to a
+ * mock upstream in each client dialect and shows the status and the route headers, says when a
+ * key is required, and cancels a request that hangs.
  */
 #define G_LOG_DOMAIN "sy-test"
 
@@ -97,6 +97,16 @@ openai_to_anthropic_body (SyTestApp     *t,
   g_assert_true (json_object_has_member (tool, "input_schema"));
   g_assert_false (json_object_has_member (tool, "parameters"));
   g_assert_nonnull (sy_test_find_label (GTK_WIDGET (playground), "No notes"));
+
+  /* Swap translates the output back: the system message is a message again, the tool has
+   * parameters. */
+  sy_test_click (sy_test_find_button (GTK_WIDGET (playground), "⇄"));
+  g_assert_nonnull (sy_test_find_label (GTK_WIDGET (playground), "Anthropic Messages request"));
+  g_assert_nonnull (sy_test_find_label (GTK_WIDGET (playground),
+                                        "POST {base URL}/chat/completions"));
+  g_assert_true (output_contains (playground, "\"role\" : \"system\""));
+  g_assert_true (output_contains (playground, "\"parameters\""));
+  g_assert_false (output_contains (playground, "input_schema"));
 }
 
 static void
