@@ -158,7 +158,7 @@ for _ in $(seq 1 3); do chat groq/llama-3.3-70b-versatile; done
 chat openai/gpt-5-preview
 
 out=$root/data/screenshots
-for page in health combos providers settings; do
+for page in health combos translator providers settings; do
   "$app" --screenshot "$page" "$out/$page.png"
   echo "wrote $out/$page.png"
 done

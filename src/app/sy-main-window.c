@@ -15,6 +15,7 @@
 #include "sy-health-page.h"
 #include "sy-providers-page.h"
 #include "sy-settings-page.h"
+#include "sy-translator-page.h"
 
 struct _SyMainWindow
 {
@@ -33,6 +34,7 @@ struct _SyMainWindow
   GtkStack             *stack;
   SyHealthPage         *health_page;
   SyCombosPage         *combos_page;
+  SyTranslatorPage     *translator_page;
   SyProvidersPage      *providers_page;
   SyCliToolsPage       *cli_tools_page;
   SySettingsPage       *settings_page;
@@ -158,6 +160,7 @@ sy_main_window_constructed (GObject *object)
   g_signal_connect_object (self->host, "changed", G_CALLBACK (host_changed_cb), self, 0);
   sy_health_page_set_client (self->health_page, self->client);
   sy_combos_page_set_client (self->combos_page, self->client);
+  sy_translator_page_set_client (self->translator_page, self->client);
   sy_providers_page_set_client (self->providers_page, self->client);
   sy_cli_tools_page_set_client (self->cli_tools_page, self->client);
   sy_settings_page_set_client (self->settings_page, self->client);
@@ -229,6 +232,7 @@ sy_main_window_class_init (SyMainWindowClass *klass)
 
   g_type_ensure (SY_TYPE_HEALTH_PAGE);
   g_type_ensure (SY_TYPE_COMBOS_PAGE);
+  g_type_ensure (SY_TYPE_TRANSLATOR_PAGE);
   g_type_ensure (SY_TYPE_PROVIDERS_PAGE);
   g_type_ensure (SY_TYPE_CLI_TOOLS_PAGE);
   g_type_ensure (SY_TYPE_SETTINGS_PAGE);
@@ -245,6 +249,7 @@ sy_main_window_class_init (SyMainWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SyMainWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, SyMainWindow, health_page);
   gtk_widget_class_bind_template_child (widget_class, SyMainWindow, combos_page);
+  gtk_widget_class_bind_template_child (widget_class, SyMainWindow, translator_page);
   gtk_widget_class_bind_template_child (widget_class, SyMainWindow, providers_page);
   gtk_widget_class_bind_template_child (widget_class, SyMainWindow, cli_tools_page);
   gtk_widget_class_bind_template_child (widget_class, SyMainWindow, settings_page);
@@ -297,6 +302,7 @@ sy_main_window_refresh (SyMainWindow *self)
   sy_gateway_host_refresh (self->host);
   sy_health_page_refresh (self->health_page);
   sy_combos_page_refresh (self->combos_page);
+  sy_translator_page_refresh (self->translator_page);
   sy_providers_page_refresh (self->providers_page);
   sy_cli_tools_page_refresh (self->cli_tools_page);
   sy_settings_page_refresh (self->settings_page);

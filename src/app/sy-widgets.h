@@ -23,4 +23,7 @@ GtkWidget *sy_list_box_add_row (GtkListBox *list);
 void       sy_label_set_message (GtkLabel  *label,
                                  const char *message);
 
+/* Unparents every child of widget (a template's unbound root, from dispose). */
+void       sy_widget_unparent_children (GtkWidget *widget);
+
 G_END_DECLS
