@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "sy-add-key-dialog.h"
+#include "sy-custom-models-dialog.h"
 #include "sy-format.h"
 #include "sy-page-link.h"
 #include "sy-sign-in-dialog.h"
@@ -130,6 +131,17 @@ open_sign_in (SyProvidersPage *self,
   if (GTK_IS_WINDOW (root))
     gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
   g_signal_connect_object (dialog, "signed-in", G_CALLBACK (signed_in_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+custom_models_clicked_cb (SyProvidersPage *self)
+{
+  SyCustomModelsDialog *dialog = sy_custom_models_dialog_new (self->link.client, NULL);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -388,6 +400,7 @@ sy_providers_page_class_init (SyProvidersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SyProvidersPage, message_label);
   gtk_widget_class_bind_template_callback (widget_class, add_key_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, sign_in_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, custom_models_clicked_cb);
 }
 
 static void

@@ -12,6 +12,7 @@
 
 #include "sy-combo-editor.h"
 #include "sy-add-key-dialog.h"
+#include "sy-custom-models-dialog.h"
 
 static void
 refresh_window (SyTestApp *t)
@@ -311,6 +312,63 @@ test_providers (void)
   sy_test_app_run (providers_body, NULL, NULL);
 }
 
+static gboolean
+has_custom_model (SyTestApp  *t,
+                  const char *provider,
+                  const char *model)
+{
+  g_autoptr(GPtrArray) all = sy_custom_model_repo_list (
+    sy_gateway_get_custom_models (sy_test_app_get_gateway (t)), provider);
+
+  for (guint i = 0; i < all->len; i++)
+    if (g_str_equal (((SyCustomModel *) g_ptr_array_index (all, i))->model, model))
+      return TRUE;
+  return FALSE;
+}
+
+/* Custom models: add one to OpenAI's list, a duplicate refused in the API's words, remove it. */
+static void
+custom_models_body (SyTestApp     *t,
+                    gconstpointer  data)
+{
+  GtkWidget *page = sy_test_app_show_page (t, "providers");
+  GtkWidget *dialog, *row;
+
+  sy_test_click (sy_test_find_button (page, "Custom models…"));
+  sy_test_wait_until (sy_test_find_window (SY_TYPE_CUSTOM_MODELS_DIALOG) != NULL);
+  dialog = GTK_WIDGET (sy_test_find_window (SY_TYPE_CUSTOM_MODELS_DIALOG));
+  /* The catalog comes first and Claude Code leads it; pick OpenAI by its label. */
+  sy_test_wait_until (sy_test_find_label (dialog, "No custom models for this provider yet.") != NULL);
+  {
+    GtkDropDown *providers = GTK_DROP_DOWN (sy_test_find_type (dialog, GTK_TYPE_DROP_DOWN));
+    GListModel *labels = gtk_drop_down_get_model (providers);
+
+    for (guint i = 0; i < g_list_model_get_n_items (labels); i++)
+      if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (labels), i),
+                       "OpenAI (openai)"))
+        gtk_drop_down_set_selected (providers, i);
+  }
+  set_entry (sy_test_find_type (dialog, GTK_TYPE_ENTRY), "gpt-4.5-preview");
+  sy_test_click (sy_test_find_button (dialog, "Add"));
+  sy_test_wait_until (has_custom_model (t, "openai", "gpt-4.5-preview"));
+  sy_test_wait_until ((row = sy_test_find_row (dialog, "openai/gpt-4.5-preview · chat")) != NULL);
+
+  /* Again: the API says it exists, the window says so. */
+  set_entry (sy_test_find_type (dialog, GTK_TYPE_ENTRY), "gpt-4.5-preview");
+  sy_test_click (sy_test_find_button (dialog, "Add"));
+  sy_test_wait_until (sy_test_find_label (dialog, "already") != NULL);
+
+  sy_test_click (sy_test_find_button (row, "Remove"));
+  sy_test_wait_until (!has_custom_model (t, "openai", "gpt-4.5-preview"));
+  sy_test_wait_until (sy_test_find_label (dialog, "No custom models for this provider yet.") != NULL);
+}
+
+static void
+test_custom_models (void)
+{
+  sy_test_app_run (custom_models_body, NULL, NULL);
+}
+
 /* --- Health ------------------------------------------------------------------------------ */
 
 static void
@@ -413,6 +471,7 @@ main (int   argc,
   g_test_add_func ("/sy/ui/pages/combos/edit", test_combos_edit);
   g_test_add_func ("/sy/ui/pages/combos/paused", test_combos_paused);
   g_test_add_func ("/sy/ui/pages/providers", test_providers);
+  g_test_add_func ("/sy/ui/pages/providers/custom-models", test_custom_models);
   g_test_add_func ("/sy/ui/pages/health", test_health);
   return g_test_run ();
 }
