@@ -419,6 +419,11 @@ sy_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (sy_application_parent_class)->startup (app);
 
+  /* First: the helper's own start-up (GTK 3, the indicator, registering with the tray) then
+   * runs beside ours instead of after it; it only needs our bus name, which we own already. It
+   * reads the action states when our main loop answers. */
+  start_tray_helper (self);
+
   gtk_css_provider_load_from_resource (css, "/dev/switchyard/Switchyard/ui/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                               GTK_STYLE_PROVIDER (css),
@@ -455,7 +460,6 @@ sy_application_startup (GApplication *app)
 
   sy_gateway_host_start (self->host);
   host_changed_cb (self->host, self);
-  start_tray_helper (self);
   sy_timing_mark ("startup done");
 }
 
