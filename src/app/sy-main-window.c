@@ -174,13 +174,15 @@ page_changed_cb (SyMainWindow *self)
   const char *page = gtk_stack_get_visible_child_name (self->stack);
   g_autoptr(GSettingsSchema) schema = NULL;
   g_autoptr(GSettingsSchemaKey) key = NULL;
+  g_autoptr(GVariant) value = NULL;
 
   if (self->settings == NULL || page == NULL)
     return;
   /* A page the schema does not list yet (a newer window, an older schema) is not saved. */
   g_object_get (self->settings, "settings-schema", &schema, NULL);
   key = g_settings_schema_get_key (schema, "last-page");
-  if (g_settings_schema_key_range_check (key, g_variant_new_string (page)))
+  value = g_variant_ref_sink (g_variant_new_string (page));
+  if (g_settings_schema_key_range_check (key, value))
     g_settings_set_string (self->settings, "last-page", page);
 }
 
