@@ -2,9 +2,9 @@
  *
  * The pages with data put into the in-process gateway, driven through their widgets: Combos
  * (a combo saved by the repository appears; create, refusal in plain words, edit with reorder by
- * the buttons and by drag and drop, delete after confirmation), Providers (an account appears with its state; Add API key stores
- * the key through the API; the on/off switch), Health (breakers, cooldowns, lockouts appear;
- * Unlock; Reset all).
+ * the buttons and by drag and drop, delete after confirmation), Providers (an account appears
+ * with its state; Add API key stores the key through the API; the on/off switch), Health
+ * (breakers, cooldowns, lockouts appear; Unlock; Reset all).
  */
 #define G_LOG_DOMAIN "sy-test"
 
