@@ -10,6 +10,7 @@
 #include <locale.h>
 
 #include "sy-application.h"
+#include "sy-timing.h"
 
 int
 main (int   argc,
@@ -17,6 +18,7 @@ main (int   argc,
 {
   g_autoptr(SyApplication) app = NULL;
 
+  sy_timing_init ();
   /* Lists and forms draw as fast on the CPU, and GTK 4.8 on X11 sets up GL when it opens the
    * display: 60 MB more for the process, also while no window is open (measured under Xvfb:
    * 86 MB idle with GL, 26 MB without). SWITCHYARD_GL=1, or any GDK_DEBUG, keeps GTK's choice. */

@@ -4,8 +4,9 @@
  * --screenshot), the gateway started in startup and stopped in shutdown, a hold so it lives
  * with no window, the tray helper process, and the app.* actions whose names and states are a
  * contract with that helper (open-window, copy-endpoint, change-port, pause, resume, quit;
- * gateway-state and endpoint as read-only states). It draws nothing itself: windows live in
- * sy-main-window.c.
+ * gateway-state and endpoint as read-only states), and the app's GSettings (looked up so that it
+ * also runs from the build tree or with no schema at all) with start-in-tray kept in step with
+ * the autostart entry. It draws nothing itself: windows live in sy-main-window.c.
  */
 #define G_LOG_DOMAIN "sy-app"
 
@@ -14,9 +15,11 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
+#include "sy-autostart.h"
 #include "sy-main-window.h"
 #include "sy-resources.h"
 #include "sy-screenshot.h"
+#include "sy-timing.h"
 
 struct _SyApplication
 {
@@ -25,6 +28,7 @@ struct _SyApplication
   SyConfig       *config;     /* from the command line of the first launch */
   SyGatewayHost  *host;
   SyAdminClient  *client;
+  GSettings      *settings;   /* NULL when the schema is nowhere: defaults, not saved */
   GtkWindow      *window;     /* weak: the main window while one is open */
   guint           sigterm_id;
   guint           sigint_id;
@@ -180,6 +184,115 @@ host_changed_cb (SyGatewayHost *host,
     }
 }
 
+/* --- settings and start-in-tray --------------------------------------------------------- */
+
+/* The schema where GSettings looks (GSETTINGS_SCHEMA_DIR, XDG_DATA_DIRS), else in a schema
+ * folder relative to this executable: an install under a prefix that XDG_DATA_DIRS lacks, the
+ * prefix it was built for, or the build tree, where data/meson.build compiles the schema. */
+static GSettingsSchema *
+lookup_schema (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = exe != NULL ? g_path_get_dirname (exe) : NULL;
+  g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func (g_free);
+  GSettingsSchema *schema;
+
+  if (source != NULL && (schema = g_settings_schema_source_lookup (source, SY_APP_ID, TRUE)))
+    return schema;
+
+  if (dir != NULL)
+    g_ptr_array_add (dirs, g_build_filename (dir, "..", "share", "glib-2.0", "schemas", NULL));
+  g_ptr_array_add (dirs, g_build_filename (SY_DATADIR, "glib-2.0", "schemas", NULL));
+  if (dir != NULL)
+    g_ptr_array_add (dirs, g_build_filename (dir, "..", "..", "data", NULL));
+
+  for (guint i = 0; i < dirs->len; i++)
+    {
+      const char *path = g_ptr_array_index (dirs, i);
+      g_autofree char *compiled = g_build_filename (path, "gschemas.compiled", NULL);
+      g_autoptr(GSettingsSchemaSource) found = NULL;
+
+      if (!g_file_test (compiled, G_FILE_TEST_IS_REGULAR))
+        continue;
+      found = g_settings_schema_source_new_from_directory (path, source, FALSE, NULL);
+      if (found != NULL && (schema = g_settings_schema_source_lookup (found, SY_APP_ID, FALSE)))
+        return schema;
+    }
+  return NULL;
+}
+
+static GSettings *
+settings_new (void)
+{
+  static gboolean said;
+  g_autoptr(GSettingsSchema) schema = lookup_schema ();
+
+  if (schema == NULL)
+    {
+      if (!said)
+        g_debug ("no GSettings schema %s installed: window size, page and start-in-tray keep "
+                 "their defaults and are not saved", SY_APP_ID);
+      said = TRUE;
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static void
+apply_start_in_tray (SyApplication *self,
+                     gboolean       enabled)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!sy_autostart_set_enabled (enabled, &error))
+    g_message ("start-in-tray: %s", error->message);
+}
+
+static void
+start_in_tray_changed_cb (GSettings  *settings,
+                          const char *key,
+                          gpointer    user_data)
+{
+  apply_start_in_tray (user_data, g_settings_get_boolean (settings, key));
+}
+
+/* Without a schema the check item still works, for this run. */
+static void
+start_in_tray_change_state_cb (GSimpleAction *action,
+                               GVariant      *value,
+                               gpointer       user_data)
+{
+  g_simple_action_set_state (action, value);
+  apply_start_in_tray (user_data, g_variant_get_boolean (value));
+}
+
+static void
+add_start_in_tray_action (SyApplication *self)
+{
+  g_autoptr(GAction) action = NULL;
+
+  if (self->settings == NULL)
+    {
+      action = G_ACTION (g_simple_action_new_stateful ("start-in-tray", NULL,
+                                                       g_variant_new_boolean (FALSE)));
+      g_signal_connect_object (action, "change-state",
+                               G_CALLBACK (start_in_tray_change_state_cb), self, 0);
+      g_action_map_add_action (G_ACTION_MAP (self), action);
+      return;
+    }
+
+  action = g_settings_create_action (self->settings, "start-in-tray");
+  g_action_map_add_action (G_ACTION_MAP (self), action);
+  g_signal_connect_object (self->settings, "changed::start-in-tray",
+                           G_CALLBACK (start_in_tray_changed_cb), self, 0);
+  /* The entry follows the key, whatever happened while the app was not running (the key reset,
+   * the file deleted by hand). Only under the real name: a test instance leaves the user's
+   * autostart folder alone unless it toggles the action itself. */
+  if (g_strcmp0 (g_application_get_application_id (G_APPLICATION (self)), SY_APP_ID) == 0)
+    apply_start_in_tray (self, g_settings_get_boolean (self->settings, "start-in-tray"));
+}
+
 /* --- life cycle -------------------------------------------------------------------------- */
 
 /* switchyard-tray next to this executable (installed), in the build tree, or on PATH. */
@@ -307,6 +420,11 @@ sy_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (sy_application_parent_class)->startup (app);
 
+  /* First: the helper's own start-up (GTK 3, the indicator, registering with the tray) then
+   * runs beside ours instead of after it; it only needs our bus name, which we own already. It
+   * reads the action states when our main loop answers. */
+  start_tray_helper (self);
+
   gtk_css_provider_load_from_resource (css, "/dev/switchyard/Switchyard/ui/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                               GTK_STYLE_PROVIDER (css),
@@ -314,6 +432,8 @@ sy_application_startup (GApplication *app)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries,
                                    G_N_ELEMENTS (app_entries), self);
+  self->settings = settings_new ();
+  add_start_in_tray_action (self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.refresh",
                                          refresh_accels);
@@ -341,7 +461,18 @@ sy_application_startup (GApplication *app)
 
   sy_gateway_host_start (self->host);
   host_changed_cb (self->host, self);
-  start_tray_helper (self);
+  sy_timing_mark ("startup done");
+}
+
+static void
+window_mapped_cb (GtkWidget *window,
+                  gpointer   user_data)
+{
+  static gboolean first = TRUE;
+
+  if (first)
+    sy_timing_mark ("window mapped");
+  first = FALSE;
 }
 
 static void
@@ -353,6 +484,9 @@ sy_application_activate (GApplication *app)
     {
       self->window = GTK_WINDOW (sy_main_window_new (GTK_APPLICATION (self), self->client));
       g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+      if (self->settings != NULL)
+        sy_main_window_restore_state (SY_MAIN_WINDOW (self->window), self->settings);
+      g_signal_connect (self->window, "map", G_CALLBACK (window_mapped_cb), NULL);
     }
   gtk_window_present (self->window);
 }
@@ -444,6 +578,7 @@ sy_application_dispose (GObject *object)
   g_clear_handle_id (&self->sigint_id, g_source_remove);
   g_clear_object (&self->client);
   g_clear_object (&self->host);
+  g_clear_object (&self->settings);
   G_OBJECT_CLASS (sy_application_parent_class)->dispose (object);
 }
 
@@ -508,6 +643,13 @@ sy_application_get_client (SyApplication *self)
 {
   g_return_val_if_fail (SY_IS_APPLICATION (self), NULL);
   return self->client;
+}
+
+GSettings *
+sy_application_get_settings (SyApplication *self)
+{
+  g_return_val_if_fail (SY_IS_APPLICATION (self), NULL);
+  return self->settings;
 }
 
 GtkWindow *

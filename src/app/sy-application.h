@@ -20,6 +20,8 @@ SyApplication *sy_application_new             (void);
 /* Both NULL before startup. */
 SyGatewayHost *sy_application_get_host        (SyApplication *self);
 SyAdminClient *sy_application_get_client      (SyApplication *self);
+/* dev.switchyard.Switchyard's settings from startup on; NULL when no schema was found. */
+GSettings     *sy_application_get_settings    (SyApplication *self);
 /* The main window if one is open, else NULL. */
 GtkWindow     *sy_application_get_main_window (SyApplication *self);
 

@@ -2,7 +2,8 @@
  *
  * The combo editor window. It checks nothing itself beyond "is there something to send": the
  * management API owns the rules (names, strategies, weights, loops), and its answer is shown
- * with the field named as the window names it.
+ * with the field named as the window names it. Members are reordered by dragging a row's
+ * handle onto another row, or with the row's up and down buttons (the keyboard's way).
  */
 #define G_LOG_DOMAIN "sy-app"
 
@@ -81,20 +82,74 @@ row_of (GtkWidget *button)
   return GTK_LIST_BOX_ROW (gtk_widget_get_ancestor (button, GTK_TYPE_LIST_BOX_ROW));
 }
 
+/* Puts row at index target: the row there and those after it move down one (or, when row
+ * comes from above, up one): row takes its place. */
+static void
+move_row_to (SyComboEditor *self,
+             GtkListBoxRow *row,
+             int            target)
+{
+  if (target < 0 || gtk_list_box_get_row_at_index (self->members_list, target) == NULL ||
+      target == gtk_list_box_row_get_index (row))
+    return;
+  g_object_ref (row);
+  gtk_list_box_remove (self->members_list, GTK_WIDGET (row));
+  gtk_list_box_insert (self->members_list, GTK_WIDGET (row), target);
+  g_object_unref (row);
+}
+
 static void
 move_row (SyComboEditor *self,
           GtkWidget     *button,
           int            delta)
 {
   GtkListBoxRow *row = row_of (button);
-  int target = gtk_list_box_row_get_index (row) + delta;
 
-  if (target < 0 || gtk_list_box_get_row_at_index (self->members_list, target) == NULL)
-    return;
-  g_object_ref (row);
-  gtk_list_box_remove (self->members_list, GTK_WIDGET (row));
-  gtk_list_box_insert (self->members_list, GTK_WIDGET (row), target);
-  g_object_unref (row);
+  move_row_to (self, row, gtk_list_box_row_get_index (row) + delta);
+}
+
+/* --- drag and drop: the handle is the source, every row a target ------------------------ */
+
+static GdkContentProvider *
+drag_prepare_cb (GtkDragSource *source,
+                 double         x,
+                 double         y,
+                 SyComboEditor *self)
+{
+  GtkWidget *handle = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (source));
+
+  return gdk_content_provider_new_typed (GTK_TYPE_LIST_BOX_ROW, row_of (handle));
+}
+
+static void
+drag_begin_cb (GtkDragSource *source,
+               GdkDrag       *drag,
+               SyComboEditor *self)
+{
+  GtkWidget *handle = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (source));
+  g_autoptr(GdkPaintable) icon = gtk_widget_paintable_new (GTK_WIDGET (row_of (handle)));
+
+  gtk_drag_source_set_icon (source, icon, 0, 0);
+}
+
+static gboolean
+row_drop_cb (GtkDropTarget *target,
+             const GValue  *value,
+             double         x,
+             double         y,
+             SyComboEditor *self)
+{
+  GtkWidget *onto = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (target));
+  GtkListBoxRow *row;
+
+  if (!G_VALUE_HOLDS (value, GTK_TYPE_LIST_BOX_ROW))
+    return FALSE;
+  row = g_value_get_object (value);
+  /* Only this editor's own members: a row dragged from another window is refused. */
+  if (row == NULL || gtk_widget_get_parent (GTK_WIDGET (row)) != GTK_WIDGET (self->members_list))
+    return FALSE;
+  move_row_to (self, row, gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (onto)));
+  return TRUE;
 }
 
 static void
@@ -138,14 +193,26 @@ sy_combo_editor_add_member (SyComboEditor *self,
                             guint          weight)
 {
   GtkWidget *box;
+  GtkWidget *handle;
   GtkWidget *entry;
   GtkWidget *spin;
+  GtkWidget *row;
+  GtkDragSource *source;
+  GtkDropTarget *target;
 
   g_return_if_fail (SY_IS_COMBO_EDITOR (self));
   g_return_if_fail (model != NULL);
 
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_add_css_class (box, "sy-row");
+  handle = gtk_image_new_from_icon_name ("list-drag-handle-symbolic");
+  gtk_widget_set_tooltip_text (handle, _("Drag to reorder"));
+  gtk_widget_set_cursor_from_name (handle, "grab");
+  source = gtk_drag_source_new ();
+  gtk_drag_source_set_actions (source, GDK_ACTION_MOVE);
+  g_signal_connect_object (source, "prepare", G_CALLBACK (drag_prepare_cb), self, 0);
+  g_signal_connect_object (source, "drag-begin", G_CALLBACK (drag_begin_cb), self, 0);
+  gtk_widget_add_controller (handle, GTK_EVENT_CONTROLLER (source));
   entry = gtk_entry_new ();
   gtk_editable_set_text (GTK_EDITABLE (entry), model);
   gtk_widget_set_hexpand (entry, TRUE);
@@ -154,6 +221,7 @@ sy_combo_editor_add_member (SyComboEditor *self,
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), weight);
   gtk_widget_set_tooltip_text (spin, _("Weight, used by the weighted strategy"));
   gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), handle);
   gtk_box_append (GTK_BOX (box), entry);
   gtk_box_append (GTK_BOX (box), spin);
   gtk_box_append (GTK_BOX (box), icon_button_new (self, "go-up-symbolic", _("Move up"),
@@ -166,7 +234,11 @@ sy_combo_editor_add_member (SyComboEditor *self,
   g_object_set_data (G_OBJECT (box), "model-entry", entry);
   g_object_set_data (G_OBJECT (box), "weight-spin", spin);
   gtk_list_box_append (self->members_list, box);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (gtk_widget_get_parent (box)), FALSE);
+  row = gtk_widget_get_parent (box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  target = gtk_drop_target_new (GTK_TYPE_LIST_BOX_ROW, GDK_ACTION_MOVE);
+  g_signal_connect_object (target, "drop", G_CALLBACK (row_drop_cb), self, 0);
+  gtk_widget_add_controller (row, GTK_EVENT_CONTROLLER (target));
 }
 
 static void

@@ -2,7 +2,8 @@
  *
  * The main window: header bar with the endpoint (click to copy) and the gateway's state, the
  * bar shown while the gateway does not serve, and the stack of pages with its sidebar. It
- * follows SyGatewayHost::changed; the pages read their own data.
+ * follows SyGatewayHost::changed; the pages read their own data. Given the app's settings, it
+ * opens at the size, maximized state and page it had and saves them again.
  */
 #define G_LOG_DOMAIN "sy-app"
 
@@ -23,6 +24,7 @@ struct _SyMainWindow
 
   SyAdminClient        *client;
   SyGatewayHost        *host;
+  GSettings            *settings;  /* NULL: nothing restored or saved (screenshots) */
 
   GtkLabel             *endpoint_label;
   GtkLabel             *state_label;
@@ -167,11 +169,63 @@ sy_main_window_constructed (GObject *object)
   update_state (self);
 }
 
+/* --- saved state ------------------------------------------------------------------------- */
+
+static void
+page_changed_cb (SyMainWindow *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsSchemaKey) key = NULL;
+  g_autoptr(GVariant) value = NULL;
+
+  if (self->settings == NULL || page == NULL)
+    return;
+  /* A page the schema does not list yet (a newer window, an older schema) is not saved. */
+  g_object_get (self->settings, "settings-schema", &schema, NULL);
+  key = g_settings_schema_get_key (schema, "last-page");
+  value = g_variant_ref_sink (g_variant_new_string (page));
+  if (g_settings_schema_key_range_check (key, value))
+    g_settings_set_string (self->settings, "last-page", page);
+}
+
+static void
+save_size (SyMainWindow *self)
+{
+  gboolean maximized = gtk_window_is_maximized (GTK_WINDOW (self));
+  int width;
+  int height;
+
+  if (self->settings == NULL)
+    return;
+  g_settings_delay (self->settings);
+  g_settings_set_boolean (self->settings, "window-maximized", maximized);
+  /* The size to come back to when it is unmaximized: the one saved before it was maximized. */
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (!maximized && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", CLAMP (width, 360, 32767));
+      g_settings_set_int (self->settings, "window-height", CLAMP (height, 294, 32767));
+    }
+  g_settings_apply (self->settings);
+}
+
+/* Closing the window, and the app's shutdown destroying it, both end here. */
+static void
+sy_main_window_unrealize (GtkWidget *widget)
+{
+  save_size (SY_MAIN_WINDOW (widget));
+  GTK_WIDGET_CLASS (sy_main_window_parent_class)->unrealize (widget);
+}
+
 static void
 sy_main_window_dispose (GObject *object)
 {
   SyMainWindow *self = SY_MAIN_WINDOW (object);
 
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->stack, self);
+  g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), SY_TYPE_MAIN_WINDOW);
   g_clear_object (&self->client);
   self->host = NULL;
@@ -224,6 +278,7 @@ sy_main_window_class_init (SyMainWindowClass *klass)
   object_class->dispose = sy_main_window_dispose;
   object_class->set_property = sy_main_window_set_property;
   object_class->get_property = sy_main_window_get_property;
+  widget_class->unrealize = sy_main_window_unrealize;
 
   properties[PROP_CLIENT] =
     g_param_spec_object ("client", NULL, NULL, SY_TYPE_ADMIN_CLIENT,
@@ -272,6 +327,28 @@ sy_main_window_new (GtkApplication *app,
   g_return_val_if_fail (SY_IS_ADMIN_CLIENT (client), NULL);
 
   return g_object_new (SY_TYPE_MAIN_WINDOW, "application", app, "client", client, NULL);
+}
+
+void
+sy_main_window_restore_state (SyMainWindow *self,
+                              GSettings    *settings)
+{
+  g_autofree char *page = NULL;
+
+  g_return_if_fail (SY_IS_MAIN_WINDOW (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+  g_return_if_fail (self->settings == NULL);
+
+  self->settings = g_object_ref (settings);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  page = g_settings_get_string (settings, "last-page");
+  sy_main_window_set_page (self, page);
+  g_signal_connect_swapped (self->stack, "notify::visible-child-name",
+                            G_CALLBACK (page_changed_cb), self);
 }
 
 gboolean

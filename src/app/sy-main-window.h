@@ -17,7 +17,12 @@ G_DECLARE_FINAL_TYPE (SyMainWindow, sy_main_window, SY, MAIN_WINDOW, GtkApplicat
 
 SyMainWindow *sy_main_window_new      (GtkApplication *app,
                                        SyAdminClient  *client);
-/* "health", "combos", "providers" or "settings"; FALSE for any other name. */
+/* Opens at the size, maximized state and page saved in settings (dev.switchyard.Switchyard)
+ * and saves them there from now on: the page when it changes, the size when the window goes.
+ * Call once, before the window is shown. */
+void          sy_main_window_restore_state (SyMainWindow *self,
+                                            GSettings    *settings);
+/* "health", "combos", "providers", "cli-tools" or "settings"; FALSE for any other name. */
 gboolean      sy_main_window_set_page (SyMainWindow   *self,
                                        const char     *name);
 const char   *sy_main_window_get_page (SyMainWindow   *self);

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The pages with data put into the in-process gateway, driven through their widgets: Combos
- * (a combo saved by the repository appears; create, refusal in plain words, edit with reorder,
- * delete after confirmation), Providers (an account appears with its state; Add API key stores
- * the key through the API; the on/off switch), Health (breakers, cooldowns, lockouts appear;
- * Unlock; Reset all).
+ * (a combo saved by the repository appears; create, refusal in plain words, edit with reorder by
+ * the buttons and by drag and drop, delete after confirmation), Providers (an account appears
+ * with its state; Add API key stores the key through the API; the on/off switch), Health
+ * (breakers, cooldowns, lockouts appear; Unlock; Reset all).
  */
 #define G_LOG_DOMAIN "sy-test"
 
@@ -102,6 +102,54 @@ member_models (SyTestApp  *t,
   return g_string_free (s, FALSE);
 }
 
+static gpointer
+find_controller (GtkWidget *widget,
+                 GType      type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
+        return controller;  /* the widget keeps it */
+    }
+  g_assert_not_reached ();
+}
+
+/* Drags member row from by its handle onto row onto. Xvfb gives a test no pointer to press
+ * and move, so this goes through the two controllers the way a real drag does: the handle's
+ * GtkDragSource is asked for the content ("prepare", the start of a drag) and the other row's
+ * GtkDropTarget is handed that value ("drop", the end of it). */
+static void
+drag_member (GtkWidget *list,
+             int        from,
+             int        onto)
+{
+  GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), from));
+  GtkWidget *target_row = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), onto));
+  GtkWidget *handle = sy_test_find_type (row, GTK_TYPE_IMAGE);
+  g_autoptr(GdkContentProvider) content = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  g_assert_nonnull (target_row);
+  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (handle)), ==,
+                   "list-drag-handle-symbolic");
+  g_signal_emit_by_name (find_controller (handle, GTK_TYPE_DRAG_SOURCE), "prepare", 2.0, 2.0,
+                         &content);
+  g_assert_nonnull (content);
+  g_value_init (&value, GTK_TYPE_LIST_BOX_ROW);
+  gdk_content_provider_get_value (content, &value, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_value_get_object (&value) == (gpointer) row);
+  g_signal_emit_by_name (find_controller (target_row, GTK_TYPE_DROP_TARGET), "drop", &value,
+                         2.0, 2.0, &accepted);
+  g_assert_true (accepted);
+}
+
 static gboolean
 combo_exists (SyTestApp  *t,
               const char *name)
@@ -149,12 +197,20 @@ combos_edit_body (SyTestApp     *t,
 
     g_assert_nonnull (second);
     sy_test_click (sy_test_find_icon_button (GTK_WIDGET (second), "go-up-symbolic"));
+
+    /* And by dragging: the third member onto the first row takes its place; the first onto
+     * the last moves down. */
+    set_entry (new_member_entry (editor), "openai/gpt-4o-mini");
+    sy_test_click (sy_test_find_button (editor, "Add member"));
+    drag_member (list, 2, 0);   /* mini, ds, gpt-4o */
+    drag_member (list, 0, 2);   /* ds, gpt-4o, mini */
+    drag_member (list, 2, 0);   /* mini, ds, gpt-4o */
   }
   sy_test_click (sy_test_find_button (editor, "Save"));
   sy_test_wait_until (sy_test_find_window (SY_TYPE_COMBO_EDITOR) == NULL);
   models = member_models (t, "my-combo");
-  g_assert_cmpstr (models, ==, "ds/deepseek-chat,openai/gpt-4o");
-  sy_test_wait_until (sy_test_find_label (page, "1. ds/deepseek-chat") != NULL);
+  g_assert_cmpstr (models, ==, "openai/gpt-4o-mini,ds/deepseek-chat,openai/gpt-4o");
+  sy_test_wait_until (sy_test_find_label (page, "1. openai/gpt-4o-mini") != NULL);
 
   /* Delete asks first; Cancel keeps it, Delete removes it. */
   row = sy_test_find_row (page, "my-combo");

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The real `switchyard` executable on the session bus under its real name: started as a
- * service (autostart, no window) it serves and exports the tray's action contract; a second
+ * service (autostart, no window) it serves, exports the tray's action contract and brings the
+ * autostart entry in line with start-in-tray (off here: its entry is removed); a second
  * launch hands over to it and exits at once; `--screenshot` from a second launch is rendered by
  * the running instance; quit over D-Bus ends it cleanly; a screenshot with nothing running
  * starts, renders and exits. Owns dev.switchyard.Switchyard: never run beside another test.
@@ -11,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "sy-autostart.h"
 #include "sy-test-app.h"
 #include "sy-test-gateway.h"
 
@@ -20,6 +22,7 @@
 typedef struct
 {
   char            *dir;
+  char            *config_home; /* the app's XDG_CONFIG_HOME */
   char            *tray;      /* the stand-in tray helper */
   char            *tray_mark; /* it writes one line here per start */
   char            *data_dir;
@@ -39,6 +42,7 @@ launcher_new (Fixture *f)
   /* The tray helper the app starts: a stand-in that leaves a mark. */
   g_subprocess_launcher_setenv (launcher, "SWITCHYARD_TRAY", f->tray, TRUE);
   g_subprocess_launcher_set_cwd (launcher, f->dir);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", f->config_home, TRUE);
   /* Under ASan the app's own leak check needs full stacks to match libsoup's accept leak
    * (tests/lsan.supp), as this test binary does (sy-test-app.c). */
   if (g_getenv ("ASAN_OPTIONS") != NULL)
@@ -124,6 +128,26 @@ remote_state_is (GActionGroup *group,
          g_str_equal (g_variant_get_string (state, NULL), expected);
 }
 
+/* Whether the app exports a window's actions (GtkApplicationWindow does, under
+ * OBJECT_PATH/window/N), i.e. whether it opened one. */
+static gboolean
+has_window (Fixture *f)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GDBusNodeInfo) node = NULL;
+  const char *xml;
+
+  reply = g_dbus_connection_call_sync (f->bus, BUS_NAME, OBJECT_PATH "/window",
+                                       "org.freedesktop.DBus.Introspectable", "Introspect",
+                                       NULL, G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE,
+                                       -1, NULL, NULL);
+  if (reply == NULL)
+    return FALSE;
+  g_variant_get (reply, "(&s)", &xml);
+  node = g_dbus_node_info_new_for_xml (xml, NULL);
+  return node != NULL && node->nodes != NULL && node->nodes[0] != NULL;
+}
+
 static guint
 port_of (const char *endpoint)
 {
@@ -161,6 +185,7 @@ test_service (void)
   g_auto(GStrv) names = NULL;
   g_autofree char *data_dir_arg = NULL;
   g_autofree char *out = NULL;
+  g_autofree char *entry = NULL;
   guint watch_id;
   guint port;
 
@@ -178,6 +203,18 @@ test_service (void)
     g_assert_cmpint (g_chmod (f->tray, 0700), ==, 0);
   }
   data_dir_arg = g_strconcat ("--data-dir=", f->data_dir, NULL);
+  /* An autostart entry of ours left from when start-in-tray was on; the key is off now (the
+   * memory backend's default). */
+  f->config_home = g_build_filename (f->dir, "config", NULL);
+  entry = g_build_filename (f->config_home, "autostart", BUS_NAME ".desktop", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (f->config_home, 0700), ==, 0);
+  {
+    g_autofree char *autostart_dir = g_path_get_dirname (entry);
+
+    g_assert_cmpint (g_mkdir_with_parents (autostart_dir, 0700), ==, 0);
+    g_file_set_contents (entry, sy_autostart_get_fallback (), -1, &error);
+    g_assert_no_error (error);
+  }
   f->bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   g_assert_no_error (error);
   watch_id = g_bus_watch_name_on_connection (f->bus, BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
@@ -202,11 +239,15 @@ test_service (void)
   g_assert_true (g_str_has_suffix (g_variant_get_string (endpoint_state, NULL), "/v1"));
   port = port_of (g_variant_get_string (endpoint_state, NULL));
   g_assert_true (sy_test_port_accepts (port));
-  /* It started its tray icon helper, once. */
+  /* It started its tray icon helper, once, opened no window, and removed the entry. */
   sy_test_wait_until (g_file_test (f->tray_mark, G_FILE_TEST_EXISTS));
+  g_assert_false (has_window (f));
+  g_assert_false (g_file_test (entry, G_FILE_TEST_EXISTS));
 
-  /* A second launch hands over and exits; its port flag is not silently dropped. */
+  /* A second launch hands over and exits (the first opens its window); its port flag is not
+   * silently dropped. */
   g_assert_cmpint (run_switchyard (f, NULL, NULL), ==, 0);
+  sy_test_wait_until (has_window (f));
   g_assert_cmpint (run_switchyard (f, &out, "--port=1", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "already running"));
   g_assert_false (f->exited);
@@ -255,6 +296,7 @@ test_service (void)
   g_clear_object (&f->bus);
   sy_test_rm_rf (f->dir);
   g_free (f->data_dir);
+  g_free (f->config_home);
   g_free (f->tray);
   g_free (f->tray_mark);
   g_free (f->dir);
