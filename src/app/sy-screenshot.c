@@ -80,7 +80,7 @@ sy_screenshot_save (GtkApplication  *app,
   if (!sy_main_window_set_page (window, page))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("no page \"%s\"; pages are health, combos, providers, cli-tools and settings"), page);
+                   _("no page \"%s\"; pages are health, combos, providers, usage, cli-tools and settings"), page);
       gtk_window_destroy (GTK_WINDOW (window));
       return FALSE;
     }
