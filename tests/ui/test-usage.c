@@ -5,7 +5,8 @@
  * colours, the hovered day's line) and the groups table, which follows the group-by switch;
  * the what-to-show switch changes the chart without asking again; with no rows the page says
  * so in words; a budget shows with its level bar; a price saved through the page is what
- * GET /api/pricing returns, and a negative one shows the API's refusal.
+ * GET /api/pricing returns, and a negative one shows the API's refusal; the chart's numbers
+ * read as people write them ($1.85, 6.1k).
  */
 #define G_LOG_DOMAIN "sy-test"
 
@@ -389,6 +390,33 @@ test_pricing (void)
   sy_test_app_run (pricing_body, NULL, NULL);
 }
 
+/* --- numbers for people ------------------------------------------------------------------ */
+
+static void
+test_format (void)
+{
+  static const struct { SyUsageChartUnit unit; double value; const char *text; } cases[] = {
+    { SY_USAGE_CHART_USD, 0, "$0.00" },
+    { SY_USAGE_CHART_USD, 1.85, "$1.85" },
+    { SY_USAGE_CHART_USD, 0.0012, "$0.0012" },
+    { SY_USAGE_CHART_USD, 0.00001, "< $0.0001" },
+    { SY_USAGE_CHART_USD, 12.5, "$12.50" },
+    { SY_USAGE_CHART_TOKENS, 950, "950" },
+    { SY_USAGE_CHART_TOKENS, 6110, "6.1k" },
+    { SY_USAGE_CHART_TOKENS, 25000, "25k" },
+    { SY_USAGE_CHART_TOKENS, 2500000, "2.5M" },
+    { SY_USAGE_CHART_TOKENS, 3e9, "3B" },
+    { SY_USAGE_CHART_COUNT, 12, "12" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = sy_usage_chart_format (cases[i].unit, cases[i].value);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -399,6 +427,7 @@ main (int   argc,
       return 0;
     }
 
+  g_test_add_func ("/sy/ui/usage/format", test_format);
   g_test_add_func ("/sy/ui/usage/figures", test_figures);
   g_test_add_func ("/sy/ui/usage/empty", test_empty);
   g_test_add_func ("/sy/ui/usage/pricing", test_pricing);
