@@ -4,7 +4,7 @@
 # Regenerates the README's screenshots (data/screenshots/*.png) from the code. Starts the desktop
 # app as a service on a throw-away data dir, gives it accounts and combos through its own
 # management API, sends requests to a local mock provider (some fail on purpose, so Health has
-# breakers, cooldowns and lockouts to show), then asks it for each page with
+# breakers, cooldowns and lockouts to show, and Usage tokens and costs), then asks it for each page with
 # `switchyard --screenshot PAGE FILE`. Runs itself under tests/run-headless.sh (private bus,
 # Xvfb), so it never touches your desktop or a Switchyard you are running.
 #
@@ -89,12 +89,14 @@ class Mock(BaseHTTPRequestHandler):
         if behaviour == "down":
             return self.reply(503, {"error": {"message": "upstream overloaded"}})
         time.sleep(random.uniform(0.03, 0.3))
+        # Coding-sized requests, so the Usage page has cents to show.
+        prompt, completion = random.randint(800, 6000), random.randint(100, 1200)
         self.reply(200, {"id": "chatcmpl-1", "object": "chat.completion", "created": 0,
                          "model": model,
                          "choices": [{"index": 0, "finish_reason": "stop",
                                       "message": {"role": "assistant", "content": "Hello!"}}],
-                         "usage": {"prompt_tokens": 9, "completion_tokens": 3,
-                                   "total_tokens": 12}})
+                         "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
+                                   "total_tokens": prompt + completion}})
 
 random.seed(7)
 ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Mock).serve_forever()
@@ -158,7 +160,7 @@ for _ in $(seq 1 3); do chat groq/llama-3.3-70b-versatile; done
 chat openai/gpt-5-preview
 
 out=$root/data/screenshots
-for page in health combos translator providers settings; do
+for page in health combos translator providers usage settings; do
   "$app" --screenshot "$page" "$out/$page.png"
   echo "wrote $out/$page.png"
 done

@@ -240,6 +240,10 @@ field_label (const char *field)
     { "priority", N_("Priority") },
     { "enabled", N_("Enabled") },
     { "baseUrl", N_("Base URL") },
+    { "model", N_("Model") },
+    { "inputPerMTok", N_("Input price") },
+    { "outputPerMTok", N_("Output price") },
+    { "cachedPerMTok", N_("Cached input price") },
   };
   guint index;
   const char *rest;

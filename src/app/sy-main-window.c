@@ -17,6 +17,7 @@
 #include "sy-providers-page.h"
 #include "sy-settings-page.h"
 #include "sy-translator-page.h"
+#include "sy-usage-page.h"
 
 struct _SyMainWindow
 {
@@ -38,6 +39,7 @@ struct _SyMainWindow
   SyCombosPage         *combos_page;
   SyTranslatorPage     *translator_page;
   SyProvidersPage      *providers_page;
+  SyUsagePage          *usage_page;
   SyCliToolsPage       *cli_tools_page;
   SySettingsPage       *settings_page;
 };
@@ -164,6 +166,7 @@ sy_main_window_constructed (GObject *object)
   sy_combos_page_set_client (self->combos_page, self->client);
   sy_translator_page_set_client (self->translator_page, self->client);
   sy_providers_page_set_client (self->providers_page, self->client);
+  sy_usage_page_set_client (self->usage_page, self->client);
   sy_cli_tools_page_set_client (self->cli_tools_page, self->client);
   sy_settings_page_set_client (self->settings_page, self->client);
   update_state (self);
@@ -289,6 +292,7 @@ sy_main_window_class_init (SyMainWindowClass *klass)
   g_type_ensure (SY_TYPE_COMBOS_PAGE);
   g_type_ensure (SY_TYPE_TRANSLATOR_PAGE);
   g_type_ensure (SY_TYPE_PROVIDERS_PAGE);
+  g_type_ensure (SY_TYPE_USAGE_PAGE);
   g_type_ensure (SY_TYPE_CLI_TOOLS_PAGE);
   g_type_ensure (SY_TYPE_SETTINGS_PAGE);
 
@@ -306,6 +310,7 @@ sy_main_window_class_init (SyMainWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SyMainWindow, combos_page);
   gtk_widget_class_bind_template_child (widget_class, SyMainWindow, translator_page);
   gtk_widget_class_bind_template_child (widget_class, SyMainWindow, providers_page);
+  gtk_widget_class_bind_template_child (widget_class, SyMainWindow, usage_page);
   gtk_widget_class_bind_template_child (widget_class, SyMainWindow, cli_tools_page);
   gtk_widget_class_bind_template_child (widget_class, SyMainWindow, settings_page);
   gtk_widget_class_bind_template_callback (widget_class, use_port_clicked_cb);
@@ -381,6 +386,7 @@ sy_main_window_refresh (SyMainWindow *self)
   sy_combos_page_refresh (self->combos_page);
   sy_translator_page_refresh (self->translator_page);
   sy_providers_page_refresh (self->providers_page);
+  sy_usage_page_refresh (self->usage_page);
   sy_cli_tools_page_refresh (self->cli_tools_page);
   sy_settings_page_refresh (self->settings_page);
   update_state (self);

@@ -35,7 +35,7 @@ static void
 pages_body (SyTestApp     *t,
             gconstpointer  data)
 {
-  static const char * const pages[] = { "health", "combos", "translator", "providers",
+  static const char * const pages[] = { "health", "combos", "translator", "providers", "usage",
                                          "cli-tools", "settings" };
   g_autoptr(SyConnection) account = sy_test_app_add_account (t, "openai", "work", 1);
   g_autofree char *dir = g_build_filename (t->data_dir, "shots", NULL);
