@@ -30,7 +30,6 @@ ALLOWED_FINISH_ARGS = {
     "--share=ipc",
     "--socket=wayland",
     "--socket=fallback-x11",
-    "--device=dri",
     "--talk-name=org.kde.StatusNotifierWatcher",
     "--talk-name=org.freedesktop.secrets",
 }
