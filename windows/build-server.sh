@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Builds switchyard-server for 64-bit Windows in an MSYS2 MINGW64 shell, smoke-tests it, and
-# packs a folder that runs without MSYS2: bin\ with switchyard-server.exe and every DLL it
-# loads, plus GIO's TLS module (lib\gio\modules) for HTTPS to the providers.
+# Builds switchyard-server for 64-bit Windows in an MSYS2 UCRT64 (or MINGW64) shell,
+# smoke-tests it, and packs a folder that runs without MSYS2: bin\ with switchyard-server.exe
+# and every DLL it loads, plus GIO's TLS module (lib\gio\modules) for HTTPS to the providers.
 #
 #   windows/build-server.sh [BUILD_DIR]        (default _build-windows)
 #
@@ -12,10 +12,16 @@
 
 set -euo pipefail
 
-if [ "${MSYSTEM:-}" != MINGW64 ]; then
-  echo "build-server.sh: run this in an MSYS2 MINGW64 shell (MSYSTEM=MINGW64)" >&2
-  exit 2
-fi
+case "${MSYSTEM:-}" in
+  UCRT64 | MINGW64) ;;
+  *)
+    echo "build-server.sh: run this in an MSYS2 UCRT64 or MINGW64 shell" >&2
+    exit 2
+    ;;
+esac
+# Set by MSYS2's shells: mingw-w64-ucrt-x86_64 and /ucrt64 in UCRT64.
+pkg=${MINGW_PACKAGE_PREFIX:?}
+root=${MINGW_PREFIX:?}
 
 cd "$(dirname "$(readlink -f "$0")")/.."
 build=${1:-_build-windows}
@@ -23,16 +29,16 @@ build=${1:-_build-windows}
 # libsecret only satisfies the build (meson.build requires it). Windows has no Secret Service:
 # the server uses its file store there (SWITCHYARD_SECRET_STORE=file).
 packages=(
-  mingw-w64-x86_64-gcc
-  mingw-w64-x86_64-meson
-  mingw-w64-x86_64-ninja
-  mingw-w64-x86_64-pkgconf
-  mingw-w64-x86_64-glib2
-  mingw-w64-x86_64-glib-networking
-  mingw-w64-x86_64-libsoup3
-  mingw-w64-x86_64-json-glib
-  mingw-w64-x86_64-sqlite3
-  mingw-w64-x86_64-libsecret
+  "$pkg-gcc"
+  "$pkg-meson"
+  "$pkg-ninja"
+  "$pkg-pkgconf"
+  "$pkg-glib2"
+  "$pkg-glib-networking"
+  "$pkg-libsoup3"
+  "$pkg-json-glib"
+  "$pkg-sqlite3"
+  "$pkg-libsecret"
   curl
   zip
 )
@@ -58,15 +64,15 @@ rm -rf "$stage" "$stage.zip"
 mkdir -p "$stage/bin" "$stage/lib/gio/modules"
 
 # GLib finds GIO modules relative to its own DLL: bin\..\lib\gio\modules.
-tls_module=/mingw64/lib/gio/modules/libgiognutls.dll
+tls_module=$root/lib/gio/modules/libgiognutls.dll
 cp "$exe" "$stage/bin/"
 cp "$tls_module" "$stage/lib/gio/modules/"
 
-# Every DLL the program and the TLS module load from MSYS2's MINGW64 tree (not Windows' own).
+# Every DLL the program and the TLS module load from MSYS2's tree (not Windows' own).
 {
   ldd "$exe"
   ldd "$tls_module"
-} | awk '$3 ~ /^\/mingw64\/bin\// { print $3 }' | sort -u | while read -r dll; do
+} | awk -v dir="$root/bin/" 'index($3, dir) == 1 { print $3 }' | sort -u | while read -r dll; do
   cp "$dll" "$stage/bin/"
 done
 

@@ -5,9 +5,12 @@
 # runtime from Flathub):
 #
 #   check-flatpak.py static  MANIFEST APP_ID SRCDIR
-#       the manifest is JSON; its id is the project's app_id; it builds on a GNOME runtime; the
-#       last module is this source tree built with meson; the command is an executable the
-#       project builds; and the permissions are exactly the ones flatpak/README.md justifies.
+#       the manifest is JSON; its id is the project's app_id, the name of the desktop file and
+#       the metainfo's <id>; it builds on a GNOME runtime; the last module is this source tree
+#       built with meson and every other module's sources are pinned (git: tag or commit;
+#       archive/file: sha256); the command is an executable the project builds; the permissions
+#       are exactly the ones flatpak/README.md justifies, and none of them opens the host's files
+#       or the whole session bus.
 #   check-flatpak.py builder MANIFEST
 #       `flatpak-builder --show-manifest` parses it with no warning (flatpak-builder only warns
 #       about unknown keys). Exits 77 (skipped) without flatpak-builder.
@@ -20,9 +23,23 @@ import subprocess
 import sys
 import tempfile
 
-# Exactly what the headless server needs; the desktop issue widens this together with the
-# README's table.
-ALLOWED_FINISH_ARGS = {"--share=network", "--talk-name=org.freedesktop.secrets"}
+# Exactly what the desktop app, its tray helper and the gateway need; flatpak/README.md's table
+# says why for each. Widen both together.
+ALLOWED_FINISH_ARGS = {
+    "--share=network",
+    "--share=ipc",
+    "--socket=wayland",
+    "--socket=fallback-x11",
+    "--talk-name=org.kde.StatusNotifierWatcher",
+    "--talk-name=org.freedesktop.secrets",
+}
+# Never, whatever the table says: the host's or the home's files, the whole session or system
+# bus, or a way out of the sandbox.
+FORBIDDEN_FINISH_ARGS = re.compile(
+    r"^--(filesystem=(host|host-os|host-etc|home|~)(:.*)?"
+    r"|socket=(session-bus|system-bus)"
+    r"|device=all"
+    r"|talk-name=org\.freedesktop\.Flatpak)$")
 
 
 def fail(message):
@@ -50,12 +67,55 @@ def check_static(manifest_path, app_id, srcdir):
         fail(f"runtime-version {manifest['runtime-version']!r} is not a GNOME release number")
 
     finish_args = set(manifest.get("finish-args", []))
+    forbidden = sorted(a for a in finish_args if FORBIDDEN_FINISH_ARGS.match(a))
+    if forbidden:
+        fail(f"permissions that open the host: {forbidden}")
     extra = finish_args - ALLOWED_FINISH_ARGS
     if extra:
-        fail(f"permissions beyond what the server needs: {sorted(extra)}")
+        fail(f"permissions beyond what the app needs: {sorted(extra)}")
     missing = ALLOWED_FINISH_ARGS - finish_args
     if missing:
-        fail(f"permissions the server needs are missing: {sorted(missing)}")
+        fail(f"permissions the app needs are missing: {sorted(missing)}")
+
+    # Every module but the last (this tree) builds pinned sources.
+    names = []
+    for module in manifest["modules"][:-1]:
+        if not isinstance(module, dict):
+            fail(f"module {module!r}: inline every module, so this check sees its sources")
+        name = module.get("name", "?")
+        names.append(name)
+        if not module.get("sources"):
+            fail(f"module {name}: no sources")
+        for source in module["sources"]:
+            kind = source.get("type")
+            if kind == "git":
+                if not (source.get("tag") or source.get("commit")) or source.get("branch"):
+                    fail(f"module {name}: git source {source.get('url')} must be pinned with"
+                         " tag (and commit), not a branch")
+            elif kind in ("archive", "file"):
+                if not re.fullmatch(r"[0-9a-f]{64}", source.get("sha256", "")):
+                    fail(f"module {name}: {source.get('url')} has no sha256")
+            elif kind not in ("patch", "shell"):
+                fail(f"module {name}: source type {kind} cannot be pinned")
+    # The tray helper links libayatana-appindicator (GTK 3), which the GNOME runtime lacks.
+    for needed in ("libdbusmenu-gtk3", "ayatana-ido", "libayatana-indicator",
+                   "libayatana-appindicator"):
+        if needed not in names:
+            fail(f"no module {needed}: the tray helper needs it and the runtime lacks it")
+    if names.index("libayatana-appindicator") < max(names.index(n) for n in (
+            "libdbusmenu-gtk3", "ayatana-ido", "libayatana-indicator")):
+        fail("libayatana-appindicator must come after the libraries it links")
+
+    # The app id is the desktop file's name and the metainfo's <id>.
+    data = os.path.join(srcdir, "data")
+    if not os.path.isfile(os.path.join(data, app_id + ".desktop.in")):
+        fail(f"no data/{app_id}.desktop.in: the desktop file must be named after the app id")
+    with open(os.path.join(data, app_id + ".metainfo.xml.in"), encoding="utf-8") as f:
+        meta_id = re.search(r"<id>\s*([^<\s]+)\s*</id>", f.read())
+    if meta_id is None or meta_id.group(1) != app_id:
+        fail(f"the metainfo's <id> is {meta_id and meta_id.group(1)}, not {app_id}")
+    if manifest.get("command") != "switchyard":
+        fail("the command must be the desktop app, switchyard")
 
     module = manifest["modules"][-1]
     if not isinstance(module, dict) or module.get("buildsystem") != "meson":
