@@ -2,7 +2,8 @@
  *
  * GET /api/monitoring/health: the routing picture (breakers, cooldowns with the time left,
  * lockouts, rate-limit queues, latency p50/p95/p99, error rates, combo metrics) beside the
- * process facts. POST /api/resilience/reset closes every breaker and lifts every cooldown and
+ * process facts. GET /api/monitoring/requests[?limit=N]: the last finished requests, newest
+ * first (the live monitor's records: no secrets, no prompt text). POST /api/resilience/reset closes every breaker and lifts every cooldown and
  * lockout; POST /api/resilience/unlock {"connectionId", "model"?} lifts one account's.
  */
 #define G_LOG_DOMAIN "sy-gateway"
@@ -13,13 +14,46 @@
 #include "gateway/sy-http.h"
 #include "gateway/sy-response-reuse.h"
 
+static void
+reply_requests (SyApiCall *call)
+{
+  const char *raw_query = g_uri_get_query (soup_server_message_get_uri (call->msg));
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  guint64 limit = SY_GATEWAY_RECENT_REQUESTS;
+
+  if (raw_query != NULL)
+    {
+      g_autoptr(GHashTable) params = g_uri_parse_params (raw_query, -1, "&", G_URI_PARAMS_NONE,
+                                                         NULL);
+      const char *value = params ? g_hash_table_lookup (params, "limit") : NULL;
+
+      if (value != NULL &&
+          (!g_ascii_string_to_unsigned (value, 10, 1, SY_GATEWAY_RECENT_REQUESTS, &limit, NULL)))
+        {
+          sy_http_respond_error (call->msg, SY_DIALECT_OPENAI, SOUP_STATUS_BAD_REQUEST,
+                                 "invalid_request_error", "invalid_value",
+                                 "limit: a number from 1 to %d", SY_GATEWAY_RECENT_REQUESTS);
+          return;
+        }
+    }
+  events = sy_gateway_dup_recent_requests (call->gateway, (guint) limit);
+  for (guint i = 0; i < events->len; i++)
+    json_array_add_element (array, sy_request_event_to_json (g_ptr_array_index (events, i)));
+  json_object_set_array_member (object, "requests", g_steal_pointer (&array));
+  node = json_node_init_object (json_node_alloc (), object);
+  sy_api_reply (call->msg, SOUP_STATUS_OK, node);
+}
+
 void
 sy_api_monitoring_handle (SyApiCall *call)
 {
   g_autoptr(JsonNode) routing = NULL;
   JsonObject *root;
 
-  if (g_strcmp0 (call->id, "health") != 0)
+  if (g_strcmp0 (call->id, "health") != 0 && g_strcmp0 (call->id, "requests") != 0)
     {
       sy_api_reply_not_found (call, "monitoring view");
       return;
@@ -27,6 +61,11 @@ sy_api_monitoring_handle (SyApiCall *call)
   if (call->method != SOUP_METHOD_GET)
     {
       sy_api_reply_bad_method (call, "GET");
+      return;
+    }
+  if (g_strcmp0 (call->id, "requests") == 0)
+    {
+      reply_requests (call);
       return;
     }
   routing = sy_routing_state_to_json (sy_gateway_get_routing (call->gateway));

@@ -389,6 +389,7 @@ sy_audio_request_start (SyGateway         *gateway,
   sy_request_core_start (&self->core, gateway, msg, api_key, plan,
                          G_CALLBACK (client_finished_cb), G_CALLBACK (request_cancelled_cb),
                          total_timeout_cb, self);
+  sy_request_core_announce (&self->core, sy_media_kind_endpoint (SY_MEDIA_TRANSCRIPTION));
 
   soup_server_message_pause (msg);
   self->watch = sy_client_watch_new (msg, client_gone_cb, self);

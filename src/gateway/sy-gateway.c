@@ -72,7 +72,16 @@ struct _SyGateway
   SoupSession        *session;
   SyConnectionReaper *reaper;
   GHashTable         *in_flight;  /* GCancellable* set */
+  GQueue              recent;     /* SyRequestEvent*, newest at the head */
 };
+
+enum {
+  REQUEST_STARTED,
+  REQUEST_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (SyGateway, sy_gateway, G_TYPE_OBJECT)
 
@@ -125,6 +134,7 @@ sy_gateway_finalize (GObject *object)
   SyGateway *self = SY_GATEWAY (object);
 
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
+  g_queue_clear_full (&self->recent, (GDestroyNotify) sy_request_event_free);
   if (self->admin_token != NULL)
     memset (self->admin_token, 0, strlen (self->admin_token));
   g_free (self->admin_token);
@@ -140,6 +150,15 @@ sy_gateway_class_init (SyGatewayClass *klass)
 
   object_class->dispose = sy_gateway_dispose;
   object_class->finalize = sy_gateway_finalize;
+
+  signals[REQUEST_STARTED] =
+    g_signal_new ("request-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  SY_TYPE_REQUEST_EVENT | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[REQUEST_FINISHED] =
+    g_signal_new ("request-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  SY_TYPE_REQUEST_EVENT | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -147,6 +166,7 @@ sy_gateway_init (SyGateway *self)
 {
   self->in_flight = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
   self->start_time = g_get_real_time ();
+  g_queue_init (&self->recent);
 }
 
 /* The admin token file: created once with O_EXCL and mode 0600; refused if others can read. */
@@ -895,4 +915,57 @@ SyMetrics *
 sy_gateway_get_metrics (SyGateway *self)
 {
   return self->metrics;
+}
+
+/* --- the live monitor ----------------------------------------------------------------------- */
+
+void
+sy_gateway_publish_started (SyGateway  *self,
+                            const char *request_id,
+                            const char *endpoint,
+                            const char *requested_model)
+{
+  g_autoptr(SyRequestEvent) event = NULL;
+
+  g_return_if_fail (SY_IS_GATEWAY (self));
+
+  if (!g_signal_has_handler_pending (self, signals[REQUEST_STARTED], 0, FALSE))
+    return;
+  event = sy_request_event_new_started (request_id, endpoint, requested_model);
+  g_signal_emit (self, signals[REQUEST_STARTED], 0, event);
+}
+
+void
+sy_gateway_publish_finished (SyGateway           *self,
+                             const SyUsageRecord *record,
+                             gboolean             cache_hit)
+{
+  SyRequestEvent *event;
+
+  g_return_if_fail (SY_IS_GATEWAY (self));
+  g_return_if_fail (record != NULL);
+
+  event = sy_request_event_new_finished (record, cache_hit);
+  g_queue_push_head (&self->recent, event);
+  while (self->recent.length > SY_GATEWAY_RECENT_REQUESTS)
+    sy_request_event_free (g_queue_pop_tail (&self->recent));
+  g_signal_emit (self, signals[REQUEST_FINISHED], 0, event);
+}
+
+GPtrArray *
+sy_gateway_dup_recent_requests (SyGateway *self,
+                                guint      limit)
+{
+  g_autoptr(GPtrArray) events = NULL;
+
+  g_return_val_if_fail (SY_IS_GATEWAY (self), NULL);
+
+  events = g_ptr_array_new_with_free_func ((GDestroyNotify) sy_request_event_free);
+  for (GList *l = self->recent.head; l != NULL; l = l->next)
+    {
+      if (limit > 0 && events->len >= limit)
+        break;
+      g_ptr_array_add (events, sy_request_event_copy (l->data));
+    }
+  return g_steal_pointer (&events);
 }

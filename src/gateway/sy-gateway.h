@@ -25,6 +25,7 @@
 #include "store/sy-custom-model-repo.h"
 #include "store/sy-node-repo.h"
 #include "gateway/sy-quota-watch.h"
+#include "gateway/sy-request-event.h"
 #include "gateway/sy-token-keeper.h"
 #include "providers/sy-origin-map.h"
 #include "store/sy-pricing-repo.h"
@@ -104,5 +105,23 @@ void              sy_gateway_track_request      (SyGateway       *self,
                                                  GCancellable    *cancellable);
 void              sy_gateway_untrack_request    (SyGateway       *self,
                                                  GCancellable    *cancellable);
+
+/* The live monitor. Signals, on the main loop:
+ *   request-started  (SyGateway *, const SyRequestEvent *): a routed request began;
+ *   request-finished (SyGateway *, const SyRequestEvent *): it ended (its usage row was written).
+ * started is only built when someone listens; the last SY_GATEWAY_RECENT_REQUESTS finished
+ * records are always kept for GET /api/monitoring/requests. */
+#define SY_GATEWAY_RECENT_REQUESTS 200
+
+void              sy_gateway_publish_started    (SyGateway       *self,
+                                                 const char      *request_id,
+                                                 const char      *endpoint,
+                                                 const char      *requested_model);
+void              sy_gateway_publish_finished   (SyGateway       *self,
+                                                 const SyUsageRecord *record,
+                                                 gboolean         cache_hit);
+/* Newest first, at most limit (0: all kept); element type SyRequestEvent, owned. */
+GPtrArray        *sy_gateway_dup_recent_requests (SyGateway      *self,
+                                                  guint           limit);
 
 G_END_DECLS

@@ -765,6 +765,7 @@ sy_proxy_request_start (SyGateway          *gateway,
   sy_request_core_start (&self->core, gateway, init->msg, init->api_key,
                          g_steal_pointer (&init->plan), G_CALLBACK (client_finished_cb),
                          G_CALLBACK (request_cancelled_cb), total_timer_cb, self);
+  sy_request_core_announce (&self->core, self->endpoint);
 
   soup_server_message_pause (self->core.msg);
   if (self->stream)

@@ -147,7 +147,16 @@ sy_request_core_submit_usage (SyRequestCore *core,
   sy_budget_guard_settle (core->gateway, core->msg, r);
   sy_metrics_observe (sy_gateway_get_metrics (core->gateway),
                       sy_gateway_get_pricing (core->gateway), r);
+  sy_gateway_publish_finished (core->gateway, r, FALSE);
   sy_usage_writer_submit (sy_gateway_get_usage_writer (core->gateway), r);
+}
+
+void
+sy_request_core_announce (SyRequestCore *core,
+                          const char    *endpoint)
+{
+  sy_gateway_publish_started (core->gateway, core->request_id, endpoint,
+                              core->plan->requested_model);
 }
 
 void

@@ -76,6 +76,9 @@ void     sy_request_core_stop              (SyRequestCore     *core);
 void     sy_request_core_submit_usage      (SyRequestCore     *core,
                                             const char        *endpoint,
                                             gboolean           stream);
+/* The live monitor hears that the request began (nothing is built when nobody listens). */
+void     sy_request_core_announce          (SyRequestCore     *core,
+                                            const char        *endpoint);
 void     sy_request_core_set_error_code    (SyRequestCore     *core,
                                             const char        *code);
 /* X-Switchyard-* route headers, Retry-After on errors and X-Request-Id. */

@@ -102,6 +102,7 @@ record_usage (SyGateway  *gateway,
   r->latency_ms = latency_ms;
   r->ttfb_ms = status < 400 ? latency_ms : -1;
   r->error_code = g_strdup (error_code);
+  sy_gateway_publish_finished (gateway, r, TRUE);
   sy_usage_writer_submit (sy_gateway_get_usage_writer (gateway), r);
 }
 
