@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The Translator page: a switcher over its three views, each a widget of its own
- * (sy-playground.c, sy-chat-tester.c, sy-test-bench.c). It hands the admin client to the one
- * view that talks to the gateway and opens a Test bench cell in the Playground. It draws
+ * The Translator page: a switcher over its four views, each a widget of its own
+ * (sy-playground.c, sy-chat-tester.c, sy-test-bench.c, sy-live-monitor.c). It hands the admin
+ * client to the views that talk to the gateway and opens a Test bench cell in the Playground. It draws
  * nothing itself.
  */
 #define G_LOG_DOMAIN "sy-app"
@@ -10,6 +10,7 @@
 #include "sy-translator-page.h"
 
 #include "sy-chat-tester.h"
+#include "sy-live-monitor.h"
 #include "sy-playground.h"
 #include "sy-test-bench.h"
 #include "sy-widgets.h"
@@ -22,6 +23,7 @@ struct _SyTranslatorPage
   SyPlayground *playground;
   SyChatTester *chat_tester;
   SyTestBench  *test_bench;
+  SyLiveMonitor *live_monitor;
 };
 
 G_DEFINE_FINAL_TYPE (SyTranslatorPage, sy_translator_page, GTK_TYPE_WIDGET)
@@ -44,6 +46,7 @@ sy_translator_page_set_client (SyTranslatorPage *self,
   g_return_if_fail (SY_IS_TRANSLATOR_PAGE (self));
 
   sy_chat_tester_set_client (self->chat_tester, client);
+  sy_live_monitor_set_client (self->live_monitor, client);
 }
 
 void
@@ -84,6 +87,7 @@ sy_translator_page_class_init (SyTranslatorPageClass *klass)
   g_type_ensure (SY_TYPE_PLAYGROUND);
   g_type_ensure (SY_TYPE_CHAT_TESTER);
   g_type_ensure (SY_TYPE_TEST_BENCH);
+  g_type_ensure (SY_TYPE_LIVE_MONITOR);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (
@@ -92,6 +96,7 @@ sy_translator_page_class_init (SyTranslatorPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SyTranslatorPage, playground);
   gtk_widget_class_bind_template_child (widget_class, SyTranslatorPage, chat_tester);
   gtk_widget_class_bind_template_child (widget_class, SyTranslatorPage, test_bench);
+  gtk_widget_class_bind_template_child (widget_class, SyTranslatorPage, live_monitor);
   gtk_widget_class_bind_template_callback (widget_class, open_pair_cb);
 }
 

@@ -2,7 +2,7 @@
  *
  * SyTranslatorPage: the main window's Translator page. Playground (translate a pasted body
  * between two dialects), Chat tester (a prompt through the gateway, step by step) and Test
- * bench (every pair of dialects at once).
+ * bench (every pair of dialects at once) and Live monitor (requests as they flow).
  */
 #pragma once
 
@@ -18,7 +18,7 @@ G_DECLARE_FINAL_TYPE (SyTranslatorPage, sy_translator_page, SY, TRANSLATOR_PAGE,
 void sy_translator_page_set_client (SyTranslatorPage *self,
                                     SyAdminClient    *client);
 void sy_translator_page_refresh    (SyTranslatorPage *self);
-/* Shows one view: "playground", "chat" or "bench". */
+/* Shows one view: "playground", "chat", "bench" or "monitor". */
 void sy_translator_page_set_view   (SyTranslatorPage *self,
                                     const char       *name);
 

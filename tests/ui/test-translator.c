@@ -6,7 +6,9 @@
  * lists what the target cannot carry; the Test bench passes every pair of built-in examples
  * and opens a cell in the Playground; the Chat tester sends through the app's own gateway to a
  * mock upstream in each client dialect and shows the status and the route headers, says when a
- * key is required, and cancels a request that hangs.
+ * key is required, and cancels a request that hangs; the Live monitor lists requests through
+ * the app's gateway with their status and provider, holds still while paused (counting the new
+ * ones), narrows to a filter and follows the gateway across a pause and resume.
  */
 #define G_LOG_DOMAIN "sy-test"
 
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "sy-chat-tester.h"
+#include "sy-live-monitor.h"
 #include "sy-mock-upstream.h"
 #include "sy-playground.h"
 #include "sy-test-bench.h"
@@ -412,6 +415,102 @@ test_require_key (void)
   sy_test_app_run (require_key_body, NULL, NULL);
 }
 
+/* --- Live monitor ------------------------------------------------------------------------ */
+
+static void
+sent_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GBytes **out = user_data;
+
+  *out = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  if (*out == NULL)
+    *out = g_bytes_new (NULL, 0);
+}
+
+/* A chat request straight to the app's gateway, as any client would send it; its status. */
+static guint
+send_chat (SyTestApp *t)
+{
+  static const char body[] =
+    "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+  g_autofree char *base = sy_gateway_host_dup_base_url (sy_test_app_get_host (t));
+  g_autofree char *url = g_strconcat (base, "/v1/chat/completions", NULL);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) request = g_bytes_new_static (body, sizeof body - 1);
+  g_autoptr(GBytes) answer = NULL;
+
+  soup_message_set_request_body_from_bytes (msg, "application/json", request);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &answer);
+  sy_test_wait_until (answer != NULL);
+  return soup_message_get_status (msg);
+}
+
+static void
+monitor_body (SyTestApp     *t,
+              gconstpointer  data)
+{
+  g_autoptr(SyMockUpstream) mock = sy_mock_upstream_new ();
+  SyLiveMonitor *monitor;
+  GtkWidget *route;
+  GtkWidget *filter;
+
+  add_mock_account (t, mock);
+  monitor = SY_LIVE_MONITOR (show_view (t, "monitor", SY_TYPE_LIVE_MONITOR));
+  g_assert_nonnull (sy_test_find_label (GTK_WIDGET (monitor), "No requests yet"));
+
+  g_assert_cmpuint (send_chat (t), ==, 200);
+  sy_test_wait_until (sy_live_monitor_get_n_rows (monitor) == 1 &&
+                      sy_test_find_label (GTK_WIDGET (monitor), "1 attempt") != NULL);
+  route = sy_test_find_label (GTK_WIDGET (monitor), "chat/completions → openai/gpt-4o-mini");
+  g_assert_nonnull (route);
+  g_assert_nonnull (sy_test_find_label (gtk_widget_get_ancestor (route, GTK_TYPE_LIST_BOX_ROW),
+                                        "200"));
+  g_assert_true (gtk_widget_has_css_class (
+    sy_test_find_label (gtk_widget_get_ancestor (route, GTK_TYPE_LIST_BOX_ROW), "200"), "sy-ok"));
+
+  /* Paused: the list holds still and counts what came in; resumed, it catches up. */
+  sy_test_click (sy_test_find_button (GTK_WIDGET (monitor), "Pause"));
+  g_assert_cmpuint (send_chat (t), ==, 200);
+  g_assert_cmpuint (send_chat (t), ==, 200);
+  sy_test_wait_until (sy_test_find_label (GTK_WIDGET (monitor), "2 new") != NULL);
+  g_assert_cmpuint (sy_live_monitor_get_n_rows (monitor), ==, 1);
+  sy_test_click (sy_test_find_button (GTK_WIDGET (monitor), "Pause"));
+  g_assert_cmpuint (sy_live_monitor_get_n_rows (monitor), ==, 3);
+  g_assert_null (sy_test_find_label (GTK_WIDGET (monitor), " new"));
+  g_assert_null (sy_test_find_label (GTK_WIDGET (monitor), "running"));
+
+  /* The filter narrows to a model or provider, case aside. */
+  filter = sy_test_find_type (GTK_WIDGET (monitor), GTK_TYPE_SEARCH_ENTRY);
+  gtk_editable_set_text (GTK_EDITABLE (filter), "anthropic");
+  sy_test_wait_until (sy_test_find_label (GTK_WIDGET (monitor), "openai/gpt-4o-mini") == NULL);
+  gtk_editable_set_text (GTK_EDITABLE (filter), "OpenAI");
+  sy_test_wait_until (sy_test_find_label (GTK_WIDGET (monitor), "openai/gpt-4o-mini") != NULL);
+
+  sy_test_click (sy_test_find_button (GTK_WIDGET (monitor), "Clear"));
+  g_assert_cmpuint (sy_live_monitor_get_n_rows (monitor), ==, 0);
+
+  /* Pause and resume replace the gateway: the monitor follows the new one (whatever the
+   * answer: the account's secret was stored through the old gateway's credentials). */
+  sy_test_app_activate (t, "pause", NULL);
+  sy_test_wait_until (sy_gateway_host_get_status (sy_test_app_get_host (t)) ==
+                      SY_GATEWAY_HOST_PAUSED);
+  sy_test_app_activate (t, "resume", NULL);
+  sy_test_wait_until (sy_gateway_host_get_status (sy_test_app_get_host (t)) ==
+                      SY_GATEWAY_HOST_SERVING);
+  send_chat (t);
+  sy_test_wait_until (sy_live_monitor_get_n_rows (monitor) == 1);
+  g_assert_null (sy_test_find_label (GTK_WIDGET (monitor), "running"));
+}
+
+static void
+test_monitor (void)
+{
+  sy_test_app_run (monitor_body, NULL, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -429,5 +528,6 @@ main (int   argc,
   g_test_add_func ("/sy/ui/translator/chat/send", test_chat);
   g_test_add_func ("/sy/ui/translator/chat/cancel", test_cancel);
   g_test_add_func ("/sy/ui/translator/chat/require-key", test_require_key);
+  g_test_add_func ("/sy/ui/translator/monitor", test_monitor);
   return g_test_run ();
 }
