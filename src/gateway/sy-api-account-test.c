@@ -301,8 +301,14 @@ quota_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(SyQuota) quota = sy_quota_watch_refresh_finish (SY_QUOTA_WATCH (source), result,
                                                             &error);
-  g_autofree char *problem = quota == NULL ? oauth_problem (t, error) : NULL;
+  g_autofree char *problem = NULL;
 
+  /* A quota can come back with the fetch's error in it (the book's last windows kept). */
+  if (quota == NULL)
+    problem = oauth_problem (t, error);
+  else if (sy_quota_get_error (quota) != NULL)
+    problem = g_strdup_printf ("the token works, but the quota check failed: %s",
+                               sy_quota_get_error (quota)->message);
   g_clear_handle_id (&t->timeout_id, g_source_remove);
   answer (t, 0, elapsed_ms (t), problem, -1);
 }

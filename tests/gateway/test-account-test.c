@@ -4,7 +4,8 @@
  * mock's models with its key in the provider's header (Bearer for an OpenAI-compatible node,
  * x-api-key and anthropic-version for Anthropic); a 401 and an unreachable base URL say what
  * went wrong in words; an OAuth account is tested through the token keeper (a fake refresher
- * here), which reports a revoked login; an unknown id is 404. Never a key in an answer.
+ * here), which reports a revoked login, and fetches Codex's quota as the live check; an
+ * unknown id is 404. Never a key in an answer.
  */
 #include <string.h>
 
@@ -172,6 +173,57 @@ test_oauth_token_ok (Fixture       *f,
   g_assert_cmpuint (fake->calls, ==, 0);
 }
 
+/* Codex tells its quota: fetching it with the token is the live check. Its endpoint is the
+ * mock, through the origin map. */
+static char *
+add_codex_with_quota_endpoint (Fixture *f)
+{
+  g_autoptr(GUri) mock = g_uri_parse (sy_mock_upstream_get_base_url (f->t->mock),
+                                      G_URI_FLAGS_NONE, NULL);
+  g_autofree char *origin = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (mock));
+
+  g_assert_true (sy_origin_map_add (sy_gateway_get_origin_map (f->t->gateway),
+                                    "https://chatgpt.com", origin, NULL));
+  return sy_test_gateway_add_oauth_account (f->t, "codex", "access-0", NULL, 3600 * 1000,
+                                            "{\"workspaceId\":\"ws-9\"}", NULL);
+}
+
+static void
+test_oauth_quota (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *id = add_codex_with_quota_endpoint (f);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "quota",
+                                                 "codex-usage.json", NULL);
+  g_autofree char *usage = NULL;
+  g_autoptr(SyTestResponse) r = NULL;
+  g_autoptr(SyTestResponse) failed = NULL;
+  SyMockBehaviour b = { 0 };
+
+  g_assert_true (g_file_get_contents (path, &usage, NULL, NULL));
+  b.kind = SY_MOCK_JSON;
+  b.body = usage;
+  sy_mock_upstream_push (f->t->mock, &b);
+  r = run_test (f, id);
+  g_assert_true (ok_of (r));
+  g_assert_true (member_is_null (r, "error"));
+  g_assert_cmpuint (sy_mock_upstream_get_requests (f->t->mock)->len, ==, 1);
+  g_assert_true (g_str_has_suffix (sy_mock_upstream_get_request (f->t->mock, 0)->path,
+                                   "/backend-api/wham/usage"));
+  g_assert_cmpstr (soup_message_headers_get_one (
+                     sy_mock_upstream_get_request (f->t->mock, 0)->headers, "Authorization"),
+                   ==, "Bearer access-0");
+
+  /* The quota endpoint in trouble: not ok, in words. */
+  b.kind = SY_MOCK_STATUS;
+  b.status = 503;
+  b.body = NULL;
+  sy_mock_upstream_push (f->t->mock, &b);
+  failed = run_test (f, id);
+  g_assert_false (ok_of (failed));
+  g_assert_nonnull (sy_test_response_get_string (failed, "error"));
+}
+
 static void
 test_unknown_and_method (Fixture       *f,
                          gconstpointer  data)
@@ -198,6 +250,7 @@ main (int argc, char **argv)
   ADD ("api-key/unreachable", test_unreachable);
   ADD ("oauth/needs-login", test_oauth_needs_login);
   ADD ("oauth/token-ok", test_oauth_token_ok);
+  ADD ("oauth/quota", test_oauth_quota);
   ADD ("unknown-and-method", test_unknown_and_method);
 #undef ADD
   return g_test_run ();
