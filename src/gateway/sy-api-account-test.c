@@ -32,6 +32,9 @@ typedef struct
   guint              timeout_id;   /* OAuth checks; the probe keeps its own */
   gboolean           timed_out;
   gint64             start_us;
+  gulong             finished_id;
+  gulong             disconnected_id;
+  gboolean           client_gone;  /* never answer then; the work in flight is cancelled */
   /* How to ask (API-key accounts). */
   char              *url;
   SyAuthHeader       auth_header;
@@ -45,6 +48,11 @@ static void
 account_test_free (AccountTest *t)
 {
   g_clear_handle_id (&t->timeout_id, g_source_remove);
+  if (t->msg != NULL)
+    {
+      g_clear_signal_handler (&t->finished_id, t->msg);
+      g_clear_signal_handler (&t->disconnected_id, t->msg);
+    }
   g_clear_object (&t->gateway);
   g_clear_object (&t->msg);
   g_clear_pointer (&t->connection, sy_connection_unref);
@@ -69,14 +77,28 @@ answer (AccountTest *t,
         const char  *problem,
         gint64       models)
 {
-  g_autoptr(JsonNode) root = sy_probe_reply_new (status, latency_ms, problem);
+  g_autoptr(JsonNode) root = NULL;
 
+  if (t->client_gone)
+    return;
+  root = sy_probe_reply_new (status, latency_ms, problem);
   if (models >= 0)
     json_object_set_int_member (json_node_get_object (root), "models", models);
   else
     json_object_set_null_member (json_node_get_object (root), "models");
   sy_api_reply (t->msg, SOUP_STATUS_OK, root);
   soup_server_message_unpause (t->msg);
+}
+
+/* A paused message can go away under us (the client cancelled, the server stopped). */
+static void
+client_gone_cb (SoupServerMessage *msg,
+                gpointer           user_data)
+{
+  AccountTest *t = user_data;
+
+  t->client_gone = TRUE;
+  g_cancellable_cancel (t->cancellable);
 }
 
 /* --- API-key accounts ---------------------------------------------------------------------- */
@@ -380,6 +402,8 @@ sy_api_provider_test (SyApiCall    *call,
   t->connection = sy_connection_ref (connection);
   t->cancellable = g_cancellable_new ();
   t->start_us = g_get_monotonic_time ();
+  t->finished_id = g_signal_connect (t->msg, "finished", G_CALLBACK (client_gone_cb), t);
+  t->disconnected_id = g_signal_connect (t->msg, "disconnected", G_CALLBACK (client_gone_cb), t);
   soup_server_message_pause (call->msg);
   if (g_strcmp0 (connection->auth_type, "oauth") == 0)
     test_oauth (t);
