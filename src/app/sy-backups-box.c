@@ -13,20 +13,20 @@
 
 struct _SyBackupsBox
 {
-  GtkWidget      parent_instance;
+  GtkWidget        parent_instance;
 
-  SyAdminClient *client;
-  GCancellable  *cancellable;  /* the operation running, or NULL */
-  GtkNativeDialog *chooser;    /* open file chooser, or NULL */
-  SyBackupKind   chooser_kind;
-  GFile         *pending_import;  /* waiting for the confirmation */
+  SyAdminClient   *client;
+  GCancellable    *cancellable;     /* the operation running, or NULL */
+  GtkNativeDialog *chooser;         /* the open file chooser, or NULL */
+  SyBackupKind     chooser_kind;
+  GFile           *pending_import;  /* waiting for the confirmation */
 
-  GtkWidget     *export_db_button;
-  GtkWidget     *export_archive_button;
-  GtkWidget     *import_button;
-  GtkWidget     *spinner;
-  GtkWidget     *cancel_button;
-  GtkLabel      *status_label;
+  GtkWidget       *export_db_button;
+  GtkWidget       *export_archive_button;
+  GtkWidget       *import_button;
+  GtkWidget       *spinner;
+  GtkWidget       *cancel_button;
+  GtkLabel        *status_label;
 };
 
 G_DEFINE_FINAL_TYPE (SyBackupsBox, sy_backups_box, GTK_TYPE_WIDGET)

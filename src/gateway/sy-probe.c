@@ -57,9 +57,9 @@ outer_cancelled_cb (GCancellable *outer,
 }
 
 static void
-finish (GTask         *task,
-        GBytes        *body,
-        GError        *error)
+finish (GTask  *task,
+        GBytes *body,    /* taken */
+        GError *error)   /* taken */
 {
   Probe *probe = g_task_get_task_data (task);
   SyProbeResult *result = g_new0 (SyProbeResult, 1);

@@ -14,11 +14,11 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  guint   status;      /* the answer's HTTP status; 0: no answer */
-  gint64  latency_ms;  /* from sending to the answer (or the failure) */
-  GBytes *body;        /* the answer's body when asked for and it came, else NULL */
-  gboolean timed_out;  /* no answer within the time limit */
-  GError *error;       /* why there was no answer (a cancelled error after a timeout) */
+  guint     status;      /* the answer's HTTP status; 0: no answer */
+  gint64    latency_ms;  /* from sending to the answer (or the failure) */
+  GBytes   *body;        /* the answer's body when asked for and it came, else NULL */
+  gboolean  timed_out;   /* no answer within the time limit */
+  GError   *error;       /* why there was no answer (a cancelled error after a timeout) */
 } SyProbeResult;
 
 /* Sends msg through session, cancelled after timeout_ms or with cancellable. read_body: read
