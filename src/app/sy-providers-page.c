@@ -292,8 +292,8 @@ describe_test (JsonObject  *answer,
         {
           int n = (int) json_node_get_int (models);
 
-          return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Works: %d model, %d ms",
-                                               "Works: %d models, %d ms", n), n, latency);
+          return g_strdup_printf (ngettext ("Works: %d model, %d ms", "Works: %d models, %d ms",
+                                            n), n, latency);
         }
       return g_strdup_printf (_("Works, %d ms"), latency);
     }
