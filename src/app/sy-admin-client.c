@@ -101,13 +101,28 @@ read_error_message (SoupMessage *msg,
                           soup_message_get_reason_phrase (msg));
 }
 
+/* What a call's task keeps: the message, and whether the caller wants the raw answer. */
+typedef struct
+{
+  SoupMessage *msg;
+  gboolean     raw;
+} Call;
+
+static void
+call_free (Call *call)
+{
+  g_clear_object (&call->msg);
+  g_free (call);
+}
+
 static void
 sent_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SoupMessage *msg = g_task_get_task_data (task);
+  Call *call = g_task_get_task_data (task);
+  SoupMessage *msg = call->msg;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(JsonParser) parser = NULL;
@@ -138,6 +153,11 @@ sent_cb (GObject      *source,
       return;
     }
 
+  if (call->raw)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&bytes), (GDestroyNotify) g_bytes_unref);
+      return;
+    }
   data = g_bytes_get_data (bytes, &len);
   if (len == 0)
     {
@@ -156,14 +176,17 @@ sent_cb (GObject      *source,
                          (GDestroyNotify) json_node_unref);
 }
 
-void
-sy_admin_client_call_async (SyAdminClient       *self,
-                            const char          *method,
-                            const char          *path,
-                            JsonNode            *body,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+static void
+send_call (SyAdminClient       *self,
+           gpointer             source_tag,
+           const char          *method,
+           const char          *path,
+           const char          *content_type,
+           GBytes              *body,
+           gboolean             raw,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(SoupMessage) msg = NULL;
@@ -172,13 +195,10 @@ sy_admin_client_call_async (SyAdminClient       *self,
   g_autofree char *authorization = NULL;
   SoupMessageHeaders *headers;
   SyGateway *gateway;
-
-  g_return_if_fail (SY_IS_ADMIN_CLIENT (self));
-  g_return_if_fail (method != NULL);
-  g_return_if_fail (path != NULL && path[0] == '/');
+  Call *call;
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sy_admin_client_call_async);
+  g_task_set_source_tag (task, source_tag);
 
   gateway = sy_gateway_host_get_gateway (self->host);
   if (gateway == NULL || sy_gateway_host_get_status (self->host) != SY_GATEWAY_HOST_SERVING)
@@ -202,17 +222,72 @@ sy_admin_client_call_async (SyAdminClient       *self,
   soup_message_headers_replace (headers, "Authorization", authorization);
   soup_message_headers_replace (headers, "Connection", "close");
   if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, content_type, body);
+
+  call = g_new0 (Call, 1);
+  call->msg = g_object_ref (msg);
+  call->raw = raw;
+  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
+                                    sent_cb, g_steal_pointer (&task));
+}
+
+void
+sy_admin_client_call_async (SyAdminClient       *self,
+                            const char          *method,
+                            const char          *path,
+                            JsonNode            *body,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_if_fail (SY_IS_ADMIN_CLIENT (self));
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (path != NULL && path[0] == '/');
+
+  if (body != NULL)
     {
       g_autofree char *text = json_to_string (body, FALSE);
       gsize len = strlen (text);
-      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&text), len);
 
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+      bytes = g_bytes_new_take (g_steal_pointer (&text), len);
     }
+  send_call (self, sy_admin_client_call_async, method, path, "application/json", bytes, FALSE,
+             cancellable, callback, user_data);
+}
 
-  g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
-                                    sent_cb, g_steal_pointer (&task));
+void
+sy_admin_client_call_bytes_async (SyAdminClient       *self,
+                                  const char          *method,
+                                  const char          *path,
+                                  const char          *content_type,
+                                  GBytes              *body,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (SY_IS_ADMIN_CLIENT (self));
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (path != NULL && path[0] == '/');
+  g_return_if_fail (body == NULL || content_type != NULL);
+
+  send_call (self, sy_admin_client_call_bytes_async, method, path, content_type, body, TRUE,
+             cancellable, callback, user_data);
+}
+
+GBytes *
+sy_admin_client_call_bytes_finish (SyAdminClient  *self,
+                                   GAsyncResult   *result,
+                                   GError        **error)
+{
+  g_return_val_if_fail (SY_IS_ADMIN_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        sy_admin_client_call_bytes_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 JsonNode *

@@ -41,6 +41,19 @@ void           sy_admin_client_call_async  (SyAdminClient        *self,
 JsonNode      *sy_admin_client_call_finish (SyAdminClient        *self,
                                             GAsyncResult         *result,
                                             GError              **error);
+/* The same call with a body of any type (may be NULL) and the answer's raw bytes, for
+ * downloads and uploads (database backups). Errors as for sy_admin_client_call_async(). */
+void           sy_admin_client_call_bytes_async  (SyAdminClient        *self,
+                                                  const char           *method,
+                                                  const char           *path,
+                                                  const char           *content_type,
+                                                  GBytes               *body,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+GBytes        *sy_admin_client_call_bytes_finish (SyAdminClient        *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
 /* A sentence for people: what went wrong and what to do next. */
 char          *sy_admin_client_describe_error (const GError      *error);
 

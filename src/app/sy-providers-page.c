@@ -3,7 +3,9 @@
  * The Providers page. Accounts come from the in-process repository (sy_connection_repo_list),
  * their current state from the routing state's monitoring view. Switching an account on or
  * off and adding a key go through the management API, so the key takes the API's one path
- * to the keyring and never passes through this page's own storage.
+ * to the keyring and never passes through this page's own storage. Each row's Test button asks
+ * POST /api/providers/{id}/test; tests in flight and their results live in the page by account
+ * id (rows are rebuilt on every refresh), and leaving the page cancels the running ones.
  */
 #define G_LOG_DOMAIN "sy-app"
 
@@ -36,9 +38,48 @@ struct _SyProvidersPage
   GtkWidget     *scroller;
   GtkListBox    *accounts_list;
   GtkLabel      *message_label;
+
+  GHashTable    *tests;       /* account id -> AccountTest */
 };
 
 G_DEFINE_FINAL_TYPE (SyProvidersPage, sy_providers_page, GTK_TYPE_WIDGET)
+
+/* One account's connection test: running (with its cancellable) or its last result. */
+typedef struct
+{
+  GCancellable *cancellable;  /* non-NULL while running */
+  char         *result;       /* the last result, or NULL */
+  const char   *css_class;
+} AccountTest;
+
+static void
+account_test_free (AccountTest *test)
+{
+  if (test->cancellable != NULL)
+    g_cancellable_cancel (test->cancellable);
+  g_clear_object (&test->cancellable);
+  g_free (test->result);
+  g_free (test);
+}
+
+/* What a test's answer hands to the callback: which page, which run. */
+typedef struct
+{
+  SyProvidersPage *self;         /* a reference */
+  char            *id;
+  GCancellable    *cancellable;  /* identifies the run */
+} TestCall;
+
+static void
+test_call_free (TestCall *call)
+{
+  g_object_unref (call->self);
+  g_free (call->id);
+  g_object_unref (call->cancellable);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestCall, test_call_free)
 
 static SyGateway *
 get_gateway (SyProvidersPage *self)
@@ -232,6 +273,161 @@ describe_state (SyConnection  *c,
   return g_strdup (_("Ready"));
 }
 
+/* The gateway's {"ok", "status", "latencyMs", "error", "models"} in words. */
+static char *
+describe_test (JsonObject  *answer,
+               const char **css_class)
+{
+  JsonNode *status = json_object_get_member (answer, "status");
+  JsonNode *models = json_object_get_member (answer, "models");
+  const char *error = json_object_get_string_member_with_default (answer, "error", NULL);
+  int latency = (int) json_object_get_int_member_with_default (answer, "latencyMs", 0);
+  int code = status != NULL && !JSON_NODE_HOLDS_NULL (status) ? (int) json_node_get_int (status)
+                                                               : 0;
+
+  if (json_object_get_boolean_member_with_default (answer, "ok", FALSE))
+    {
+      *css_class = "sy-ok";
+      if (models != NULL && !JSON_NODE_HOLDS_NULL (models))
+        {
+          int n = (int) json_node_get_int (models);
+
+          return g_strdup_printf (ngettext ("Works: %d model, %d ms", "Works: %d models, %d ms",
+                                            n), n, latency);
+        }
+      return g_strdup_printf (_("Works, %d ms"), latency);
+    }
+  *css_class = "sy-bad";
+  if (error == NULL)
+    error = "";
+  if (code == 401 || code == 403)
+    return g_strdup_printf (_("Refused: %d, %s"), code, error);
+  if (code != 0)
+    return g_strdup_printf (_("Failed: %d, %s"), code, error);
+  return g_strdup_printf (_("Failed: %s"), error);
+}
+
+static void
+tested_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(TestCall) call = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = sy_admin_client_call_finish (SY_ADMIN_CLIENT (source), result,
+                                                          &error);
+  AccountTest *test = call->self->tests ? g_hash_table_lookup (call->self->tests, call->id)
+                                         : NULL;
+
+  /* Cancelled, or a later run took its place: that one speaks. */
+  if (test == NULL || test->cancellable != call->cancellable ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&test->cancellable);
+  g_free (test->result);
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    test->result = describe_test (json_node_get_object (node), &test->css_class);
+  else
+    {
+      test->result = error ? sy_admin_client_describe_error (error)
+                           : g_strdup (_("The gateway gave no answer"));
+      test->css_class = "sy-bad";
+    }
+  sy_providers_page_refresh (call->self);
+}
+
+/* Starts a test of the account, or cancels the one running (the button says Cancel then). */
+static void
+test_clicked_cb (GtkButton       *button,
+                 SyProvidersPage *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (button), "connection-id");
+  AccountTest *test = g_hash_table_lookup (self->tests, id);
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  TestCall *call;
+
+  if (test != NULL && test->cancellable != NULL)
+    {
+      g_cancellable_cancel (test->cancellable);
+      g_clear_object (&test->cancellable);
+      g_clear_pointer (&test->result, g_free);
+      sy_providers_page_refresh (self);
+      return;
+    }
+  if (test == NULL)
+    {
+      test = g_new0 (AccountTest, 1);
+      g_hash_table_insert (self->tests, g_strdup (id), test);
+    }
+  g_clear_pointer (&test->result, g_free);
+  test->cancellable = g_cancellable_new ();
+
+  escaped = g_uri_escape_string (id, NULL, FALSE);
+  path = g_strconcat ("/api/providers/", escaped, "/test", NULL);
+  body = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (body, json_object_new ());
+  call = g_new0 (TestCall, 1);
+  call->self = g_object_ref (self);
+  call->id = g_strdup (id);
+  call->cancellable = g_object_ref (test->cancellable);
+  sy_admin_client_call_async (self->link.client, "POST", path, body, test->cancellable,
+                              tested_cb, call);
+  sy_providers_page_refresh (self);
+}
+
+/* Leaving the page ends the tests in flight (their rows say nothing more). */
+static void
+cancel_tests (SyProvidersPage *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->tests);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      AccountTest *test = value;
+
+      if (test->cancellable != NULL)
+        {
+          g_cancellable_cancel (test->cancellable);
+          g_clear_object (&test->cancellable);
+        }
+    }
+}
+
+static void
+add_test_widgets (SyProvidersPage *self,
+                  SyConnection    *c,
+                  GtkWidget       *row,
+                  GtkWidget       *text)
+{
+  AccountTest *test = g_hash_table_lookup (self->tests, c->id);
+  gboolean running = test != NULL && test->cancellable != NULL;
+  GtkWidget *button;
+
+  if (test != NULL && test->result != NULL)
+    gtk_box_append (GTK_BOX (text), sy_label_new_line (test->result, test->css_class));
+  if (running)
+    {
+      GtkWidget *spinner = gtk_spinner_new ();
+
+      gtk_spinner_start (GTK_SPINNER (spinner));
+      gtk_widget_set_valign (spinner, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (spinner, _("Testing the account…"));
+      gtk_box_append (GTK_BOX (row), spinner);
+    }
+  button = gtk_button_new_with_mnemonic (running ? _("_Cancel") : _("_Test"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, running ? _("Stop the test")
+                                               : _("Check that the account works, without "
+                                                   "spending tokens"));
+  g_object_set_data_full (G_OBJECT (button), "connection-id", g_strdup (c->id), g_free);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (test_clicked_cb), self, 0);
+  gtk_box_append (GTK_BOX (row), button);
+}
+
 static void
 add_account_row (SyProvidersPage *self,
                  SyGateway       *gateway,
@@ -263,6 +459,7 @@ add_account_row (SyProvidersPage *self,
     gtk_box_append (GTK_BOX (text), sy_label_new_line (quota_line, "dim-label"));
   gtk_widget_set_hexpand (text, TRUE);
   gtk_box_append (GTK_BOX (row), text);
+  add_test_widgets (self, c, row, text);
 
   if (g_strcmp0 (c->auth_type, "oauth") == 0 &&
       (g_strcmp0 (c->auth_state, "needs_login") == 0 || !c->has_secret))
@@ -367,6 +564,7 @@ static void
 sy_providers_page_unmap (GtkWidget *widget)
 {
   sy_page_link_unmapped (&SY_PROVIDERS_PAGE (widget)->link);
+  cancel_tests (SY_PROVIDERS_PAGE (widget));
   GTK_WIDGET_CLASS (sy_providers_page_parent_class)->unmap (widget);
 }
 
@@ -376,6 +574,7 @@ sy_providers_page_dispose (GObject *object)
   SyProvidersPage *self = SY_PROVIDERS_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_pointer (&self->tests, g_hash_table_unref);
   sy_page_link_clear (&self->link);
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), SY_TYPE_PROVIDERS_PAGE);
@@ -410,4 +609,6 @@ sy_providers_page_init (SyProvidersPage *self)
   sy_page_link_init (&self->link, GTK_WIDGET (self), POLL_INTERVAL_S, (SyPageLinkFunc) sy_providers_page_refresh,
                      (SyPageLinkFunc) poll);
   self->cancellable = g_cancellable_new ();
+  self->tests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) account_test_free);
 }

@@ -6,6 +6,7 @@
  * PATCH /api/settings, so the API's validation is the only one. A refusal names its field
  * first: the message goes under that field and nothing typed is lost. Values changed elsewhere
  * show up when the page is shown again (and while shown), except in rows with unsaved changes.
+ * The Advanced tab ends with the Backups section (sy-backups-box.c).
  */
 #define G_LOG_DOMAIN "sy-app"
 
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sy-backups-box.h"
 #include "sy-main-window.h"
 #include "sy-page-link.h"
 #include "sy-setting-row.h"
@@ -45,6 +47,7 @@ struct _SySettingsPage
   GtkLabel      *message_label;
   GtkWidget     *save_button;
   GtkWidget     *revert_button;
+  GtkWidget     *backups;       /* SyBackupsBox, at the end of the Advanced tab */
 };
 
 G_DEFINE_FINAL_TYPE (SySettingsPage, sy_settings_page, GTK_TYPE_WIDGET)
@@ -444,6 +447,7 @@ sy_settings_page_set_client (SySettingsPage *self,
   g_return_if_fail (SY_IS_SETTINGS_PAGE (self));
 
   sy_page_link_set_client (&self->link, client);
+  sy_backups_box_set_client (SY_BACKUPS_BOX (self->backups), client);
 }
 
 void
@@ -532,4 +536,6 @@ sy_settings_page_init (SySettingsPage *self)
   self->cancellable = g_cancellable_new ();
   self->rows = g_ptr_array_new ();
   build_rows (self);
+  self->backups = sy_backups_box_new ();
+  gtk_box_append (self->boxes[SY_SETTINGS_TAB_ADVANCED], self->backups);
 }

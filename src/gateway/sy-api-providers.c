@@ -500,6 +500,8 @@ sy_api_providers_handle (SyApiCall *call)
     {
       if (g_str_equal (call->sub, "quota"))
         sy_api_provider_quota (call, c);
+      else if (g_str_equal (call->sub, "test"))
+        sy_api_provider_test (call, c);
       else
         sy_api_reply_not_found (call, "provider connection resource");
       return;

@@ -14,6 +14,7 @@
 
 #include "gateway/sy-api-fields.h"
 #include "gateway/sy-http.h"
+#include "gateway/sy-probe.h"
 #include "store/sy-database.h"
 #include "store/sy-network-settings.h"
 
@@ -470,38 +471,19 @@ typedef struct
 {
   SoupServerMessage *msg;
   SoupSession       *session;
-  SoupMessage       *probe;
-  GCancellable      *cancellable;
-  guint              timeout_id;
-  gboolean           timed_out;
-  gint64             start_us;
 } Test;
 
 static void
 test_free (Test *test)
 {
-  g_clear_handle_id (&test->timeout_id, g_source_remove);
   g_clear_object (&test->msg);
-  g_clear_object (&test->probe);
   if (test->session != NULL)
     soup_session_abort (test->session);
   g_clear_object (&test->session);
-  g_clear_object (&test->cancellable);
   g_free (test);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Test, test_free)
-
-static gboolean
-test_timeout_cb (gpointer user_data)
-{
-  Test *test = user_data;
-
-  test->timeout_id = 0;
-  test->timed_out = TRUE;
-  g_cancellable_cancel (test->cancellable);
-  return G_SOURCE_REMOVE;
-}
 
 static void
 probe_sent_cb (GObject      *source,
@@ -509,41 +491,20 @@ probe_sent_cb (GObject      *source,
                gpointer      user_data)
 {
   g_autoptr(Test) test = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInputStream) stream = soup_session_send_finish (SOUP_SESSION (source), result,
-                                                             &error);
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(SyProbeResult) probe = sy_probe_send_finish (result);
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *problem = NULL;
-  guint status = stream ? soup_message_get_status (test->probe) : 0;
+  guint status = probe->status;
 
-  if (stream == NULL)
-    problem = g_strdup (test->timed_out ? "no answer through the proxy in time (timeoutMs)"
-                                        : error->message);
+  if (status == 0)
+    problem = g_strdup (probe->timed_out ? "no answer through the proxy in time (timeoutMs)"
+                                         : probe->error->message);
   else if (status == SOUP_STATUS_PROXY_AUTHENTICATION_REQUIRED)
     problem = g_strdup ("the proxy wants credentials (407): set username and password");
   else if (status == SOUP_STATUS_BAD_GATEWAY || status == SOUP_STATUS_GATEWAY_TIMEOUT)
     problem = g_strdup_printf ("the proxy answered %u: it could not reach the URL", status);
-  if (stream != NULL)
-    g_input_stream_close (stream, NULL, NULL);
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "ok");
-  json_builder_add_boolean_value (b, problem == NULL);
-  json_builder_set_member_name (b, "status");
-  if (status != 0)
-    json_builder_add_int_value (b, status);
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "latencyMs");
-  json_builder_add_int_value (b, (g_get_monotonic_time () - test->start_us) / 1000);
-  json_builder_set_member_name (b, "error");
-  if (problem != NULL)
-    json_builder_add_string_value (b, problem);
-  else
-    json_builder_add_null_value (b);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
+  root = sy_probe_reply_new (status, probe->latency_ms, problem);
   sy_api_reply (test->msg, SOUP_STATUS_OK, root);
   soup_server_message_unpause (test->msg);
 }
@@ -557,6 +518,7 @@ test_proxy (SyApiCall *call)
   g_autoptr(JsonNode) proxy = NULL;
   g_autofree char *url = NULL;
   gint64 timeout_ms = 15000;
+  g_autoptr(SoupMessage) probe = NULL;
   JsonObject *p;
   Test *test;
 
@@ -584,7 +546,6 @@ test_proxy (SyApiCall *call)
 
   test = g_new0 (Test, 1);
   test->msg = g_object_ref (call->msg);
-  test->cancellable = g_cancellable_new ();
   test->session = sy_outbound_proxies_new_session (
     sy_gateway_get_proxies (call->gateway), json_object_get_string_member (p, "type"),
     json_object_get_string_member (p, "host"),
@@ -593,12 +554,10 @@ test_proxy (SyApiCall *call)
     json_object_get_member (p, "password") && !JSON_NODE_HOLDS_NULL (json_object_get_member (p,
                                                                                   "password"))
       ? json_object_get_string_member (p, "password") : NULL);
-  test->probe = soup_message_new (SOUP_METHOD_GET, url ? url : DEFAULT_TEST_URL);
-  test->start_us = g_get_monotonic_time ();
-  test->timeout_id = g_timeout_add ((guint) timeout_ms, test_timeout_cb, test);
+  probe = soup_message_new (SOUP_METHOD_GET, url ? url : DEFAULT_TEST_URL);
   soup_server_message_pause (call->msg);
-  soup_session_send_async (test->session, test->probe, G_PRIORITY_DEFAULT, test->cancellable,
-                           probe_sent_cb, test);
+  sy_probe_send_async (test->session, probe, (guint) timeout_ms, FALSE, NULL, probe_sent_cb,
+                       test);
 }
 
 void

@@ -45,6 +45,9 @@ void sy_api_providers_handle  (SyApiCall *call);
 /* GET /api/providers/{id}/quota (sy-api-quota.c). */
 void sy_api_provider_quota    (SyApiCall    *call,
                                SyConnection *connection);
+/* POST /api/providers/{id}/test (sy-api-account-test.c). */
+void sy_api_provider_test     (SyApiCall    *call,
+                               SyConnection *connection);
 void sy_api_combos_handle     (SyApiCall *call);
 void sy_api_keys_handle       (SyApiCall *call);
 void sy_api_settings_handle   (SyApiCall *call);

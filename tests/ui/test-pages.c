@@ -3,12 +3,16 @@
  * The pages with data put into the in-process gateway, driven through their widgets: Combos
  * (a combo saved by the repository appears; create, refusal in plain words, edit with reorder by
  * the buttons and by drag and drop, delete after confirmation), Providers (an account appears
- * with its state; Add API key stores the key through the API; the on/off switch), Health
+ * with its state; Add API key stores the key through the API; the on/off switch; Test with its
+ * spinner, result and Cancel, and leaving the page cancels it), Health
  * (breakers, cooldowns, lockouts appear; Unlock; Reset all).
  */
 #define G_LOG_DOMAIN "sy-test"
 
 #include "sy-test-app.h"
+
+#include "sy-mock-upstream.h"
+#include "sy-test-gateway.h"
 
 #include "sy-combo-editor.h"
 #include "sy-add-key-dialog.h"
@@ -368,6 +372,118 @@ test_providers (void)
   sy_test_app_run (providers_body, NULL, NULL);
 }
 
+static void
+secret_stored_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_assert_true (sy_credentials_set_finish (SY_CREDENTIALS (source), result, NULL));
+  *done = TRUE;
+}
+
+/* An OpenAI account named "mock" with a key, whose base URL is the mock upstream. */
+static void
+add_mock_account (SyTestApp      *t,
+                  SyMockUpstream *mock)
+{
+  g_autoptr(SyConnection) c = sy_connection_new ();
+  g_autoptr(GError) error = NULL;
+  gboolean stored = FALSE;
+
+  c->id = sy_record_new_id ();
+  c->provider = g_strdup ("openai");
+  c->name = g_strdup ("mock");
+  c->base_url = g_strdup (sy_mock_upstream_get_base_url (mock));
+  c->priority = 1;
+  c->enabled = TRUE;
+  c->has_secret = TRUE;
+  c->rpm_limit = c->min_gap_ms = c->max_concurrent = -1;
+  c->created_at = c->updated_at = sy_record_now_ms ();
+  sy_credentials_set_async (sy_gateway_get_credentials (sy_test_app_get_gateway (t)), c->id,
+                            c->name, "sk-mock", NULL, secret_stored_cb, &stored);
+  sy_test_wait_until (stored);
+  sy_connection_repo_save (sy_gateway_get_connections (sy_test_app_get_gateway (t)), c, &error);
+  g_assert_no_error (error);
+}
+
+/* The mock lists its models only after a while, so a test is still running when we look. */
+static void
+push_slow_models (SyMockUpstream *mock)
+{
+  SyMockBehaviour b = { 0 };
+
+  b.kind = SY_MOCK_JSON;
+  b.body = "{\"object\":\"list\",\"data\":[]}";
+  b.delay_ms = 1500;
+  sy_mock_upstream_push (mock, &b);
+}
+
+static GtkWidget *
+mock_row (GtkWidget *page)
+{
+  return sy_test_find_row (page, "mock");
+}
+
+static void
+providers_test_body (SyTestApp     *t,
+                     gconstpointer  data)
+{
+  g_autoptr(SyMockUpstream) mock = sy_mock_upstream_new ();
+  GtkWidget *page = sy_test_app_show_page (t, "providers");
+  SyMockBehaviour refused = { 0 };
+
+  add_mock_account (t, mock);
+  sy_test_wait_until (mock_row (page) != NULL);
+
+  /* Works: the mock lists two models. */
+  sy_test_click (sy_test_find_button (mock_row (page), "Test"));
+  sy_test_wait_until (sy_test_find_label (mock_row (page), "Works: 2 models, ") != NULL);
+  g_assert_cmpstr (soup_message_headers_get_one (sy_mock_upstream_get_request (mock, 0)->headers,
+                                                 "Authorization"), ==, "Bearer sk-mock");
+
+  /* Refused: the status and the gateway's sentence. */
+  refused.kind = SY_MOCK_STATUS;
+  refused.status = 401;
+  sy_mock_upstream_push (mock, &refused);
+  sy_test_click (sy_test_find_button (mock_row (page), "Test"));
+  sy_test_wait_until (sy_test_find_label (mock_row (page), "Refused: 401, ") != NULL);
+  g_assert_null (sy_test_find_label (mock_row (page), "Works"));
+
+  /* A slow answer: a spinner and Cancel, which ends it and clears the result. */
+  push_slow_models (mock);
+  sy_test_click (sy_test_find_button (mock_row (page), "Test"));
+  sy_test_wait_until (sy_test_find_button (mock_row (page), "Cancel") != NULL);
+  g_assert_nonnull (sy_test_find_type (mock_row (page), GTK_TYPE_SPINNER));
+  g_assert_null (sy_test_find_label (mock_row (page), "Refused"));
+  sy_test_wait_until (sy_mock_upstream_get_requests (mock)->len == 3);  /* in flight upstream */
+  sy_test_click (sy_test_find_button (mock_row (page), "Cancel"));
+  sy_test_wait_until (sy_test_find_button (mock_row (page), "Test") != NULL);
+  g_assert_null (sy_test_find_type (mock_row (page), GTK_TYPE_SPINNER));
+
+  /* Leaving the page cancels a running test. */
+  push_slow_models (mock);
+  sy_test_click (sy_test_find_button (mock_row (page), "Test"));
+  sy_test_wait_until (sy_test_find_button (mock_row (page), "Cancel") != NULL);
+  sy_test_wait_until (sy_mock_upstream_get_requests (mock)->len == 4);
+  sy_test_app_show_page (t, "combos");
+  page = sy_test_app_show_page (t, "providers");
+  sy_test_wait_until (mock_row (page) != NULL &&
+                      sy_test_find_button (mock_row (page), "Test") != NULL);
+  g_assert_null (sy_test_find_type (mock_row (page), GTK_TYPE_SPINNER));
+
+  /* The gateway finishes the abandoned probes (the mock answers late) before the app goes. */
+  sy_test_wait_ms (2000);
+  g_assert_null (sy_test_find_label (mock_row (page), "Works: 0 models"));
+}
+
+static void
+test_providers_test (void)
+{
+  sy_test_app_run (providers_test_body, NULL, NULL);
+}
+
 static gboolean
 has_custom_model (SyTestApp  *t,
                   const char *provider,
@@ -528,6 +644,7 @@ main (int   argc,
   g_test_add_func ("/sy/ui/pages/combos/paused", test_combos_paused);
   g_test_add_func ("/sy/ui/pages/providers", test_providers);
   g_test_add_func ("/sy/ui/pages/providers/custom-models", test_custom_models);
+  g_test_add_func ("/sy/ui/pages/providers/test", test_providers_test);
   g_test_add_func ("/sy/ui/pages/health", test_health);
   return g_test_run ();
 }

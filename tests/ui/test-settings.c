@@ -5,7 +5,9 @@
  * that is not JSON and a value the API refuses are shown under their field with the typed text
  * kept and nothing saved; a value changed through the API while the page was hidden appears
  * when it is shown again, while a field being edited keeps the edit until Revert; turning
- * requireApiKey off on a listener beyond loopback shows the API's refusal under the switch.
+ * requireApiKey off on a listener beyond loopback shows the API's refusal under the switch;
+ * Advanced → Backups exports the database and the archive to files and imports the database
+ * after the confirmation, saying so in words.
  */
 #define G_LOG_DOMAIN "sy-test"
 
@@ -13,6 +15,8 @@
 
 #include <sqlite3.h>
 
+#include "sy-backups-box.h"
+#include "sy-test-gateway.h"
 #include "sy-setting-row.h"
 #include "sy-settings-page.h"
 
@@ -396,6 +400,102 @@ test_require_key (void)
   g_unsetenv ("SWITCHYARD_REQUIRE_API_KEY");
 }
 
+/* --- Backups ----------------------------------------------------------------------------- */
+
+static char *
+file_head (const char *path,
+           gsize       n)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &contents, &len, NULL) || len < n)
+    return NULL;
+  return g_strndup (contents, n);
+}
+
+/* The native file choosers cannot be driven under Xvfb (they may be portal dialogs in another
+ * process): the test calls what their responses lead to, sy_backups_box_export/import, with a
+ * GFile. */
+static void
+backups_body (SyTestApp     *t,
+              gconstpointer  data)
+{
+  GtkWidget *page = sy_test_app_show_page (t, "settings");
+  GtkWidget *box;
+  g_autofree char *dir = g_dir_make_tmp ("sy-backups-XXXXXX", NULL);
+  g_autofree char *db_path = g_build_filename (dir, "exported.sqlite", NULL);
+  g_autofree char *archive_path = g_build_filename (dir, "exported.tar.gz", NULL);
+  g_autoptr(GFile) db_file = g_file_new_for_path (db_path);
+  g_autoptr(GFile) archive_file = g_file_new_for_path (archive_path);
+  g_autofree char *head = NULL;
+  GtkWindow *dialog;
+
+  sy_settings_page_set_tab (SY_SETTINGS_PAGE (page), "advanced");
+  box = sy_test_find_type (page, SY_TYPE_BACKUPS_BOX);
+  g_assert_nonnull (box);
+  g_assert_nonnull (sy_test_find_button (box, "Export database…"));
+  g_assert_nonnull (sy_test_find_button (box, "Export archive (no secrets)…"));
+  g_assert_nonnull (sy_test_find_button (box, "Import…"));
+
+  sy_backups_box_export (SY_BACKUPS_BOX (box), SY_BACKUP_DATABASE, db_file);
+  sy_test_wait_until (sy_test_find_label (box, "Saved to ") != NULL);
+  head = file_head (db_path, 15);
+  g_assert_cmpstr (head, ==, "SQLite format 3");
+  g_clear_pointer (&head, g_free);
+
+  sy_backups_box_export (SY_BACKUPS_BOX (box), SY_BACKUP_ARCHIVE, archive_file);
+  sy_test_wait_until (sy_test_find_label (box, "exported.tar.gz") != NULL);
+  head = file_head (archive_path, 2);
+  g_assert_nonnull (head);
+  g_assert_cmpint ((guchar) head[0], ==, 0x1f);
+  g_assert_cmpint ((guchar) head[1], ==, 0x8b);
+
+  /* Cancel while the download runs: a spinner until then, no file after. */
+  {
+    g_autofree char *cancelled_path = g_build_filename (dir, "cancelled.sqlite", NULL);
+    g_autoptr(GFile) cancelled = g_file_new_for_path (cancelled_path);
+
+    GtkWidget *spinner;
+
+    sy_backups_box_export (SY_BACKUPS_BOX (box), SY_BACKUP_DATABASE, cancelled);
+    spinner = sy_test_find_type (box, GTK_TYPE_SPINNER);
+    g_assert_nonnull (spinner);
+    g_assert_false (gtk_widget_get_sensitive (sy_test_find_button (box, "Import…")));
+    sy_test_click (sy_test_find_button (box, "Cancel"));
+    g_assert_nonnull (sy_test_find_label (box, "Cancelled."));
+    g_assert_false (gtk_widget_get_visible (spinner));
+    sy_test_wait_ms (500);
+    g_assert_nonnull (sy_test_find_label (box, "Cancelled."));
+    g_assert_false (g_file_test (cancelled_path, G_FILE_TEST_EXISTS));
+  }
+
+  /* Import asks first, naming the automatic backup; then it says what happened. */
+  sy_backups_box_import (SY_BACKUPS_BOX (box), db_file);
+  sy_test_wait_until (sy_test_find_window (GTK_TYPE_MESSAGE_DIALOG) != NULL);
+  dialog = sy_test_find_window (GTK_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (sy_test_find_label (GTK_WIDGET (dialog), "saved to the backups folder first"));
+  sy_test_click (sy_test_find_button (GTK_WIDGET (dialog), "Import"));
+  sy_test_wait_until (sy_test_find_label (box, "Imported.") != NULL);
+  g_assert_nonnull (sy_test_find_label (box, "switchyard-pre-import-"));
+  g_assert_null (sy_test_find_window (GTK_TYPE_MESSAGE_DIALOG));
+
+  /* A file that is not a database: refused in words, nothing changed. */
+  sy_backups_box_import (SY_BACKUPS_BOX (box), archive_file);
+  sy_test_wait_until (sy_test_find_window (GTK_TYPE_MESSAGE_DIALOG) != NULL);
+  sy_test_click (sy_test_find_button (GTK_WIDGET (sy_test_find_window (GTK_TYPE_MESSAGE_DIALOG)),
+                                      "Import"));
+  sy_test_wait_until (sy_test_find_label (box, "Not imported, nothing changed") != NULL);
+
+  sy_test_rm_rf (dir);
+}
+
+static void
+test_backups (void)
+{
+  sy_test_app_run (backups_body, NULL, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -411,5 +511,6 @@ main (int   argc,
   g_test_add_func ("/sy/ui/settings/invalid", test_invalid);
   g_test_add_func ("/sy/ui/settings/elsewhere", test_elsewhere);
   g_test_add_func ("/sy/ui/settings/require-key-refused", test_require_key);
+  g_test_add_func ("/sy/ui/settings/backups", test_backups);
   return g_test_run ();
 }
