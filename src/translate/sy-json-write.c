@@ -80,3 +80,70 @@ sy_json_write_node (GString  *out,
   text = json_to_string (node, FALSE);
   g_string_append (out, text);
 }
+
+void
+sy_json_write_node_short (GString  *out,
+                          JsonNode *node)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+  JsonArray *array;
+
+  if (node == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      g_string_append_c (out, '{');
+      json_object_iter_init_ordered (&iter, json_node_get_object (node));
+      while (json_object_iter_next_ordered (&iter, &name, &member))
+        {
+          if (out->str[out->len - 1] != '{')
+            g_string_append_c (out, ',');
+          sy_json_append_string (out, name);
+          g_string_append_c (out, ':');
+          sy_json_write_node_short (out, member);
+        }
+      g_string_append_c (out, '}');
+      break;
+    case JSON_NODE_ARRAY:
+      array = json_node_get_array (node);
+      g_string_append_c (out, '[');
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          if (i > 0)
+            g_string_append_c (out, ',');
+          sy_json_write_node_short (out, json_array_get_element (array, i));
+        }
+      g_string_append_c (out, ']');
+      break;
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_INT64:
+          sy_json_write_int (out, json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          sy_json_write_double (out, json_node_get_double (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_STRING:
+          sy_json_append_string (out, json_node_get_string (node));
+          break;
+        default:
+          g_string_append (out, "null");
+          break;
+        }
+      break;
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (out, "null");
+      break;
+    }
+}

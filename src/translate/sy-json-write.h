@@ -51,5 +51,9 @@ void            sy_json_write_double      (GString     *out,
 /* Compact JSON for a node as json-glib writes it; null for NULL. */
 void            sy_json_write_node        (GString     *out,
                                            JsonNode    *node);
+/* The same with members in their order and doubles by sy_json_write_double (0.7 stays 0.7,
+ * not 0.69999999999999996): for bodies rebuilt from a parsed tree. */
+void            sy_json_write_node_short  (GString     *out,
+                                           JsonNode    *node);
 
 G_END_DECLS

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Gemini's own JSON reading and writing: typed member getters accepting both the camelCase and
- * snake_case spellings (and proto3 string integers), its parse error wording, and a node
- * writer with short doubles. Generic helpers are sy-json-read.h, sy-json-write.h. Pure.
+ * snake_case spellings (and proto3 string integers) and its parse error wording. Generic
+ * helpers (the node writer with short doubles too) are sy-json-read.h, sy-json-write.h. Pure.
  */
 #define G_LOG_DOMAIN "sy-translate"
 
@@ -280,73 +280,6 @@ _sy_gemini_get_array (JsonObject  *object,
     return wrong_type (path, member, code, "an array", error);
   *out = json_node_get_array (node);
   return TRUE;
-}
-
-void
-_sy_gemini_append_node (GString  *out,
-                        JsonNode *node)
-{
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *member;
-  JsonArray *array;
-
-  if (node == NULL)
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      g_string_append_c (out, '{');
-      json_object_iter_init_ordered (&iter, json_node_get_object (node));
-      while (json_object_iter_next_ordered (&iter, &name, &member))
-        {
-          if (out->str[out->len - 1] != '{')
-            g_string_append_c (out, ',');
-          sy_json_append_string (out, name);
-          g_string_append_c (out, ':');
-          _sy_gemini_append_node (out, member);
-        }
-      g_string_append_c (out, '}');
-      break;
-    case JSON_NODE_ARRAY:
-      array = json_node_get_array (node);
-      g_string_append_c (out, '[');
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          if (i > 0)
-            g_string_append_c (out, ',');
-          _sy_gemini_append_node (out, json_array_get_element (array, i));
-        }
-      g_string_append_c (out, ']');
-      break;
-    case JSON_NODE_VALUE:
-      switch (json_node_get_value_type (node))
-        {
-        case G_TYPE_INT64:
-          sy_json_write_int (out, json_node_get_int (node));
-          break;
-        case G_TYPE_DOUBLE:
-          sy_json_write_double (out, json_node_get_double (node));
-          break;
-        case G_TYPE_BOOLEAN:
-          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
-          break;
-        case G_TYPE_STRING:
-          sy_json_append_string (out, json_node_get_string (node));
-          break;
-        default:
-          g_string_append (out, "null");
-          break;
-        }
-      break;
-    case JSON_NODE_NULL:
-    default:
-      g_string_append (out, "null");
-      break;
-    }
 }
 
 void

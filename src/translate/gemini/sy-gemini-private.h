@@ -171,10 +171,6 @@ guint           _sy_gemini_error_status   (guint        status,
 
 /* --- writing -------------------------------------------------------------------------------- */
 
-/* Compact JSON for a node (doubles as above). */
-void            _sy_gemini_append_node    (GString     *out,
-                                           JsonNode    *node);
-
 /* Appends "usageMetadata":{...} (the known counts; candidatesTokenCount excludes reasoning) as
  * a member of the object being written; nothing when no count is known. A cache-creation count
  * has no place in Gemini's usage: it goes to notes (may be NULL). */

@@ -558,7 +558,7 @@ emit_tools (Emit     *e,
           if (clean == NULL)
             return FALSE;
           sy_json_write_key (out, "parametersJsonSchema");
-          _sy_gemini_append_node (out, clean);
+          sy_json_write_node_short (out, clean);
         }
       if (tool->strict)
         _sy_gemini_note (e->notes, "tool \"%s\": strict has no Gemini equivalent (Gemini "
@@ -706,7 +706,7 @@ emit_generation_config (Emit     *e,
           if (clean == NULL)
             return FALSE;
           sy_json_write_key (out, "responseJsonSchema");
-          _sy_gemini_append_node (out, clean);
+          sy_json_write_node_short (out, clean);
         }
       break;
     case SY_FORMAT_UNSET:

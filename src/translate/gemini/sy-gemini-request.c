@@ -52,7 +52,7 @@ node_to_json (JsonNode *node)
 {
   GString *out = g_string_new (NULL);
 
-  _sy_gemini_append_node (out, node);
+  sy_json_write_node_short (out, node);
   return g_string_free (out, FALSE);
 }
 

@@ -106,7 +106,7 @@ parse_part (SyChatResponse  *response,
         }
       json = g_string_new (NULL);
       if (args != NULL)
-        _sy_gemini_append_node (json, args);
+        sy_json_write_node_short (json, args);
       else
         g_string_append (json, "{}");
       part = sy_part_new (SY_PART_TOOL_CALL);

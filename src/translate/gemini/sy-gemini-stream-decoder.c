@@ -133,7 +133,7 @@ decode_call (Sink        *sink,
       return FALSE;
     }
   if (args != NULL)
-    _sy_gemini_append_node (json, args);
+    sy_json_write_node_short (json, args);
   else
     g_string_append (json, "{}");
 
