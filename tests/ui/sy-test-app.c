@@ -365,6 +365,24 @@ sy_test_app_add_account (SyTestApp  *t,
   return g_steal_pointer (&c);
 }
 
+void
+sy_test_app_add_mock_account (SyTestApp      *t,
+                              SyMockUpstream *mock)
+{
+  g_autoptr(SyConnection) c = sy_connection_new ();
+  g_autoptr(GError) error = NULL;
+
+  c->id = sy_record_new_id ();
+  c->provider = g_strdup ("openai");
+  c->name = g_strdup ("mock");
+  c->base_url = g_strdup (sy_mock_upstream_get_base_url (mock));
+  c->has_secret = TRUE;
+  c->created_at = c->updated_at = sy_record_now_ms ();
+  sy_test_store_secret (sy_test_app_get_gateway (t), c->id, c->name, "sk-mock");
+  sy_connection_repo_save (sy_gateway_get_connections (sy_test_app_get_gateway (t)), c, &error);
+  g_assert_no_error (error);
+}
+
 static SyRoute *
 route_new (SyConnection *c,
            const char   *model)

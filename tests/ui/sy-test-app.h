@@ -12,6 +12,7 @@
 #include "routing/sy-failure-policy.h"
 #include "sy-application.h"
 #include "sy-main-window.h"
+#include "sy-mock-upstream.h"
 
 G_BEGIN_DECLS
 
@@ -94,6 +95,9 @@ SyConnection   *sy_test_app_add_account (SyTestApp      *t,
                                          const char     *provider,
                                          const char     *name,
                                          int             priority);
+/* An OpenAI account named "mock" with the key "sk-mock", whose base URL is mock. */
+void            sy_test_app_add_mock_account (SyTestApp      *t,
+                                              SyMockUpstream *mock);
 /* Tells the routing state that an attempt of model on account c failed with kind (as the
  * proxy would). FALSE when the provider's breaker did not admit the attempt (already open). */
 gboolean        sy_test_app_fail        (SyTestApp      *t,

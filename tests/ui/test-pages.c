@@ -372,42 +372,6 @@ test_providers (void)
   sy_test_app_run (providers_body, NULL, NULL);
 }
 
-static void
-secret_stored_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  gboolean *done = user_data;
-
-  g_assert_true (sy_credentials_set_finish (SY_CREDENTIALS (source), result, NULL));
-  *done = TRUE;
-}
-
-/* An OpenAI account named "mock" with a key, whose base URL is the mock upstream. */
-static void
-add_mock_account (SyTestApp      *t,
-                  SyMockUpstream *mock)
-{
-  g_autoptr(SyConnection) c = sy_connection_new ();
-  g_autoptr(GError) error = NULL;
-  gboolean stored = FALSE;
-
-  c->id = sy_record_new_id ();
-  c->provider = g_strdup ("openai");
-  c->name = g_strdup ("mock");
-  c->base_url = g_strdup (sy_mock_upstream_get_base_url (mock));
-  c->priority = 1;
-  c->enabled = TRUE;
-  c->has_secret = TRUE;
-  c->rpm_limit = c->min_gap_ms = c->max_concurrent = -1;
-  c->created_at = c->updated_at = sy_record_now_ms ();
-  sy_credentials_set_async (sy_gateway_get_credentials (sy_test_app_get_gateway (t)), c->id,
-                            c->name, "sk-mock", NULL, secret_stored_cb, &stored);
-  sy_test_wait_until (stored);
-  sy_connection_repo_save (sy_gateway_get_connections (sy_test_app_get_gateway (t)), c, &error);
-  g_assert_no_error (error);
-}
-
 /* The mock lists its models only after a while, so a test is still running when we look. */
 static void
 push_slow_models (SyMockUpstream *mock)
@@ -434,7 +398,7 @@ providers_test_body (SyTestApp     *t,
   GtkWidget *page = sy_test_app_show_page (t, "providers");
   SyMockBehaviour refused = { 0 };
 
-  add_mock_account (t, mock);
+  sy_test_app_add_mock_account (t, mock);
   sy_test_wait_until (mock_row (page) != NULL);
 
   /* Works: the mock lists two models. */

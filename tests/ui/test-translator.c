@@ -218,42 +218,6 @@ test_bench (void)
 
 /* --- Chat tester ------------------------------------------------------------------------- */
 
-static void
-secret_stored_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  gboolean *done = user_data;
-
-  g_assert_true (sy_credentials_set_finish (SY_CREDENTIALS (source), result, NULL));
-  *done = TRUE;
-}
-
-/* An OpenAI account with a key whose base URL is the mock. */
-static void
-add_mock_account (SyTestApp      *t,
-                  SyMockUpstream *mock)
-{
-  g_autoptr(SyConnection) c = sy_connection_new ();
-  g_autoptr(GError) error = NULL;
-  gboolean stored = FALSE;
-
-  c->id = sy_record_new_id ();
-  c->provider = g_strdup ("openai");
-  c->name = g_strdup ("mock");
-  c->base_url = g_strdup (sy_mock_upstream_get_base_url (mock));
-  c->priority = 1;
-  c->enabled = TRUE;
-  c->has_secret = TRUE;
-  c->rpm_limit = c->min_gap_ms = c->max_concurrent = -1;
-  c->created_at = c->updated_at = sy_record_now_ms ();
-  sy_credentials_set_async (sy_gateway_get_credentials (sy_test_app_get_gateway (t)), c->id,
-                            c->name, "sk-mock", NULL, secret_stored_cb, &stored);
-  sy_test_wait_until (stored);
-  sy_connection_repo_save (sy_gateway_get_connections (sy_test_app_get_gateway (t)), c, &error);
-  g_assert_no_error (error);
-}
-
 static gboolean
 body_contains (SyMockRequest *request,
                const char    *text)
@@ -292,7 +256,7 @@ chat_body (SyTestApp     *t,
   GtkWidget *tester;
   SyMockRequest *received;
 
-  add_mock_account (t, mock);
+  sy_test_app_add_mock_account (t, mock);
   tester = show_view (t, "chat", SY_TYPE_CHAT_TESTER);
   g_assert_null (sy_test_find_label (tester, "requires an API key"));
 
@@ -370,7 +334,7 @@ cancel_body (SyTestApp     *t,
   SyMockBehaviour hang = { .kind = SY_MOCK_HANG };
   GtkWidget *tester;
 
-  add_mock_account (t, mock);
+  sy_test_app_add_mock_account (t, mock);
   sy_mock_upstream_push (mock, &hang);
   tester = show_view (t, "chat", SY_TYPE_CHAT_TESTER);
 
@@ -457,7 +421,7 @@ monitor_body (SyTestApp     *t,
   GtkWidget *route;
   GtkWidget *filter;
 
-  add_mock_account (t, mock);
+  sy_test_app_add_mock_account (t, mock);
   monitor = SY_LIVE_MONITOR (show_view (t, "monitor", SY_TYPE_LIVE_MONITOR));
   g_assert_nonnull (sy_test_find_label (GTK_WIDGET (monitor), "No requests yet"));
 
