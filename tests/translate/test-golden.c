@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "translate/sy-codec.h"
+#include "sy-golden-check.h"
 
 typedef struct
 {
@@ -35,110 +36,15 @@ golden_case_free (gpointer data)
   g_free (c);
 }
 
-static char *
-read_case_file (const GoldenCase *c,
-                const char       *name,
-                gsize            *len)
-{
-  g_autofree char *path = g_build_filename (c->dir, name, NULL);
-  char *text = NULL;
-
-  if (!g_file_get_contents (path, &text, len, NULL))
-    return NULL;
-  return text;
-}
-
-static JsonNode *
-parse_json (const char *data,
-            gsize       len)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  if (!json_parser_load_from_data (parser, data, (gssize) len, &error))
-    return NULL;
-  return json_node_copy (json_parser_get_root (parser));
-}
-
-static char *
-to_pretty (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, node);
-  return json_generator_to_data (gen, NULL);
-}
-
-static void
-assert_json_equal (const char *what,
-                   const char *got,
-                   gsize       got_len,
-                   const char *expected,
-                   gsize       expected_len)
-{
-  g_autoptr(JsonNode) a = parse_json (got, got_len);
-  g_autoptr(JsonNode) b = parse_json (expected, expected_len);
-
-  if (a == NULL)
-    g_error ("%s: output is not JSON: %.*s", what, (int) got_len, got);
-  g_assert_nonnull (b);
-  if (!json_node_equal (a, b))
-    {
-      g_autofree char *pa = to_pretty (a);
-      g_autofree char *pb = to_pretty (b);
-
-      g_error ("%s differs.\n--- got:\n%s\n--- expected:\n%s", what, pa, pb);
-    }
-}
-
-static void
-check_notes (const GoldenCase *c,
-             GPtrArray        *notes)
-{
-  g_autofree char *expected = read_case_file (c, "expected-notes.txt", NULL);
-  g_auto(GStrv) lines = NULL;
-
-  if (expected == NULL)
-    return;
-  lines = g_strsplit (g_strstrip (expected), "\n", 0);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      gboolean found = FALSE;
-
-      for (guint j = 0; j < notes->len && !found; j++)
-        found = strstr (g_ptr_array_index (notes, j), lines[i]) != NULL;
-      if (!found)
-        g_error ("no note mentions \"%s\" (%u notes)", lines[i], notes->len);
-    }
-}
-
-static void
-check_error (const GoldenCase *c,
-             const GError     *error)
-{
-  g_autofree char *expected = read_case_file (c, "expected-error.txt", NULL);
-
-  if (expected == NULL)
-    {
-      if (error != NULL)
-        g_error ("unexpected error: %s", error->message);
-      return;
-    }
-  if (error == NULL)
-    g_error ("expected an error mentioning \"%s\"", g_strstrip (expected));
-  g_assert_nonnull (strstr (error->message, g_strstrip (expected)));
-}
-
 static void
 run_request (const GoldenCase *c,
              const SyCodec    *from,
              const SyCodec    *to)
 {
   gsize len, expected_len;
-  g_autofree char *input = read_case_file (c, "input.json", &len);
-  g_autofree char *expected = read_case_file (c, "expected.json", &expected_len);
-  g_autofree char *expected_path = read_case_file (c, "expected-path.txt", NULL);
+  g_autofree char *input = sy_golden_read (c->dir, "input.json", &len);
+  g_autofree char *expected = sy_golden_read (c->dir, "expected.json", &expected_len);
+  g_autofree char *expected_path = sy_golden_read (c->dir, "expected-path.txt", NULL);
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autoptr(SyChatRequest) request = NULL;
@@ -152,13 +58,13 @@ run_request (const GoldenCase *c,
         request->model = g_strdup ("test-model");
       out = to->emit_request (request, notes, &error);
     }
-  check_error (c, error);
+  sy_golden_check_error (c->dir, error);
   if (error != NULL)
     return;
 
-  assert_json_equal (c->dir, g_bytes_get_data (out, NULL), g_bytes_get_size (out), expected,
+  sy_golden_assert_json (c->dir, g_bytes_get_data (out, NULL), g_bytes_get_size (out), expected,
                      expected_len);
-  check_notes (c, notes);
+  sy_golden_check_notes (c->dir, notes);
   if (expected_path != NULL)
     {
       g_autofree char *path = to->request_path (request);
@@ -173,8 +79,8 @@ run_response (const GoldenCase *c,
               const SyCodec    *to)
 {
   gsize len, expected_len;
-  g_autofree char *input = read_case_file (c, "input.json", &len);
-  g_autofree char *expected = read_case_file (c, "expected.json", &expected_len);
+  g_autofree char *input = sy_golden_read (c->dir, "input.json", &len);
+  g_autofree char *expected = sy_golden_read (c->dir, "expected.json", &expected_len);
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autoptr(SyChatResponse) response = NULL;
@@ -182,15 +88,15 @@ run_response (const GoldenCase *c,
 
   g_assert_nonnull (input);
   response = from->parse_response (input, len, &error);
-  check_error (c, error);
+  sy_golden_check_error (c->dir, error);
   if (error != NULL)
     return;
   if (response->model == NULL)
     response->model = g_strdup ("test-model");
   out = to->emit_response (response, notes);
-  assert_json_equal (c->dir, g_bytes_get_data (out, NULL), g_bytes_get_size (out), expected,
+  sy_golden_assert_json (c->dir, g_bytes_get_data (out, NULL), g_bytes_get_size (out), expected,
                      expected_len);
-  check_notes (c, notes);
+  sy_golden_check_notes (c->dir, notes);
 }
 
 typedef struct
@@ -303,13 +209,13 @@ assert_streams_equal (const char *what,
       da = g_ptr_array_index (a.data, i);
       db = g_ptr_array_index (b.data, i);
       /* Data compares as JSON when the expected data is JSON ("[DONE]" is not). */
-      expected_node = parse_json (db, strlen (db));
+      expected_node = sy_golden_parse_json (db, strlen (db));
       if (expected_node != NULL)
         {
           g_autofree char *label = g_strdup_printf ("%s, event %u", what, i);
 
           g_clear_pointer (&expected_node, json_node_unref);
-          assert_json_equal (label, da, strlen (da), db, strlen (db));
+          sy_golden_assert_json (label, da, strlen (da), db, strlen (db));
         }
       else if (!g_str_equal (da, db))
         g_error ("%s: event %u data \"%s\", expected \"%s\"", what, i, da, db);
@@ -326,14 +232,14 @@ run_stream (const GoldenCase *c,
             const SyCodec    *to)
 {
   gsize len;
-  g_autofree char *input = read_case_file (c, "input.sse", &len);
-  g_autofree char *expected = read_case_file (c, "expected.sse", NULL);
+  g_autofree char *input = sy_golden_read (c->dir, "input.sse", &len);
+  g_autofree char *expected = sy_golden_read (c->dir, "expected.sse", NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *whole = NULL;
 
   g_assert_nonnull (input);
   whole = translate_stream (from, to, input, len, 0, &error);
-  check_error (c, error);
+  sy_golden_check_error (c->dir, error);
   if (error != NULL)
     return;
   g_assert_nonnull (expected);

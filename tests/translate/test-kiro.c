@@ -20,6 +20,7 @@
 #include "translate/sy-json-write.h"
 #include "translate/sy-stream-translator.h"
 #include "kiro-frames.h"
+#include "sy-golden-check.h"
 
 #define MASKED_ID "00000000-0000-4000-8000-000000000000"
 
@@ -49,19 +50,6 @@ fixture_path (const char *name)
   return g_test_build_filename (G_TEST_DIST, "fixtures", "translate", "kiro", name, NULL);
 }
 
-static char *
-read_case_file (const KiroCase *c,
-                const char     *name,
-                gsize          *len)
-{
-  g_autofree char *path = g_build_filename (c->dir, name, NULL);
-  char *text = NULL;
-
-  if (!g_file_get_contents (path, &text, len, NULL))
-    return NULL;
-  return text;
-}
-
 /* The case's input bytes: framed from an .events description, else as they are. */
 static GBytes *
 read_input (const KiroCase *c)
@@ -81,85 +69,6 @@ read_input (const KiroCase *c)
   return g_bytes_new_take (data, len);
 }
 
-static JsonNode *
-parse_json (const char *data,
-            gssize      len)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-
-  if (!json_parser_load_from_data (parser, data, len, NULL))
-    return NULL;
-  return json_node_copy (json_parser_get_root (parser));
-}
-
-static char *
-to_pretty (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, node);
-  return json_generator_to_data (gen, NULL);
-}
-
-static void
-assert_json_equal (const char *what,
-                   JsonNode   *got,
-                   const char *expected)
-{
-  g_autoptr(JsonNode) b = parse_json (expected, -1);
-
-  g_assert_nonnull (got);
-  g_assert_nonnull (b);
-  if (!json_node_equal (got, b))
-    {
-      g_autofree char *pa = to_pretty (got);
-      g_autofree char *pb = to_pretty (b);
-
-      g_error ("%s differs.\n--- got:\n%s\n--- expected:\n%s", what, pa, pb);
-    }
-}
-
-static void
-check_notes (const KiroCase *c,
-             GPtrArray      *notes)
-{
-  g_autofree char *expected = read_case_file (c, "expected-notes.txt", NULL);
-  g_auto(GStrv) lines = NULL;
-
-  if (expected == NULL)
-    return;
-  lines = g_strsplit (g_strstrip (expected), "\n", 0);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      gboolean found = FALSE;
-
-      for (guint j = 0; notes != NULL && j < notes->len && !found; j++)
-        found = strstr (g_ptr_array_index (notes, j), lines[i]) != NULL;
-      if (!found)
-        g_error ("%s: no note mentions \"%s\"", c->dir, lines[i]);
-    }
-}
-
-static gboolean
-check_error (const KiroCase *c,
-             const GError   *error)
-{
-  g_autofree char *expected = read_case_file (c, "expected-error.txt", NULL);
-
-  if (expected == NULL)
-    {
-      if (error != NULL)
-        g_error ("%s: unexpected error: %s", c->dir, error->message);
-      return FALSE;
-    }
-  if (error == NULL)
-    g_error ("%s: expected an error mentioning \"%s\"", c->dir, g_strstrip (expected));
-  if (strstr (error->message, g_strstrip (expected)) == NULL)
-    g_error ("%s: error \"%s\" does not mention \"%s\"", c->dir, error->message, expected);
-  return TRUE;
-}
-
 /* --- golden cases ----------------------------------------------------------------------------- */
 
 static void
@@ -167,8 +76,8 @@ run_request (const KiroCase *c,
              SyDialect       from)
 {
   g_autoptr(GBytes) input = read_input (c);
-  g_autofree char *expected = read_case_file (c, "expected.json", NULL);
-  g_autofree char *expected_path = read_case_file (c, "expected-path.txt", NULL);
+  g_autofree char *expected = sy_golden_read (c->dir, "expected.json", NULL);
+  g_autofree char *expected_path = sy_golden_read (c->dir, "expected-path.txt", NULL);
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autoptr(SyChatRequest) request = NULL;
@@ -182,17 +91,17 @@ run_request (const KiroCase *c,
   if (request->model == NULL)
     request->model = g_strdup ("test-model");
   out = sy_kiro_codec.emit_request (request, notes, &error);
-  if (check_error (c, error))
+  if (sy_golden_check_error (c->dir, error))
     return;
 
-  got = parse_json (g_bytes_get_data (out, NULL), (gssize) g_bytes_get_size (out));
+  got = sy_golden_parse_json (g_bytes_get_data (out, NULL), (gssize) g_bytes_get_size (out));
   g_assert_nonnull (got);
   state = json_object_get_object_member (json_node_get_object (got), "conversationState");
   g_assert_true (g_uuid_string_is_valid (json_object_get_string_member (state,
                                                                         "conversationId")));
   json_object_set_string_member (state, "conversationId", MASKED_ID);
-  assert_json_equal (c->dir, got, expected);
-  check_notes (c, notes);
+  sy_golden_assert_json_node (c->dir, got, expected);
+  sy_golden_check_notes (c->dir, notes);
   if (expected_path != NULL)
     {
       g_autofree char *path = sy_kiro_codec.request_path (request);
@@ -237,18 +146,18 @@ run_stream (const KiroCase *c,
             SyDialect       to)
 {
   g_autoptr(GBytes) input = read_input (c);
-  g_autofree char *expected = read_case_file (c, "expected.sse", NULL);
+  g_autofree char *expected = sy_golden_read (c->dir, "expected.sse", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) notes = NULL;
   g_autofree char *whole = translate_stream (to, input, 0, &notes, &error);
   gsize len = g_bytes_get_size (input);
 
-  if (check_error (c, error))
+  if (sy_golden_check_error (c->dir, error))
     return;
   g_assert_nonnull (expected);
   if (!g_str_equal (whole, expected))
     g_error ("%s differs.\n--- got:\n%s\n--- expected:\n%s", c->dir, whole, expected);
-  check_notes (c, notes);
+  sy_golden_check_notes (c->dir, notes);
 
   /* Every read size up to 64 bytes, then a spread of larger ones. */
   for (gsize split = 1; split < len; split += split < 64 ? 1 : MAX (len / 32, 1))
@@ -266,7 +175,7 @@ run_response (const KiroCase *c,
               SyDialect       to)
 {
   g_autoptr(GBytes) input = read_input (c);
-  g_autofree char *expected = read_case_file (c, "expected.json", NULL);
+  g_autofree char *expected = sy_golden_read (c->dir, "expected.json", NULL);
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autoptr(SyChatResponse) response = NULL;
@@ -275,15 +184,15 @@ run_response (const KiroCase *c,
 
   response = sy_kiro_codec.parse_response (g_bytes_get_data (input, NULL),
                                            g_bytes_get_size (input), &error);
-  if (check_error (c, error))
+  if (sy_golden_check_error (c->dir, error))
     return;
   g_assert_nonnull (response);
   if (response->model == NULL)
     response->model = g_strdup ("test-model");
   out = sy_codec_get (to)->emit_response (response, notes);
-  got = parse_json (g_bytes_get_data (out, NULL), (gssize) g_bytes_get_size (out));
-  assert_json_equal (c->dir, got, expected);
-  check_notes (c, notes);
+  got = sy_golden_parse_json (g_bytes_get_data (out, NULL), (gssize) g_bytes_get_size (out));
+  sy_golden_assert_json_node (c->dir, got, expected);
+  sy_golden_check_notes (c->dir, notes);
 }
 
 static void
@@ -732,8 +641,8 @@ test_fresh_conversation_id (void)
   g_ptr_array_add (request->messages, g_steal_pointer (&message));
   a = sy_kiro_codec.emit_request (request, NULL, NULL);
   b = sy_kiro_codec.emit_request (request, NULL, NULL);
-  ja = parse_json (g_bytes_get_data (a, NULL), (gssize) g_bytes_get_size (a));
-  jb = parse_json (g_bytes_get_data (b, NULL), (gssize) g_bytes_get_size (b));
+  ja = sy_golden_parse_json (g_bytes_get_data (a, NULL), (gssize) g_bytes_get_size (a));
+  jb = sy_golden_parse_json (g_bytes_get_data (b, NULL), (gssize) g_bytes_get_size (b));
   ida = json_object_get_string_member (json_object_get_object_member (
     json_node_get_object (ja), "conversationState"), "conversationId");
   idb = json_object_get_string_member (json_object_get_object_member (
