@@ -10,7 +10,7 @@
 
 #include <glib/gi18n.h>
 
-#include "providers/sy-provider-catalog.h"
+#include "sy-provider-choices.h"
 #include "sy-widgets.h"
 
 struct _SyAddKeyDialog
@@ -38,59 +38,14 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* The catalog's API-key providers, then the user's own provider nodes (by prefix). */
-static void
-fill_providers (SyAddKeyDialog *self)
-{
-  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
-  SyGateway *gateway = sy_gateway_host_get_gateway (sy_admin_client_get_host (self->client));
-  const SyProviderInfo *catalog;
-  guint n;
-
-  catalog = sy_provider_catalog_get_all (&n);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *label = NULL;
-
-      /* Subscriptions sign in with OAuth, not with a key. */
-      if (catalog[i].auth_kind != SY_AUTH_KIND_APIKEY)
-        continue;
-      label = g_strdup_printf ("%s (%s)", catalog[i].name, catalog[i].id);
-
-      gtk_string_list_append (labels, label);
-      g_ptr_array_add (self->provider_ids, g_strdup (catalog[i].id));
-    }
-  if (gateway != NULL)
-    {
-      g_autoptr(GPtrArray) nodes = sy_node_repo_list (sy_gateway_get_nodes (gateway));
-
-      for (guint i = 0; i < nodes->len; i++)
-        {
-          SyProviderNode *node = g_ptr_array_index (nodes, i);
-          g_autofree char *label = g_strdup_printf ("%s (%s)", node->name ? node->name
-                                                                           : node->prefix,
-                                                    node->prefix);
-
-          gtk_string_list_append (labels, label);
-          g_ptr_array_add (self->provider_ids, g_strdup (node->prefix));
-        }
-    }
-  gtk_drop_down_set_model (self->provider_dropdown, G_LIST_MODEL (labels));
-}
-
 gboolean
 sy_add_key_dialog_select_provider (SyAddKeyDialog *self,
                                    const char     *provider)
 {
-  guint index;
-
   g_return_val_if_fail (SY_IS_ADD_KEY_DIALOG (self), FALSE);
   g_return_val_if_fail (provider != NULL, FALSE);
 
-  if (!g_ptr_array_find_with_equal_func (self->provider_ids, provider, g_str_equal, &index))
-    return FALSE;
-  gtk_drop_down_set_selected (self->provider_dropdown, index);
-  return TRUE;
+  return sy_provider_choices_select (self->provider_dropdown, self->provider_ids, provider);
 }
 
 static void
@@ -228,6 +183,8 @@ sy_add_key_dialog_new (SyAdminClient *client)
 
   self = g_object_new (SY_TYPE_ADD_KEY_DIALOG, NULL);
   self->client = g_object_ref (client);
-  fill_providers (self);
+  sy_provider_choices_fill (self->provider_dropdown, self->provider_ids,
+                            sy_gateway_host_get_gateway (sy_admin_client_get_host (client)),
+                            TRUE);
   return self;
 }

@@ -10,7 +10,7 @@
 
 #include <glib/gi18n.h>
 
-#include "providers/sy-provider-catalog.h"
+#include "sy-provider-choices.h"
 #include "sy-widgets.h"
 
 struct _SyCustomModelsDialog
@@ -42,41 +42,6 @@ selected_provider (SyCustomModelsDialog *self)
   guint index = gtk_drop_down_get_selected (self->provider_dropdown);
 
   return index < self->provider_ids->len ? g_ptr_array_index (self->provider_ids, index) : NULL;
-}
-
-/* Every catalog provider that serves models, then the user's provider nodes. */
-static void
-fill_providers (SyCustomModelsDialog *self)
-{
-  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
-  SyGateway *gateway = sy_gateway_host_get_gateway (sy_admin_client_get_host (self->client));
-  const SyProviderInfo *catalog;
-  guint n;
-
-  catalog = sy_provider_catalog_get_all (&n);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *label = g_strdup_printf ("%s (%s)", catalog[i].name, catalog[i].alias);
-
-      gtk_string_list_append (labels, label);
-      g_ptr_array_add (self->provider_ids, g_strdup (catalog[i].id));
-    }
-  if (gateway != NULL)
-    {
-      g_autoptr(GPtrArray) nodes = sy_node_repo_list (sy_gateway_get_nodes (gateway));
-
-      for (guint i = 0; i < nodes->len; i++)
-        {
-          SyProviderNode *node = g_ptr_array_index (nodes, i);
-          g_autofree char *label = g_strdup_printf ("%s (%s)", node->name ? node->name
-                                                                           : node->prefix,
-                                                    node->prefix);
-
-          gtk_string_list_append (labels, label);
-          g_ptr_array_add (self->provider_ids, g_strdup (node->prefix));
-        }
-    }
-  gtk_drop_down_set_model (self->provider_dropdown, G_LIST_MODEL (labels));
 }
 
 static void
@@ -301,16 +266,15 @@ sy_custom_models_dialog_new (SyAdminClient *client,
                              const char    *provider)
 {
   SyCustomModelsDialog *self;
-  guint index;
 
   g_return_val_if_fail (SY_IS_ADMIN_CLIENT (client), NULL);
 
   self = g_object_new (SY_TYPE_CUSTOM_MODELS_DIALOG, NULL);
   self->client = g_object_ref (client);
-  fill_providers (self);
-  if (provider != NULL &&
-      g_ptr_array_find_with_equal_func (self->provider_ids, provider, g_str_equal, &index))
-    gtk_drop_down_set_selected (self->provider_dropdown, index);
+  sy_provider_choices_fill (self->provider_dropdown, self->provider_ids,
+                            sy_gateway_host_get_gateway (sy_admin_client_get_host (client)),
+                            FALSE);
+  sy_provider_choices_select (self->provider_dropdown, self->provider_ids, provider);
   reload (self);
   return self;
 }
