@@ -126,8 +126,7 @@ read_rate_limit (JsonObject    *body,
   return TRUE;
 }
 
-/* Stored text that is not an object (never written by us) reads as {}. A registered OAuth
- * client's secret (Kiro's AWS client) stays in the database: the API never shows secrets. */
+/* Stored text that is not an object (never written by us) reads as {}. */
 static JsonNode *
 provider_data_node (const char *text)
 {
@@ -139,7 +138,6 @@ provider_data_node (const char *text)
       node = json_node_new (JSON_NODE_OBJECT);
       json_node_take_object (node, json_object_new ());
     }
-  json_object_remove_member (json_node_get_object (node), "clientSecret");
   return g_steal_pointer (&node);
 }
 

@@ -111,8 +111,11 @@ approved (SyOAuthFlow *self,
       json_object_set_string_member (self->login.data, "region", self->region);
       json_object_set_string_member (self->login.data, "startUrl", AWS_START_URL);
       json_object_set_string_member (self->login.data, "clientId", self->client_id);
-      json_object_set_string_member (self->login.data, "clientSecret", self->client_secret);
       _sy_oauth_flow_take_tokens (self, _sy_oauth_aws_to_standard (answer));
+      /* The registered client's secret is a secret: it goes to the keyring with the tokens,
+       * never to the account's provider data (the database, its exports). */
+      if (self->login.bundle != NULL)
+        self->login.bundle->client_secret = g_strdup (self->client_secret);
       return;
     }
   _sy_oauth_flow_take_tokens (self, json_object_ref (answer));

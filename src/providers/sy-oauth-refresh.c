@@ -46,8 +46,7 @@ refresh_request (Refresh    *r,
       g_autoptr(JsonObject) body = json_object_new ();
 
       json_object_set_string_member (body, "clientId", sy_oauth_json_string (data, "clientId"));
-      json_object_set_string_member (body, "clientSecret",
-                                     sy_oauth_json_string (data, "clientSecret"));
+      json_object_set_string_member (body, "clientSecret", r->previous->client_secret);
       json_object_set_string_member (body, "refreshToken", r->previous->refresh_token);
       json_object_set_string_member (body, "grantType", "refresh_token");
       return sy_oauth_http_json (r->map, url, json_node_init_object (json_node_alloc (), body));
@@ -209,11 +208,11 @@ sy_oauth_refresh_async (SoupSession          *session,
     }
   if (r->provider->refresh_body == SY_OAUTH_BODY_JSON &&
       (data == NULL || sy_oauth_json_string (json_node_get_object (data), "clientId") == NULL ||
-       sy_oauth_json_string (json_node_get_object (data), "clientSecret") == NULL))
+       bundle->client_secret == NULL))
     {
       g_task_return_new_error (task, SY_OAUTH_ERROR, SY_OAUTH_ERROR_REVOKED,
-                               "the registered client (clientId, clientSecret) is missing from "
-                               "the provider data; log in again");
+                               "the registered client (its id in the provider data, its secret "
+                               "with the tokens) is missing; log in again");
       return;
     }
   msg = refresh_request (r, data ? json_node_get_object (data) : NULL);

@@ -28,6 +28,7 @@ sy_token_bundle_copy (const SyTokenBundle *self)
   copy->session_token = g_strdup (self->session_token);
   copy->session_expires_at = self->session_expires_at;
   copy->api_key = g_strdup (self->api_key);
+  copy->client_secret = g_strdup (self->client_secret);
   return copy;
 }
 
@@ -42,6 +43,7 @@ sy_token_bundle_free (SyTokenBundle *self)
   g_free (self->token_type);
   g_free (self->session_token);
   g_free (self->api_key);
+  g_free (self->client_secret);
   g_free (self);
 }
 
@@ -113,6 +115,7 @@ sy_token_bundle_parse (const char  *secret,
   self->session_token = dup_member_string (object, "session_token");
   self->session_expires_at = member_int (object, "session_expires_at");
   self->api_key = dup_member_string (object, "api_key");
+  self->client_secret = dup_member_string (object, "client_secret");
   if (self->access_token == NULL && self->api_key == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -159,6 +162,7 @@ sy_token_bundle_serialize (const SyTokenBundle *self)
   add_string (b, "session_token", self->session_token);
   add_time (b, "session_expires_at", self->session_expires_at);
   add_string (b, "api_key", self->api_key);
+  add_string (b, "client_secret", self->client_secret);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   return json_to_string (root, FALSE);

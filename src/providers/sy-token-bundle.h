@@ -22,6 +22,9 @@ typedef struct
   gint64  session_expires_at;
   /* A key the provider hands out after login and that inference uses instead (iFlow). */
   char   *api_key;
+  /* The secret of a client registered at login (Kiro's AWS OIDC client), needed to refresh;
+   * its id is not secret and stays in the account's provider data. */
+  char   *client_secret;
 } SyTokenBundle;
 
 SyTokenBundle *sy_token_bundle_new        (void);

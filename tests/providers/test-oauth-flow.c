@@ -400,7 +400,9 @@ test_kiro_device (Fixture       *f,
   g_assert_cmpuint (sy_mock_oauth_get_hits (f->mock, "/client/register"), ==, 1);
   g_assert_cmpstr (sy_mock_oauth_get_param (f->mock, "/client/register", "clientType"), ==, "public");
   assert_data (f->flow, "clientId", "kiro-client");
-  assert_data (f->flow, "clientSecret", "kiro-secret");
+  /* The registered client's secret goes with the tokens (the keyring), not the account data. */
+  g_assert_cmpstr (sy_oauth_flow_get_bundle (f->flow)->client_secret, ==, "kiro-secret");
+  g_assert_null (strstr (sy_oauth_flow_get_provider_data (f->flow), "kiro-secret"));
   assert_data (f->flow, "region", "us-east-1");
   g_assert_cmpstr (sy_oauth_flow_get_bundle (f->flow)->refresh_token, ==, "rt-1");
 }

@@ -121,12 +121,14 @@ test_kiro (Fixture       *f,
 {
   g_autoptr(SyTokenBundle) old = old_bundle ();
 
-  refresh (f, "kiro", old, "{\"clientId\":\"kiro-client\",\"clientSecret\":\"kiro-secret\","
-                           "\"region\":\"us-east-1\"}");
+  old->client_secret = g_strdup ("kiro-secret");
+  refresh (f, "kiro", old, "{\"clientId\":\"kiro-client\",\"region\":\"us-east-1\"}");
   g_assert_no_error (f->error);
   g_assert_cmpstr (f->result->access_token, ==, "at-1");
   g_assert_cmpstr (f->result->refresh_token, ==, "rt-1");
   g_assert_cmpstr (sy_mock_oauth_get_param (f->mock, "/token", "grantType"), ==, "refresh_token");
+  /* The secret survives the refresh (the answer does not repeat it). */
+  g_assert_cmpstr (f->result->client_secret, ==, "kiro-secret");
 
   refresh (f, "kiro", old, "{}");
   g_assert_error (f->error, SY_OAUTH_ERROR, SY_OAUTH_ERROR_REVOKED);

@@ -30,6 +30,7 @@ test_round_trip (void)
   bundle->expires_at = NOW_MS + 3600000;
   bundle->session_token = g_strdup ("tid=copilot");
   bundle->session_expires_at = NOW_MS + 1500000;
+  bundle->client_secret = g_strdup ("registered-client-secret");
   text = sy_token_bundle_serialize (bundle);
   g_assert_true (sy_token_bundle_is_bundle (text));
   back = sy_token_bundle_parse (text, &error);
@@ -38,6 +39,7 @@ test_round_trip (void)
   g_assert_cmpstr (back->refresh_token, ==, "rt-1");
   g_assert_cmpstr (back->id_token, ==, "a.b.c");
   g_assert_null (back->api_key);
+  g_assert_cmpstr (back->client_secret, ==, "registered-client-secret");
   g_assert_cmpint (back->expires_at, ==, NOW_MS + 3600000);
   g_assert_cmpint (back->session_expires_at, ==, NOW_MS + 1500000);
   /* The session token is what goes upstream, and its expiry is the one that counts. */
