@@ -7,7 +7,7 @@
 #   check-flatpak.py static  MANIFEST APP_ID SRCDIR
 #       the manifest is JSON; its id is the project's app_id, the name of the desktop file and
 #       the metainfo's <id>; it builds on a GNOME runtime; the last module is this source tree
-#       built with meson and every other module's sources are pinned (git: tag or commit;
+#       built with meson and every other module's sources are pinned (git: tag and commit;
 #       archive/file: sha256); the command is an executable the project builds; the permissions
 #       are exactly the ones flatpak/README.md justifies, and none of them opens the host's files
 #       or the whole session bus.
@@ -89,9 +89,11 @@ def check_static(manifest_path, app_id, srcdir):
         for source in module["sources"]:
             kind = source.get("type")
             if kind == "git":
-                if not (source.get("tag") or source.get("commit")) or source.get("branch"):
+                # The tag says which release, the commit makes flatpak-builder refuse a moved tag.
+                if (not source.get("tag") or source.get("branch")
+                        or not re.fullmatch(r"[0-9a-f]{40}", source.get("commit", ""))):
                     fail(f"module {name}: git source {source.get('url')} must be pinned with"
-                         " tag (and commit), not a branch")
+                         " a tag and its full commit id, not a branch")
             elif kind in ("archive", "file"):
                 if not re.fullmatch(r"[0-9a-f]{64}", source.get("sha256", "")):
                     fail(f"module {name}: {source.get('url')} has no sha256")
@@ -102,6 +104,9 @@ def check_static(manifest_path, app_id, srcdir):
                    "libayatana-appindicator"):
         if needed not in names:
             fail(f"no module {needed}: the tray helper needs it and the runtime lacks it")
+    # libdbusmenu's generated configure runs IT_PROG_INTLTOOL; the SDK has no intltool.
+    if "intltool" not in names or names.index("intltool") > names.index("libdbusmenu-gtk3"):
+        fail("intltool must be built (and cleaned up) before libdbusmenu-gtk3")
     if names.index("libayatana-appindicator") < max(names.index(n) for n in (
             "libdbusmenu-gtk3", "ayatana-ido", "libayatana-indicator")):
         fail("libayatana-appindicator must come after the libraries it links")
