@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Command line and environment for switchyard-server (DESIGN.md "Command line"). OmniRoute's
- * PORT, HOSTNAME, DATA_DIR and REQUIRE_API_KEY are honoured after ours; flags win over both.
+ * PORT, HOSTNAME, DATA_DIR and REQUIRE_API_KEY, and its desktop app's OMNIROUTE_PORT, are
+ * honoured after ours; flags win over both.
  * Nothing here touches the disk.
  */
 #define G_LOG_DOMAIN "sy-core"
@@ -10,20 +11,26 @@
 
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *
-getenv_first (const char *a,
-              const char *b)
-{
-  const char *v = g_getenv (a);
+/* The first of the NULL-terminated names that is set and not empty. */
+static const char *getenv_first (const char *name, ...) G_GNUC_NULL_TERMINATED;
 
-  if (v != NULL && *v != '\0')
-    return v;
-  if (b != NULL && (v = g_getenv (b)) != NULL && *v != '\0')
-    return v;
-  return NULL;
+static const char *
+getenv_first (const char *name,
+              ...)
+{
+  const char *v = NULL;
+  va_list args;
+
+  va_start (args, name);
+  for (; name != NULL; name = va_arg (args, const char *))
+    if ((v = g_getenv (name)) != NULL && *v != '\0')
+      break;
+  va_end (args);
+  return name != NULL ? v : NULL;
 }
 
 static gboolean
@@ -105,11 +112,12 @@ sy_config_new_from_args (int     *argc,
   g_free (self->host);
   self->host = g_strdup (opt_host ? opt_host : env ? env : "127.0.0.1");
 
-  if (opt_port != NULL || (env = getenv_first ("SWITCHYARD_PORT", "PORT")) != NULL)
+  if (opt_port != NULL
+      || (env = getenv_first ("SWITCHYARD_PORT", "OMNIROUTE_PORT", "PORT", NULL)) != NULL)
     if (!parse_port (opt_port ? opt_port : env, &self->port, error))
       return NULL;
 
-  if (opt_data_dir != NULL || (env = getenv_first ("SWITCHYARD_DATA_DIR", "DATA_DIR")) != NULL)
+  if (opt_data_dir != NULL || (env = getenv_first ("SWITCHYARD_DATA_DIR", "DATA_DIR", NULL)) != NULL)
     {
       g_free (self->data_dir);
       self->data_dir = g_strdup (opt_data_dir ? opt_data_dir : env);
@@ -119,7 +127,7 @@ sy_config_new_from_args (int     *argc,
   self->secret_backend = g_strdup (getenv_first ("SWITCHYARD_SECRET_STORE", NULL));
   self->origin_map = g_strdup (getenv_first ("SWITCHYARD_ORIGIN_MAP", NULL));
 
-  if ((env = getenv_first ("SWITCHYARD_REQUIRE_API_KEY", "REQUIRE_API_KEY")) != NULL)
+  if ((env = getenv_first ("SWITCHYARD_REQUIRE_API_KEY", "REQUIRE_API_KEY", NULL)) != NULL)
     {
       self->require_api_key_env = TRUE;
       self->require_api_key = parse_bool (env);

@@ -33,7 +33,7 @@ trap 'exit 1' INT TERM
 # The environment the server reads is ours alone; secrets stay in memory unless a test says so
 # (auto-detection would look for a Secret Service on a session bus the test may not have).
 unset SWITCHYARD_HOST SWITCHYARD_PORT SWITCHYARD_DATA_DIR SWITCHYARD_ADMIN_TOKEN \
-      SWITCHYARD_REQUIRE_API_KEY HOSTNAME PORT DATA_DIR REQUIRE_API_KEY
+      SWITCHYARD_REQUIRE_API_KEY HOSTNAME PORT OMNIROUTE_PORT DATA_DIR REQUIRE_API_KEY
 export SWITCHYARD_SECRET_STORE=memory
 export XDG_DATA_HOME="$TMP/xdg"
 export no_proxy='*'
@@ -433,6 +433,16 @@ if start env3 SWITCHYARD_PORT="$p1" PORT="$p2" -- --data-dir "$TMP/env"; then
   stop "$pid" TERM
 else
   not_ok "SWITCHYARD_PORT wins over PORT" "$(cat "$TMP/env3.err")"
+fi
+
+p1=$(free_port)
+p2=$(free_port)
+if start env3b OMNIROUTE_PORT="$p1" PORT="$p2" -- --data-dir "$TMP/env"; then
+  check "OMNIROUTE_PORT (OmniRoute's desktop app) sets the port, before PORT" test "$port" = "$p1"
+  stop "$pid" TERM
+else
+  not_ok "OMNIROUTE_PORT (OmniRoute's desktop app) sets the port, before PORT" \
+    "$(cat "$TMP/env3b.err")"
 fi
 
 p1=$(free_port)
