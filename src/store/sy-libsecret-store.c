@@ -3,6 +3,11 @@
  * SyLibsecretStore: SySecretStore on the Secret Service (gnome-keyring, KWallet, KeePassXC)
  * through libsecret's asynchronous calls only: a sync call blocks the main loop for a D-Bus
  * round trip, or for as long as an unlock prompt stays open. Never caches a secret itself.
+ *
+ * Every call goes to the Secret Service itself (secret_service_*), never through libsecret's
+ * "simple" secret_password_* API: inside a Flatpak or Snap that API silently switches to a
+ * file keyring in the sandbox, whatever SECRET_BACKEND says, so a secret stored through it
+ * would never be found by the lookup below, which must search the service (see there).
  */
 #define G_LOG_DOMAIN "sy-store"
 
@@ -39,14 +44,14 @@ sy_libsecret_store_get_backend_name (SySecretStore *store)
 }
 
 static void
-password_stored_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+stored_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!secret_password_store_finish (result, &error))
+  if (!secret_service_store_finish (NULL, result, &error))
     {
       g_prefix_error (&error, "Could not store the secret in the keyring: ");
       g_task_return_error (task, g_steal_pointer (&error));
@@ -65,15 +70,17 @@ sy_libsecret_store_store_async (SySecretStore       *store,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(SecretValue) value = NULL;
   GTask *task;
 
   task = g_task_new (store, cancellable, callback, user_data);
   g_task_set_source_tag (task, sy_libsecret_store_store_async);
 
-  secret_password_store (&credential_schema, SECRET_COLLECTION_DEFAULT, label, secret,
-                         cancellable, password_stored_cb, task,
-                         "id", id,
-                         NULL);
+  attributes = secret_attributes_build (&credential_schema, "id", id, NULL);
+  value = secret_value_new (secret, -1, "text/plain");
+  secret_service_store (NULL, &credential_schema, attributes, SECRET_COLLECTION_DEFAULT, label,
+                        value, cancellable, stored_cb, task);
 }
 
 static gboolean
@@ -160,15 +167,15 @@ sy_libsecret_store_lookup_finish (SySecretStore  *store,
 }
 
 static void
-password_cleared_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+cleared_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
 
   /* FALSE without an error means nothing matched: clearing nothing succeeds. */
-  if (!secret_password_clear_finish (result, &error) && error != NULL)
+  if (!secret_service_clear_finish (NULL, result, &error) && error != NULL)
     {
       g_prefix_error (&error, "Could not remove the secret from the keyring: ");
       g_task_return_error (task, g_steal_pointer (&error));
@@ -185,14 +192,14 @@ sy_libsecret_store_clear_async (SySecretStore       *store,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
+  g_autoptr(GHashTable) attributes = NULL;
   GTask *task;
 
   task = g_task_new (store, cancellable, callback, user_data);
   g_task_set_source_tag (task, sy_libsecret_store_clear_async);
 
-  secret_password_clear (&credential_schema, cancellable, password_cleared_cb, task,
-                         "id", id,
-                         NULL);
+  attributes = secret_attributes_build (&credential_schema, "id", id, NULL);
+  secret_service_clear (NULL, &credential_schema, attributes, cancellable, cleared_cb, task);
 }
 
 static gboolean

@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "sy-test"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
@@ -707,6 +708,63 @@ test_host_auto_without_bus (void)
   g_test_trap_assert_stderr ("*NOT encrypted at rest*");
 }
 
+/* libsecret's simple API picks a file keyring inside a Flatpak (and wherever SECRET_BACKEND
+ * says "file"); a store on it would be invisible to the lookup, which searches the Secret
+ * Service. Every call of the store must reach the service whatever libsecret's backend is. */
+static void
+test_libsecret_ignores_simple_backend (void)
+{
+  /* The probe runs in the parent only. */
+  if (!g_test_subprocess () && !have_secret_service)
+    {
+      skip_without_secret_service (NULL);
+      return;
+    }
+  if (g_test_subprocess ())
+    {
+      g_autofree char *id = g_strdup_printf ("sy-test-%u-backend", (unsigned) getpid ());
+      g_autoptr(SySecretStore) store = NULL;
+      g_autoptr(SecretService) service = NULL;
+      g_autoptr(GHashTable) attributes = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *secret = NULL;
+      GList *items;
+
+      /* Before libsecret initialises its backend in this fresh process. */
+      g_setenv ("SECRET_BACKEND", "file", TRUE);
+      store = sy_libsecret_store_new ();
+      g_assert_true (store_sync (store, NULL, id, "label", "in-the-service", &error));
+      g_assert_no_error (error);
+
+      /* Found by a plain search of the service, not only by the store itself. */
+      service = secret_service_get_sync (SECRET_SERVICE_NONE, NULL, &error);
+      g_assert_no_error (error);
+      attributes = g_hash_table_new (g_str_hash, g_str_equal);
+      g_hash_table_insert (attributes, (char *) "id", id);
+      items = secret_service_search_sync (service, NULL, attributes,
+                                          SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (g_list_length (items), ==, 1);
+      g_list_free_full (items, g_object_unref);
+
+      secret = lookup_sync (store, id, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (secret, ==, "in-the-service");
+      g_assert_true (clear_sync (store, id, &error));
+      g_assert_no_error (error);
+      g_clear_pointer (&secret, g_free);
+      secret = lookup_sync (store, id, &error);
+      g_assert_no_error (error);
+      g_assert_null (secret);
+      g_clear_object (&service);
+      secret_service_disconnect ();
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 /* Start-up probe: is a Secret Service running right now? Never activates one, because an
  * activated gnome-keyring without --unlock would open a password prompt and hang. */
 static void
@@ -787,6 +845,8 @@ main (int   argc,
   g_test_add ("/sy/store/secret-store/file/rejects-garbage", Fixture, NULL,
               file_fixture_setup, test_file_rejects_garbage, fixture_teardown);
 
+  g_test_add_func ("/sy/store/secret-store/libsecret/ignores-simple-backend",
+                   test_libsecret_ignores_simple_backend);
   g_test_add_func ("/sy/store/secret-store/host/explicit", test_host_explicit);
   g_test_add_func ("/sy/store/secret-store/host/auto-with-service",
                    test_host_auto_with_service);
