@@ -10,8 +10,9 @@
 # runs-on and steps, pin every action to a version, and run only scripts that exist in the
 # tree and are executable (any line of a run: block that starts with a path into the tree,
 # after VAR=value assignments). windows.yml must run its scripts in MSYS2's UCRT64 environment
-# on windows-latest and build windows/switchyard.wxs; macos.yml must run its scripts on
-# macos-latest. Exits 77 (skipped) without PyYAML.
+# on windows-latest and build windows/switchyard.wxs, with the harvest through
+# windows/runtime-per-user.xsl and without suppressing ICE38 or ICE64; macos.yml must run its
+# scripts on macos-latest. Exits 77 (skipped) without PyYAML.
 
 import glob
 import os
@@ -100,10 +101,14 @@ def check(path, srcdir):
         if name == "windows.yml":
             with open(path, encoding="utf-8") as f:
                 text = f.read()
-            for needed in ("windows\\switchyard.wxs", "candle.exe", "light.exe",
-                           "REMOVEUSERDATA=1"):
+            for needed in ("windows\\switchyard.wxs", "-t windows\\runtime-per-user.xsl",
+                           "candle.exe", "light.exe", "REMOVEUSERDATA=1"):
                 if needed not in text:
                     fail(f"{name}: the MSI steps must use {needed}")
+            # The transform makes the harvest per-user: ICE38 and ICE64 must run and pass.
+            for ice in ("ICE38", "ICE64"):
+                if re.search(rf"-sice:{ice}\b", text):
+                    fail(f"{name}: light must not suppress {ice}")
     checked = shellcheck_blocks(name, shell_blocks)
     print(f"ok: {name}: {', '.join(sorted(runners))}; runs {', '.join(s for s, _ in scripts)}"
           f"; {checked} bash run blocks shellchecked")
