@@ -136,21 +136,12 @@ delete_clicked_cb (GtkButton    *button,
 {
   const char *id = g_object_get_data (G_OBJECT (button), "combo-id");
   const char *name = g_object_get_data (G_OBJECT (button), "combo-name");
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog;
-  GtkWidget *confirm;
-
-  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   _("Delete the combo “%s”?"), name);
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+  g_autofree char *heading = g_strdup_printf (_("Delete the combo “%s”?"), name);
+  g_autofree char *detail = g_strdup_printf (
     _("Tools that send “%s” as their model will get an error until a combo of that name "
       "exists again."), name);
-  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
-  confirm = gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Delete"), GTK_RESPONSE_ACCEPT);
-  gtk_widget_add_css_class (confirm, "destructive-action");
-  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  GtkWidget *dialog = sy_confirm_dialog_new (GTK_WIDGET (self), heading, detail, _("_Delete"));
+
   g_object_set_data_full (G_OBJECT (dialog), "combo-id", g_strdup (id), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (delete_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -181,12 +172,10 @@ row_button_new (SyCombosPage *self,
                 const char   *label,
                 GCallback     callback)
 {
-  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+  GtkWidget *button = sy_row_button_new (label, callback, self);
 
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   g_object_set_data_full (G_OBJECT (button), "combo-id", g_strdup (combo->id), g_free);
   g_object_set_data_full (G_OBJECT (button), "combo-name", g_strdup (combo->name), g_free);
-  g_signal_connect_object (button, "clicked", callback, self, 0);
   return button;
 }
 

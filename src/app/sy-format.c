@@ -151,6 +151,26 @@ sy_format_combo_strategy (const char *id)
   return id;
 }
 
+gboolean
+sy_format_parse_number (const char *text,
+                        double     *out)
+{
+  g_autofree char *copy = NULL;
+  char *end = NULL;
+  double value;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  copy = g_strstrip (g_strdup (text));
+  g_strdelimit (copy, ",", '.');
+  value = g_ascii_strtod (copy, &end);
+  if (end == copy || *end != '\0' || !isfinite (value))
+    return FALSE;
+  *out = value;
+  return TRUE;
+}
+
 const char *
 sy_format_breaker_state (const char *state)
 {

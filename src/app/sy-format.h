@@ -32,6 +32,10 @@ const char     *sy_format_combo_strategy  (const char *id);
  * weekly: 10% used"; NULL when it has none. quota is a SyQuota (src/providers/sy-quota.h). */
 char           *sy_format_quota           (gconstpointer quota,
                                            gint64        now_ms);
+/* A number as people type it: "2.5" or "2,5", spaces around allowed; FALSE for anything else
+ * (empty, "cheap", "2.5$", infinity). */
+gboolean        sy_format_parse_number    (const char *text,
+                                           double     *out);
 /* "Closed", "Open", "Half-open" for the API's CLOSED, OPEN, HALF_OPEN. */
 const char     *sy_format_breaker_state   (const char *state);
 

@@ -9,9 +9,9 @@
 #include "sy-pricing-editor.h"
 
 #include <glib/gi18n.h>
-#include <math.h>
 #include <string.h>
 
+#include "sy-format.h"
 #include "sy-widgets.h"
 
 struct _SyPricingEditor
@@ -167,7 +167,6 @@ read_price_entry (GtkEditable *entry,
                   char       **problem)
 {
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-  char *end = NULL;
 
   *present = text[0] != '\0';
   if (!*present)
@@ -177,9 +176,7 @@ read_price_entry (GtkEditable *entry,
                                     what);
       return !required;
     }
-  g_strdelimit (text, ",", '.');
-  *out = g_ascii_strtod (text, &end);
-  if (end == text || *end != '\0' || !isfinite (*out))
+  if (!sy_format_parse_number (text, out))
     {
       *problem = g_strdup_printf (_("%s: \"%s\" is not a number; enter US dollars per million "
                                     "tokens, such as 2.5."), what, gtk_editable_get_text (entry));

@@ -2,8 +2,9 @@
  *
  * The Usage page's chart: a GtkDrawingArea drawn with cairo (stacked bars per day, a value axis
  * with round steps, day labels that never overlap), a legend and a line for the hovered day.
- * Text takes the theme's foreground colour; the bars a fixed palette. Holds plain numbers
- * only: no API, no I/O.
+ * Text takes the theme's foreground colour; the bars a fixed palette. The drawing's accessible
+ * label and description say the same in words, kept up to date with the data. Holds plain
+ * numbers only: no API, no I/O.
  */
 #define G_LOG_DOMAIN "sy-app"
 
@@ -44,6 +45,7 @@ struct _SyUsageChart
   GtkWidget        *detail;
 
   SyUsageChartUnit  unit;
+  char             *title;
   GPtrArray        *days;    /* char*, "2026-11-23" */
   GPtrArray        *series;  /* Series* */
   int               hover;   /* day, or -1 */
@@ -174,6 +176,131 @@ sy_usage_chart_get_color (guint     index,
   g_return_if_fail (color != NULL);
 
   *color = other ? other_color : palette[index % G_N_ELEMENTS (palette)];
+}
+
+/* --- in words ---------------------------------------------------------------------------- */
+
+char *
+sy_usage_chart_summarize (const char          *title,
+                          SyUsageChartUnit     unit,
+                          const char * const  *days,
+                          guint                n_days,
+                          const char * const  *labels,
+                          const double * const *values,
+                          guint                n_series)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *total_text = NULL;
+  g_autofree char *day_text = NULL;
+  g_autofree char *day_value = NULL;
+  g_autofree char *top_value = NULL;
+  double total = 0, best_day = 0, best_series = 0;
+  int top_day = -1, top_series = -1;
+
+  g_return_val_if_fail (days != NULL || n_days == 0, NULL);
+  g_return_val_if_fail ((labels != NULL && values != NULL) || n_series == 0, NULL);
+
+  for (guint d = 0; d < n_days; d++)
+    {
+      double sum = 0;
+
+      for (guint s = 0; s < n_series; s++)
+        sum += MAX (0, values[s][d]);
+      total += sum;
+      if (sum > best_day)
+        {
+          best_day = sum;
+          top_day = (int) d;
+        }
+    }
+  for (guint s = 0; s < n_series; s++)
+    {
+      double sum = 0;
+
+      for (guint d = 0; d < n_days; d++)
+        sum += MAX (0, values[s][d]);
+      if (sum > best_series)
+        {
+          best_series = sum;
+          top_series = (int) s;
+        }
+    }
+
+  if (title == NULL)
+    title = _("Usage per day");
+  if (top_day < 0)
+    {
+      /* Translators: the usage chart in words when every day is zero; %s is its title. */
+      g_string_printf (text, _("%s: nothing to show."), title);
+      return g_string_free (g_steal_pointer (&text), FALSE);
+    }
+  total_text = sy_usage_chart_format (unit, total);
+  /* Translators: the usage chart in words: "Cost per day by provider, last 7 days: $1.85 in
+   * all." */
+  g_string_printf (text, _("%s: %s in all."), title, total_text);
+  day_text = format_day (days[top_day], TRUE);
+  day_value = sy_usage_chart_format (unit, best_day);
+  g_string_append_c (text, ' ');
+  /* Translators: the usage chart in words: "Highest day: Mon Nov 23, $1.25." */
+  g_string_append_printf (text, _("Highest day: %s, %s."), day_text, day_value);
+  if (top_series >= 0)
+    {
+      top_value = sy_usage_chart_format (unit, best_series);
+      g_string_append_c (text, ' ');
+      /* Translators: the usage chart in words: "Largest group: OpenAI (openai), $1.75." */
+      g_string_append_printf (text, _("Largest group: %s, %s."), labels[top_series], top_value);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+char *
+sy_usage_chart_dup_summary (SyUsageChart *self)
+{
+  g_autofree const char **labels = NULL;
+  g_autofree const double **values = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (SY_IS_USAGE_CHART (self), NULL);
+
+  n = self->series->len;
+  labels = g_new0 (const char *, MAX (n, 1));
+  values = g_new0 (const double *, MAX (n, 1));
+  for (guint s = 0; s < n; s++)
+    {
+      Series *series = self->series->pdata[s];
+
+      labels[s] = series->label;
+      values[s] = series->values;
+    }
+  return sy_usage_chart_summarize (self->title, self->unit,
+                                   (const char * const *) self->days->pdata, self->days->len,
+                                   labels, values, n);
+}
+
+/* The drawing's text alternative: what it shows (label) and its figures (description). */
+static void
+update_accessible (SyUsageChart *self)
+{
+  g_autofree char *summary = sy_usage_chart_dup_summary (self);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->area),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  self->title ? self->title : _("Usage per day"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, summary,
+                                  -1);
+}
+
+void
+sy_usage_chart_set_title (SyUsageChart *self,
+                          const char   *title)
+{
+  g_return_if_fail (SY_IS_USAGE_CHART (self));
+
+  if (g_strcmp0 (self->title, title) == 0)
+    return;
+  g_free (self->title);
+  self->title = g_strdup (title);
+  update_accessible (self);
 }
 
 /* --- drawing ----------------------------------------------------------------------------- */
@@ -456,6 +583,7 @@ sy_usage_chart_set_days (SyUsageChart       *self,
   if (self->hover >= (int) n_days)
     self->hover = -1;
   update_detail (self);
+  update_accessible (self);
   gtk_widget_queue_draw (self->area);
 }
 
@@ -483,6 +611,7 @@ sy_usage_chart_add_series (SyUsageChart *self,
   g_ptr_array_add (self->series, series);
   add_legend_item (self, series);
   update_detail (self);
+  update_accessible (self);
   gtk_widget_queue_draw (self->area);
 }
 
@@ -534,6 +663,7 @@ sy_usage_chart_finalize (GObject *object)
 {
   SyUsageChart *self = SY_USAGE_CHART (object);
 
+  g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->days, g_ptr_array_unref);
   g_clear_pointer (&self->series, g_ptr_array_unref);
   G_OBJECT_CLASS (sy_usage_chart_parent_class)->finalize (object);
@@ -572,6 +702,7 @@ sy_usage_chart_init (SyUsageChart *self)
   g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (self->area, motion);
   gtk_widget_set_parent (self->area, GTK_WIDGET (self));
+  update_accessible (self);
 
   self->legend = gtk_flow_box_new ();
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->legend), GTK_SELECTION_NONE);

@@ -3,6 +3,7 @@
  * SyUsageChart: stacked bars per day, one colour per series (a fixed Okabe-Ito palette that
  * colour-blind people can tell apart), a value axis, a legend in the same colours and a line
  * under the chart with the hovered day's figures. It draws what it is given; it reads nothing.
+ * Its drawing carries the same figures in words as its accessible label and description.
  */
 #pragma once
 
@@ -37,6 +38,9 @@ void        sy_usage_chart_add_series    (SyUsageChart       *self,
 void        sy_usage_chart_get_color     (guint               index,
                                           gboolean            other,
                                           GdkRGBA            *color);
+/* What the chart shows, as its accessible label: "Cost per day by provider, last 7 days". */
+void        sy_usage_chart_set_title     (SyUsageChart       *self,
+                                          const char         *title);
 /* Shows day's figures under the chart as if the pointer were on it; -1 for none. */
 void        sy_usage_chart_set_hover     (SyUsageChart       *self,
                                           int                 day);
@@ -49,6 +53,19 @@ const char *sy_usage_chart_get_day       (SyUsageChart       *self,
 double      sy_usage_chart_get_day_total (SyUsageChart       *self,
                                           guint               day);
 const char *sy_usage_chart_get_detail    (SyUsageChart       *self);
+
+/* The chart in words, its accessible description: "TITLE: $1.85 in all. Highest day: Mon Nov 23,
+ * $1.25. Largest group: OpenAI (openai), $1.75." values[s] holds series s's n_days values
+ * (negatives count as 0); title may be NULL. Pure. */
+char       *sy_usage_chart_summarize     (const char          *title,
+                                          SyUsageChartUnit     unit,
+                                          const char * const  *days,
+                                          guint                n_days,
+                                          const char * const  *labels,
+                                          const double * const *values,
+                                          guint                n_series);
+/* The chart's own data in words (what its description says). */
+char       *sy_usage_chart_dup_summary   (SyUsageChart       *self);
 
 /* A value in the chart's unit, for people: "$1.25", "12.5k", "12". */
 char       *sy_usage_chart_format        (SyUsageChartUnit    unit,

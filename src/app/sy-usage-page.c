@@ -2,9 +2,8 @@
  *
  * The Usage page. Figures, groups and the chart come from GET /api/usage: one call grouped by
  * the chosen dimension (totals and groups), one grouped by day (every group together), and one
- * per day for each of the top groups, filtered to it; "other" is the difference. Budgets come
- * from GET /api/usage/budget; the pricing table is SyPricingEditor's. Reads run while the page
- * is shown.
+ * per day for each of the top groups, filtered to it; "other" is the difference. The budgets
+ * are SyBudgetsBox's, the pricing table SyPricingEditor's. Reads run while the page is shown.
  */
 #define G_LOG_DOMAIN "sy-app"
 
@@ -14,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sy-budgets-box.h"
 #include "sy-format.h"
 #include "sy-page-link.h"
 #include "sy-pricing-editor.h"
@@ -78,7 +78,7 @@ struct _SyUsagePage
   SyUsageChart  *chart;
   GtkWidget     *groups_frame;
   GtkGrid       *groups_grid;
-  GtkListBox    *budgets_list;
+  SyBudgetsBox  *budgets;
   SyPricingEditor *pricing;
   GtkToggleButton *days7_button;
   GtkToggleButton *days30_button;
@@ -225,13 +225,35 @@ other_label (SyUsagePage *self)
   return self->groups->len > TOP_GROUPS ? _("No key and other keys") : _("No key");
 }
 
+/* "Cost per day by provider, last 7 days": the chart's accessible label. */
+static char *
+chart_title (SyUsagePage *self)
+{
+  static const char * const titles[N_METRICS][3] = {
+    { N_("Cost per day by provider"), N_("Cost per day by model"),
+      N_("Cost per day by API key") },
+    { N_("Tokens per day by provider"), N_("Tokens per day by model"),
+      N_("Tokens per day by API key") },
+    { N_("Requests per day by provider"), N_("Requests per day by model"),
+      N_("Requests per day by API key") },
+  };
+  guint group = g_str_equal (self->group_by, "key") ? 2
+                : g_str_equal (self->group_by, "model") ? 1 : 0;
+
+  /* Translators: the usage chart's title and period: "Cost per day by provider, last 7 days". */
+  return g_strdup_printf (ngettext ("%s, last %d day", "%s, last %d days", self->n_days),
+                          _(titles[self->metric][group]), self->n_days);
+}
+
 static void
 show_chart (SyUsagePage *self)
 {
   guint n = self->days->len;
   g_autofree double *rest = g_new0 (double, MAX (n, 1));
+  g_autofree char *title = chart_title (self);
   gboolean has_rest = FALSE;
 
+  sy_usage_chart_set_title (self->chart, title);
   sy_usage_chart_set_days (self->chart, (const char * const *) self->days->pdata, n,
                            metric_unit (self->metric));
   if (self->all[self->metric] != NULL)
@@ -688,125 +710,6 @@ load_usage (SyUsagePage *self)
   call_usage (self, "day", NULL, all_days_cb, load_new (self, -1));
 }
 
-/* --- budgets ----------------------------------------------------------------------------- */
-
-static const char *
-period_label (const char *period)
-{
-  if (g_strcmp0 (period, "daily") == 0)
-    return _("daily");
-  if (g_strcmp0 (period, "weekly") == 0)
-    return _("weekly");
-  if (g_strcmp0 (period, "monthly") == 0)
-    return _("monthly");
-  return period;
-}
-
-/* "in 3 d 4 h (Dec 1, 00:00 UTC)" for an ISO time. */
-static char *
-describe_reset (const char *iso)
-{
-  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
-  g_autoptr(GDateTime) at = iso ? g_date_time_new_from_iso8601 (iso, utc) : NULL;
-  g_autofree char *when = NULL;
-  g_autofree char *left = NULL;
-
-  if (at == NULL)
-    return g_strdup (iso ? iso : "?");
-  when = g_date_time_format (at, "%Y-%m-%d %H:%M UTC");
-  left = sy_format_duration_ms (g_date_time_to_unix (at) * 1000 - g_get_real_time () / 1000);
-  /* Translators: when a budget starts again from zero: "in 3 d 4 h (2026-12-01 00:00 UTC)". */
-  return g_strdup_printf (_("in %s (%s)"), left, when);
-}
-
-static void
-add_budget_row (SyUsagePage *self,
-                JsonObject  *budget)
-{
-  GtkWidget *row = sy_list_box_add_row (self->budgets_list);
-  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *bar = gtk_level_bar_new_for_interval (0, 1);
-  const char *key = json_object_get_string_member_with_default (budget, "keyName", NULL);
-  const char *period = json_object_get_string_member_with_default (budget, "period", "");
-  double percent = member_number (budget, "percent");
-  double warning_at = member_number (budget, "warningAt");
-  gboolean exceeded = json_object_get_boolean_member_with_default (budget, "exceeded", FALSE);
-  gboolean warning = json_object_get_boolean_member_with_default (budget, "warning", FALSE);
-  g_autofree char *title = NULL;
-  g_autofree char *spent = sy_usage_chart_format (SY_USAGE_CHART_USD,
-                                                  member_number (budget, "spent"));
-  g_autofree char *limit = sy_usage_chart_format (SY_USAGE_CHART_USD,
-                                                  member_number (budget, "limit"));
-  g_autofree char *reset = describe_reset (
-    json_object_get_string_member_with_default (budget, "resetAt", NULL));
-  g_autofree char *line = NULL;
-
-  if (key == NULL)
-    key = json_object_get_string_member_with_default (budget, "keyId", "?");
-  /* Translators: an API key's name and its budget's period: "laptop, monthly". */
-  title = g_strdup_printf (_("%s, %s"), key, period_label (period));
-  /* Translators: "$41.20 of $50.00 spent (82%), starts again in 3 d (2026-12-01 00:00 UTC)". */
-  line = g_strdup_printf (_("%s of %s spent (%.0f%%), starts again %s"), spent, limit, percent,
-                          reset);
-  gtk_box_append (GTK_BOX (text), sy_label_new (title, "sy-name"));
-  gtk_box_append (GTK_BOX (text), sy_label_new (line, exceeded ? "sy-bad"
-                                                      : warning ? "sy-warning" : "dim-label"));
-  gtk_widget_set_hexpand (text, TRUE);
-  gtk_box_append (GTK_BOX (row), text);
-
-  /* Below the warning mark the bar is plain; from it, and past the limit, it says so. */
-  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
-  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
-  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
-  gtk_level_bar_add_offset_value (GTK_LEVEL_BAR (bar), "sy-budget-ok",
-                                  warning_at > 0 && warning_at <= 1 ? warning_at : 0.8);
-  gtk_level_bar_add_offset_value (GTK_LEVEL_BAR (bar), "sy-budget-warning", 0.9999);
-  gtk_level_bar_add_offset_value (GTK_LEVEL_BAR (bar), "sy-budget-exceeded", 1);
-  gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), CLAMP (percent / 100, 0, 1));
-  gtk_widget_set_size_request (bar, 160, -1);
-  gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (row), bar);
-}
-
-static void
-budgets_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(SyUsagePage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = sy_admin_client_call_finish (SY_ADMIN_CLIENT (source), result,
-                                                          &error);
-  JsonArray *budgets;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  sy_list_box_clear (self->budgets_list);
-  if (node == NULL)
-    {
-      show_message (self, error);
-      return;
-    }
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    return;
-  budgets = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (budgets); i++)
-    {
-      JsonObject *budget = json_array_get_object_element (budgets, i);
-
-      if (budget != NULL)
-        add_budget_row (self, budget);
-    }
-}
-
-static void
-load_budgets (SyUsagePage *self)
-{
-  if (self->link.client != NULL)
-    sy_admin_client_call_async (self->link.client, "GET", "/api/usage/budget", NULL,
-                                self->cancellable, budgets_cb, g_object_ref (self));
-}
-
 /* --- the switches ------------------------------------------------------------------------ */
 
 static void
@@ -851,7 +754,7 @@ sy_usage_page_refresh (SyUsagePage *self)
   g_return_if_fail (SY_IS_USAGE_PAGE (self));
 
   load_usage (self);
-  load_budgets (self);
+  sy_budgets_box_set_client (self->budgets, self->link.client);
   sy_pricing_editor_set_client (self->pricing, self->link.client);
 }
 
@@ -861,7 +764,7 @@ poll (gpointer user_data)
   SyUsagePage *self = user_data;
 
   load_usage (self);
-  load_budgets (self);
+  sy_budgets_box_reload (self->budgets);
 }
 
 void
@@ -926,6 +829,7 @@ sy_usage_page_class_init (SyUsagePageClass *klass)
   widget_class->unmap = sy_usage_page_unmap;
 
   g_type_ensure (SY_TYPE_USAGE_CHART);
+  g_type_ensure (SY_TYPE_BUDGETS_BOX);
   g_type_ensure (SY_TYPE_PRICING_EDITOR);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -937,7 +841,7 @@ sy_usage_page_class_init (SyUsagePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SyUsagePage, chart);
   gtk_widget_class_bind_template_child (widget_class, SyUsagePage, groups_frame);
   gtk_widget_class_bind_template_child (widget_class, SyUsagePage, groups_grid);
-  gtk_widget_class_bind_template_child (widget_class, SyUsagePage, budgets_list);
+  gtk_widget_class_bind_template_child (widget_class, SyUsagePage, budgets);
   gtk_widget_class_bind_template_child (widget_class, SyUsagePage, pricing);
   gtk_widget_class_bind_template_child (widget_class, SyUsagePage, days7_button);
   gtk_widget_class_bind_template_child (widget_class, SyUsagePage, days30_button);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * /api/usage/budget: per-key budgets. POST sets one (keyId, limit in USD, period, warningAt),
- * GET lists every budget with what was spent in its current UTC period, DELETE removes one or
- * all of a key's. Also the "usage" resource's dispatcher, which sends /api/usage/budget here
- * and everything else under /api/usage to the usage API. No enforcement here (SyBudgetGuard).
+ * GET lists every budget with what was spent in its current UTC period, PATCH (or PUT) changes
+ * the limit or warningAt of one that exists (never creates one), DELETE removes one or all of a
+ * key's. A budget is addressed by its key and period (?keyId=&period=): it has no id of its own.
+ * Also the "usage" resource's dispatcher, which sends /api/usage/budget here and everything
+ * else under /api/usage to the usage API. No enforcement here (SyBudgetGuard).
  */
 #define G_LOG_DOMAIN "sy-gateway"
 
@@ -168,6 +170,80 @@ list_budgets (SyApiCall *call)
   sy_api_reply (call->msg, SOUP_STATUS_OK, root);
 }
 
+/* The one budget of key_id for period, or NULL. */
+static SyBudgetStatus *
+find_status (GPtrArray      *statuses,
+             SyBudgetPeriod  period)
+{
+  for (guint i = 0; i < statuses->len; i++)
+    {
+      SyBudgetStatus *s = g_ptr_array_index (statuses, i);
+
+      if (s->period == period)
+        return s;
+    }
+  return NULL;
+}
+
+/* Answers with the key's budget for period as GET lists it. */
+static void
+reply_budget (SyApiCall      *call,
+              GHashTable     *names,
+              const char     *key_id,
+              SyBudgetPeriod  period,
+              guint           status)
+{
+  g_autoptr(GPtrArray) statuses = list_statuses (call->gateway, names, key_id);
+  SyBudgetStatus *s = find_status (statuses, period);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  g_assert (s != NULL);
+  build_status (b, s, g_hash_table_lookup (names, key_id));
+  root = json_builder_get_root (b);
+  sy_api_reply (call->msg, status, root);
+}
+
+static void
+reply_no_budget (SyApiCall  *call,
+                 const char *key_id,
+                 const char *period_name)
+{
+  sy_http_respond_error (call->msg, SY_DIALECT_OPENAI, SOUP_STATUS_NOT_FOUND,
+                         "invalid_request_error", "not_found",
+                         "API key \"%s\" has no %s%sbudget", key_id,
+                         period_name ? period_name : "", period_name ? " " : "");
+}
+
+/* A budget's address: ?keyId=<id>&period=<period>. Without a period, *period_name is NULL
+ * (DELETE then means all of the key's), unless period_required. */
+static gboolean
+read_address (SyApiCall       *call,
+              gboolean         period_required,
+              GHashTable     **params,
+              const char     **key_id,
+              const char     **period_name,
+              SyBudgetPeriod  *period,
+              GError         **error)
+{
+  const char *raw = g_uri_get_query (soup_server_message_get_uri (call->msg));
+
+  *params = raw ? g_uri_parse_params (raw, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
+  *key_id = *params ? g_hash_table_lookup (*params, "keyId") : NULL;
+  *period_name = *params ? g_hash_table_lookup (*params, "period") : NULL;
+  *period = SY_BUDGET_DAILY;
+  if (*key_id == NULL || **key_id == '\0')
+    return invalid (error, "keyId: required, as in /api/usage/budget?keyId=<id>&period=monthly");
+  if (*period_name == NULL && period_required)
+    return invalid (error, "period: required, as in /api/usage/budget?keyId=<id>&period=monthly");
+  if (*period_name != NULL && !sy_budget_period_from_string (*period_name, period))
+    return invalid (error, period_required
+                             ? "period: expected one of daily, weekly, monthly"
+                             : "period: expected one of daily, weekly, monthly (or none: all of "
+                               "the key's)");
+  return TRUE;
+}
+
 static void
 set_budget (SyApiCall *call)
 {
@@ -175,9 +251,6 @@ set_budget (SyApiCall *call)
   SyBudgetLedger *ledger = sy_gateway_get_budgets (call->gateway);
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) names = key_names (call->gateway);
-  g_autoptr(GPtrArray) statuses = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *key_id = NULL;
   g_autofree char *period_name = NULL;
   double limit = 0, warning_at = SY_BUDGET_DEFAULT_WARNING_AT;
@@ -209,36 +282,64 @@ set_budget (SyApiCall *call)
       sy_api_reply_gerror (call->msg, error);
       return;
     }
+  reply_budget (call, names, key_id, period, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK);
+}
 
-  statuses = list_statuses (call->gateway, names, key_id);
-  for (guint i = 0; i < statuses->len; i++)
+/* Changes what the body names (limit, warningAt) of a budget that exists; 404 otherwise. A
+ * budget's key and period are what it is: moving one is a DELETE and a POST. */
+static void
+update_budget (SyApiCall *call)
+{
+  static const char * const allowed[] = { "limit", "warningAt", NULL };
+  SyBudgetLedger *ledger = sy_gateway_get_budgets (call->gateway);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(GHashTable) names = NULL;
+  g_autoptr(GPtrArray) statuses = NULL;
+  const char *key_id, *period_name;
+  SyBudgetPeriod period;
+  SyBudgetStatus *current;
+  double limit = 0, warning_at = 0;
+  gboolean created = FALSE;
+
+  if (!read_address (call, TRUE, &params, &key_id, &period_name, &period, &error) ||
+      !sy_api_fields_only (call->body, allowed, &error) ||
+      !field_amount (call->body, "limit", FALSE, 0, MAX_LIMIT_USD, &limit, &error) ||
+      !field_amount (call->body, "warningAt", FALSE, 0, 1, &warning_at, &error))
     {
-      SyBudgetStatus *s = g_ptr_array_index (statuses, i);
-
-      if (s->period == period)
-        build_status (b, s, g_hash_table_lookup (names, key_id));
+      sy_api_reply_gerror (call->msg, error);
+      return;
     }
-  root = json_builder_get_root (b);
-  sy_api_reply (call->msg, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, root);
+  names = key_names (call->gateway);
+  statuses = list_statuses (call->gateway, names, key_id);
+  current = find_status (statuses, period);
+  if (current == NULL)
+    {
+      reply_no_budget (call, key_id, period_name);
+      return;
+    }
+  if (!json_object_has_member (call->body, "limit"))
+    limit = current->limit_usd;
+  if (!json_object_has_member (call->body, "warningAt"))
+    warning_at = current->warning_at;
+  if (!sy_budget_ledger_set_budget (ledger, key_id, period, limit, warning_at, &created, &error))
+    {
+      sy_api_reply_gerror (call->msg, error);
+      return;
+    }
+  reply_budget (call, names, key_id, period, SOUP_STATUS_OK);
 }
 
 static void
 delete_budget (SyApiCall *call)
 {
-  const char *raw = g_uri_get_query (soup_server_message_get_uri (call->msg));
-  g_autoptr(GHashTable) params = raw ? g_uri_parse_params (raw, -1, "&", G_URI_PARAMS_NONE, NULL)
-                                     : NULL;
-  const char *key_id = params ? g_hash_table_lookup (params, "keyId") : NULL;
-  const char *period_name = params ? g_hash_table_lookup (params, "period") : NULL;
+  g_autoptr(GHashTable) params = NULL;
   g_autoptr(GError) error = NULL;
-  SyBudgetPeriod period = SY_BUDGET_DAILY;
+  const char *key_id, *period_name;
+  SyBudgetPeriod period;
   guint removed = 0;
 
-  if (key_id == NULL || *key_id == '\0')
-    invalid (&error, "keyId: required, as in DELETE /api/usage/budget?keyId=<id>&period=monthly");
-  else if (period_name != NULL && !sy_budget_period_from_string (period_name, &period))
-    invalid (&error, "period: expected one of daily, weekly, monthly (or none: all of the key's)");
-  if (error == NULL)
+  if (read_address (call, FALSE, &params, &key_id, &period_name, &period, &error))
     sy_budget_ledger_remove (sy_gateway_get_budgets (call->gateway), key_id, period,
                              period_name == NULL, &removed, &error);
   if (error != NULL)
@@ -248,10 +349,7 @@ delete_budget (SyApiCall *call)
     }
   if (removed == 0)
     {
-      sy_http_respond_error (call->msg, SY_DIALECT_OPENAI, SOUP_STATUS_NOT_FOUND,
-                             "invalid_request_error", "not_found",
-                             "API key \"%s\" has no %s%sbudget", key_id,
-                             period_name ? period_name : "", period_name ? " " : "");
+      reply_no_budget (call, key_id, period_name);
       return;
     }
   soup_server_message_set_status (call->msg, SOUP_STATUS_NO_CONTENT, NULL);
@@ -264,10 +362,12 @@ sy_api_usage_budget_handle (SyApiCall *call)
     list_budgets (call);
   else if (call->method == SOUP_METHOD_POST)
     set_budget (call);
+  else if (g_str_equal (call->method, "PATCH") || call->method == SOUP_METHOD_PUT)
+    update_budget (call);
   else if (call->method == SOUP_METHOD_DELETE)
     delete_budget (call);
   else
-    sy_api_reply_bad_method (call, "GET, POST, DELETE");
+    sy_api_reply_bad_method (call, "GET, POST, PATCH, PUT, DELETE");
 }
 
 void

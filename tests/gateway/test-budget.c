@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Budgets per inbound API key: the UTC calendar of their periods, the cost estimate, the
- * ledger's reservations, /api/usage/budget, and enforcement end to end through the mock
+ * ledger's reservations, /api/usage/budget (PATCH changes a budget that exists and never
+ * creates one), and enforcement end to end through the mock
  * upstream: 100 concurrent requests against a budget that allows exactly 20 of them, the
  * warning header, 402 in every client dialect, costs that add up and survive a reload, periods
  * that roll over, and failed requests that give their reservation back.
@@ -386,12 +387,115 @@ test_api (Fixture       *f,
 
   /* Other methods and other /api/usage ids. */
   {
-    g_autoptr(SyTestResponse) put = sy_test_gateway_api (f->t, "PUT", "/api/usage/budget", "{}");
+    g_autoptr(SyTestResponse) head = sy_test_gateway_api (f->t, "OPTIONS", "/api/usage/budget",
+                                                          NULL);
     g_autoptr(SyTestResponse) other = sy_test_gateway_api (f->t, "GET", "/api/usage/budgets",
                                                            NULL);
 
-    g_assert_cmpuint (put->status, ==, 405);
+    g_assert_cmpuint (head->status, ==, 405);
     g_assert_cmpuint (other->status, ==, 404);
+  }
+}
+
+/* PATCH /api/usage/budget?keyId=&period= changes the members it names, keeps the others and
+ * what was spent, and refuses what POST refuses; a budget that does not exist is a 404, never
+ * a new one. PUT does the same. */
+static void
+test_api_update (Fixture       *f,
+                 gconstpointer  data)
+{
+  static const struct { const char *query; const char *json; guint status; const char *field; }
+  bad[] = {
+    { "period=monthly", "{\"limit\":5}", 400, "keyId" },
+    { "keyId=KEY", "{\"limit\":5}", 400, "period" },
+    { "keyId=KEY&period=yearly", "{\"limit\":5}", 400, "period" },
+    { "keyId=KEY&period=monthly", "{\"limit\":0}", 400, "limit" },
+    { "keyId=KEY&period=monthly", "{\"limit\":2e9}", 400, "limit" },
+    { "keyId=KEY&period=monthly", "{\"limit\":\"5\"}", 400, "limit" },
+    { "keyId=KEY&period=monthly", "{\"warningAt\":1.5}", 400, "warningAt" },
+    { "keyId=KEY&period=monthly", "{\"period\":\"weekly\"}", 400, "period" },
+    { "keyId=KEY&period=monthly", "{\"keyId\":\"KEY\"}", 400, "keyId" },
+    { "keyId=KEY&period=weekly", "{\"limit\":5}", 404, NULL },
+    { "keyId=nope&period=monthly", "{\"limit\":5}", 404, NULL },
+  };
+  g_autofree char *plaintext = NULL;
+  g_autofree char *key_id = setup_key (f, &plaintext);
+  g_autofree char *json = g_strdup_printf ("{\"keyId\":\"%s\",\"limit\":50,"
+                                           "\"period\":\"monthly\",\"warningAt\":0.5}",
+                                           key_id);
+  g_autoptr(SyTestResponse) list = NULL;
+  g_autofree char *stored = NULL;
+  JsonObject *b;
+
+  set_budget (f, json);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GString) query = g_string_new (bad[i].query);
+      g_autoptr(GString) body = g_string_new (bad[i].json);
+      g_autoptr(SyTestResponse) e = NULL;
+
+      g_string_replace (query, "KEY", key_id, 0);
+      g_string_replace (body, "KEY", key_id, 0);
+      e = sy_test_gateway_api_printf (f->t, "PATCH", body->str, "/api/usage/budget?%s",
+                                      query->str);
+      g_assert_cmpuint (e->status, ==, bad[i].status);
+      if (bad[i].field != NULL)
+        g_assert_true (g_str_has_prefix (sy_test_response_get_string (e, "error.message"),
+                                         bad[i].field));
+      else
+        g_assert_cmpstr (sy_test_response_get_string (e, "error.code"), ==, "not_found");
+    }
+  /* Nothing of that changed it, and no weekly budget was made. */
+  b = budget_of (f, key_id, "monthly", &list);
+  g_assert_cmpfloat (json_object_get_double_member (b, "limit"), ==, 50);
+  g_assert_cmpuint (json_array_get_length (sy_test_response_get_array (list)), ==, 1);
+
+  /* The limit alone: warningAt stays; the answer is the budget as GET lists it. */
+  {
+    g_autoptr(SyTestResponse) r = sy_test_gateway_api_printf (
+      f->t, "PATCH", "{\"limit\":30.5}", "/api/usage/budget?keyId=%s&period=monthly", key_id);
+
+    g_assert_cmpuint (r->status, ==, 200);
+    b = sy_test_response_get_object (r);
+    g_assert_cmpstr (json_object_get_string_member (b, "keyName"), ==, "laptop");
+    g_assert_cmpstr (json_object_get_string_member (b, "period"), ==, "monthly");
+    g_assert_cmpfloat (json_object_get_double_member (b, "limit"), ==, 30.5);
+    g_assert_cmpfloat (json_object_get_double_member (b, "warningAt"), ==, 0.5);
+    g_assert_cmpfloat (json_object_get_double_member (b, "remaining"), ==, 30.5);
+  }
+  stored = sy_test_gateway_query_db_text (
+    f->t, "SELECT limit_usd || ' ' || warning_at FROM api_key_budgets WHERE key_id = ?1",
+    key_id);
+  g_assert_cmpstr (stored, ==, "30.5 0.5");
+  g_clear_pointer (&stored, g_free);
+
+  /* warningAt alone, with PUT: the limit stays. */
+  {
+    g_autoptr(SyTestResponse) r = sy_test_gateway_api_printf (
+      f->t, "PUT", "{\"warningAt\":0.9}", "/api/usage/budget?keyId=%s&period=monthly", key_id);
+
+    g_assert_cmpuint (r->status, ==, 200);
+  }
+  stored = sy_test_gateway_query_db_text (
+    f->t, "SELECT limit_usd || ' ' || warning_at FROM api_key_budgets WHERE key_id = ?1",
+    key_id);
+  g_assert_cmpstr (stored, ==, "30.5 0.9");
+  g_clear_pointer (&list, sy_test_response_free);
+  b = budget_of (f, key_id, "monthly", &list);
+  g_assert_cmpfloat (json_object_get_double_member (b, "warningAt"), ==, 0.9);
+
+  /* Deleted, it cannot be changed back into being. */
+  {
+    g_autoptr(SyTestResponse) d = sy_test_gateway_api_printf (
+      f->t, "DELETE", NULL, "/api/usage/budget?keyId=%s&period=monthly", key_id);
+    g_autoptr(SyTestResponse) r = sy_test_gateway_api_printf (
+      f->t, "PATCH", "{\"limit\":10}", "/api/usage/budget?keyId=%s&period=monthly", key_id);
+    g_autofree char *count = NULL;
+
+    g_assert_cmpuint (d->status, ==, 204);
+    g_assert_cmpuint (r->status, ==, 404);
+    count = sy_test_gateway_query_db_text (f->t, "SELECT COUNT(*) FROM api_key_budgets", NULL);
+    g_assert_cmpstr (count, ==, "0");
   }
 }
 
@@ -734,6 +838,7 @@ main (int   argc,
   g_test_add ("/sy/gateway/budget/" path, Fixture, NULL, sy_test_gateway_fixture_setup, func, \
               sy_test_gateway_fixture_teardown)
   ADD ("api", test_api);
+  ADD ("api-update", test_api_update);
   ADD ("concurrent-requests", test_concurrent_requests);
   ADD ("warning-header", test_warning_header);
   ADD ("refusal-dialects", test_refusal_dialects);

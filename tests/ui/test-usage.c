@@ -4,9 +4,11 @@
  * show up in the figures, the chart (a day model that adds up, a drawing in the palette's
  * colours, the hovered day's line) and the groups table, which follows the group-by switch;
  * the what-to-show switch changes the chart without asking again; with no rows the page says
- * so in words; a budget shows with its level bar; a price saved through the page is what
+ * so in words; a budget shows with its level bar; budgets are added, edited and deleted through
+ * the page's window and buttons, as GET /api/usage/budget then says, with problems shown under
+ * the field concerned and nothing typed lost; a price saved through the page is what
  * GET /api/pricing returns, and a negative one shows the API's refusal; the chart's numbers
- * read as people write them ($1.85, 6.1k).
+ * read as people write them ($1.85, 6.1k), and its figures in words are what screen readers get.
  */
 #define G_LOG_DOMAIN "sy-test"
 
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "store/sy-usage-writer.h"
+#include "sy-budget-dialog.h"
 #include "sy-usage-chart.h"
 #include "sy-usage-page.h"
 
@@ -189,6 +192,38 @@ render_widget (GtkWidget *widget)
                                       node, &GRAPHENE_RECT_INIT (0, 0, width, height));
 }
 
+/* The chart's drawing: the image its accessible label and description speak for. */
+static GtkAccessible *
+chart_drawing (SyUsageChart *chart)
+{
+  GtkWidget *area = gtk_widget_get_first_child (GTK_WIDGET (chart));
+
+  g_assert_true (GTK_IS_DRAWING_AREA (area));
+  return GTK_ACCESSIBLE (area);
+}
+
+/* The chart's figures in words are text, and so is its drawing's accessible description. */
+static void
+assert_chart_says (SyUsageChart *chart,
+                   const char   *text)
+{
+  g_autofree char *summary = sy_usage_chart_dup_summary (chart);
+
+  g_assert_cmpstr (summary, ==, text);
+  gtk_test_accessible_assert_property (chart_drawing (chart),
+                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text);
+}
+
+/* "Tue Nov 24" for today (0), yesterday (1)..., as the chart writes a day. */
+static char *
+day_name (int days_ago)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) day = g_date_time_add_days (now, -days_ago);
+
+  return g_date_time_format (day, "%a %b %-d");
+}
+
 /* --- figures, chart and groups ----------------------------------------------------------- */
 
 static void
@@ -238,6 +273,18 @@ figures_body (SyTestApp     *t,
   g_assert_nonnull (strstr (sy_usage_chart_get_detail (chart), "OpenAI (openai) $1.25"));
   sy_usage_chart_set_hover (chart, -1);
 
+  /* The same in words, for screen readers: what is shown, and its figures. */
+  {
+    g_autofree char *today = day_name (0);
+    g_autofree char *expected = g_strdup_printf (
+      "Cost per day by provider, last 7 days: $1.85 in all. Highest day: %s, $1.25. "
+      "Largest group: OpenAI (openai), $1.75.", today);
+
+    gtk_test_accessible_assert_property (chart_drawing (chart), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                         "Cost per day by provider, last 7 days");
+    assert_chart_says (chart, expected);
+  }
+
   /* It draws, in the palette's first colour for the dearest provider. */
   sy_test_wait_until (gtk_widget_get_mapped (GTK_WIDGET (chart)) &&
                       gtk_widget_get_height (GTK_WIDGET (chart)) > 100);
@@ -249,6 +296,14 @@ figures_body (SyTestApp     *t,
   sy_test_click (sy_test_find_button (page, "Requests"));
   g_assert_cmpfloat_with_epsilon (sy_usage_chart_get_day_total (chart, 6), 4, 1e-9);
   g_assert_nonnull (sy_test_find_label (groups_table (page), "Share of requests"));
+  {
+    g_autofree char *today = day_name (0);
+    g_autofree char *expected = g_strdup_printf (
+      "Requests per day by provider, last 7 days: 6 in all. Highest day: %s, 4. "
+      "Largest group: OpenAI (openai), 3.", today);
+
+    assert_chart_says (chart, expected);
+  }
   sy_test_click (sy_test_find_button (page, "Tokens"));
   g_assert_cmpfloat_with_epsilon (sy_usage_chart_get_day_total (chart, 5), 3000, 1e-9);
 
@@ -259,6 +314,16 @@ figures_body (SyTestApp     *t,
   g_assert_null (sy_test_find_label (groups_table (page), "(openai)"));
   g_assert_cmpuint (sy_usage_chart_get_n_series (chart), ==, 4);
   g_assert_cmpfloat_with_epsilon (sy_usage_chart_get_day_total (chart, 6), 1670, 1e-9);
+  gtk_test_accessible_assert_property (chart_drawing (chart), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Tokens per day by model, last 7 days");
+  {
+    g_autofree char *two_days_ago = day_name (2);   /* 3k, as yesterday: the first one */
+    g_autofree char *expected = g_strdup_printf (
+      "Tokens per day by model, last 7 days: 7.7k in all. Highest day: %s, 3k. "
+      "Largest group: openai/gpt-4o, 4.5k.", two_days_ago);
+
+    assert_chart_says (chart, expected);
+  }
 
   /* By key: requests without one are a group of their own. */
   sy_test_click (sy_test_find_button (page, "By API key"));
@@ -308,6 +373,268 @@ static void
 test_empty (void)
 {
   sy_test_app_run (empty_body, NULL, NULL);
+}
+
+/* --- editing budgets --------------------------------------------------------------------- */
+
+/* The stored budget of key_id for period (through GET /api/usage/budget), or NULL. */
+static JsonObject *
+stored_budget (SyTestApp  *t,
+               const char *key_id,
+               const char *period)
+{
+  g_autoptr(JsonNode) list = call_api (t, "GET", "/api/usage/budget", NULL);
+  JsonArray *array = json_node_get_array (list);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *budget = json_array_get_object_element (array, i);
+
+      if (g_str_equal (json_object_get_string_member (budget, "keyId"), key_id) &&
+          g_str_equal (json_object_get_string_member (budget, "period"), period))
+        return json_object_ref (budget);
+    }
+  return NULL;
+}
+
+static guint
+n_stored_budgets (SyTestApp *t)
+{
+  g_autoptr(JsonNode) list = call_api (t, "GET", "/api/usage/budget", NULL);
+
+  return json_array_get_length (json_node_get_array (list));
+}
+
+/* A new inbound API key named name; returns its id. */
+static char *
+add_key (SyTestApp  *t,
+         const char *name)
+{
+  g_autofree char *body = g_strdup_printf ("{\"name\": \"%s\"}", name);
+  g_autoptr(JsonNode) key = call_api (t, "POST", "/api/keys", body);
+
+  return g_strdup (json_object_get_string_member (json_node_get_object (key), "id"));
+}
+
+/* The control a mnemonic label names in a window. */
+static GtkWidget *
+field_of (GtkWidget  *window,
+          const char *label_text)
+{
+  GtkWidget *label = sy_test_find_label (window, label_text);
+
+  g_assert_nonnull (label);
+  return gtk_label_get_mnemonic_widget (GTK_LABEL (label));
+}
+
+/* Where widget, or its ancestor that is a grid's child, sits in that grid. */
+static void
+grid_cell (GtkWidget *widget,
+           int       *column,
+           int       *row)
+{
+  while (widget != NULL && !GTK_IS_GRID (gtk_widget_get_parent (widget)))
+    widget = gtk_widget_get_parent (widget);
+  g_assert_nonnull (widget);
+  gtk_grid_query_child (GTK_GRID (gtk_widget_get_parent (widget)), widget, column, row, NULL,
+                        NULL);
+}
+
+/* The visible label that contains text, asserted to sit right under field; NULL if none. */
+static GtkWidget *
+message_under (GtkWidget  *window,
+               GtkWidget  *field,
+               const char *text)
+{
+  GtkWidget *message = sy_test_find_label (window, text);
+  int field_column, field_row, column, row;
+
+  if (message == NULL)
+    return NULL;
+  grid_cell (field, &field_column, &field_row);
+  grid_cell (message, &column, &row);
+  g_assert_cmpint (column, ==, field_column);
+  g_assert_cmpint (row, ==, field_row + 1);
+  return message;
+}
+
+static GtkWidget *
+open_budget_dialog (GtkWidget  *root,
+                    const char *button)
+{
+  sy_test_click (sy_test_find_button (root, button));
+  sy_test_wait_until (sy_test_find_window (SY_TYPE_BUDGET_DIALOG) != NULL);
+  return GTK_WIDGET (sy_test_find_window (SY_TYPE_BUDGET_DIALOG));
+}
+
+static void
+close_budget_dialog (GtkWidget *dialog)
+{
+  sy_test_click (sy_test_find_button (dialog, "Cancel"));
+  sy_test_wait_until (sy_test_find_window (SY_TYPE_BUDGET_DIALOG) == NULL);
+}
+
+static void
+budget_add_body (SyTestApp     *t,
+                 gconstpointer  data)
+{
+  GtkWidget *page = sy_test_app_show_page (t, "usage");
+  GtkWidget *dialog, *amount, *period, *warning;
+  g_autoptr(JsonObject) stored = NULL;
+  g_autofree char *key_id = NULL;
+  GtkWidget *row;
+
+  sy_test_wait_until (sy_test_find_label (page, "No budgets") != NULL);
+
+  /* Without a key there is nothing a budget could belong to: the window says so. */
+  dialog = open_budget_dialog (page, "Add budget…");
+  sy_test_wait_until (sy_test_find_label (dialog, "There are no API keys yet") != NULL);
+  g_assert_nonnull (message_under (dialog, field_of (dialog, "API key"),
+                                   "There are no API keys yet"));
+  g_assert_false (gtk_widget_is_sensitive (sy_test_find_button (dialog, "Add")));
+  close_budget_dialog (dialog);
+
+  key_id = add_key (t, "laptop");
+  dialog = open_budget_dialog (page, "Add budget…");
+  sy_test_wait_until (gtk_widget_is_sensitive (sy_test_find_button (dialog, "Add")));
+  amount = field_of (dialog, "Amount");
+  period = field_of (dialog, "Period");
+  warning = field_of (dialog, "Warn at");
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (period)), ==, 2);  /* monthly */
+
+  /* What is checked here never leaves the window. */
+  sy_test_click (sy_test_find_button (dialog, "Add"));
+  g_assert_nonnull (message_under (dialog, amount, "Enter the most the key may spend"));
+  gtk_editable_set_text (GTK_EDITABLE (amount), "cheap");
+  sy_test_click (sy_test_find_button (dialog, "Add"));
+  g_assert_nonnull (message_under (dialog, amount, "“cheap” is not a number"));
+  g_assert_null (sy_test_find_label (dialog, "Enter the most"));
+  gtk_editable_set_text (GTK_EDITABLE (amount), "-5");
+  sy_test_click (sy_test_find_button (dialog, "Add"));
+  g_assert_nonnull (message_under (dialog, amount, "The amount must be more than zero."));
+  g_assert_cmpuint (n_stored_budgets (t), ==, 0);
+
+  /* What the API refuses shows under its field, and what was typed stays. */
+  gtk_editable_set_text (GTK_EDITABLE (amount), "2000000000");
+  sy_test_click (sy_test_find_button (dialog, "Add"));
+  sy_test_wait_until (sy_test_find_label (dialog, "is out of range") != NULL);
+  g_assert_nonnull (message_under (dialog, amount, "2e+09 is out of range"));
+  g_assert_null (sy_test_find_label (dialog, "more than zero"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (amount)), ==, "2000000000");
+  g_assert_true (sy_test_find_window (SY_TYPE_BUDGET_DIALOG) == GTK_WINDOW (dialog));
+  g_assert_cmpuint (n_stored_budgets (t), ==, 0);
+
+  /* A weekly budget of $25.50 that warns at half. */
+  gtk_editable_set_text (GTK_EDITABLE (amount), "25,5");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (period), 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (warning), 50);
+  sy_test_click (sy_test_find_button (dialog, "Add"));
+  sy_test_wait_until (sy_test_find_window (SY_TYPE_BUDGET_DIALOG) == NULL);
+  stored = stored_budget (t, key_id, "weekly");
+  g_assert_nonnull (stored);
+  g_assert_cmpfloat (json_object_get_double_member (stored, "limit"), ==, 25.5);
+  g_assert_cmpfloat (json_object_get_double_member (stored, "warningAt"), ==, 0.5);
+  g_assert_cmpuint (n_stored_budgets (t), ==, 1);
+  sy_test_wait_until (sy_test_find_row (page, "laptop, weekly") != NULL);
+  row = sy_test_find_row (page, "laptop, weekly");
+  g_assert_nonnull (sy_test_find_label (row, "$0.00 of $25.50 spent (0%)"));
+
+  /* Adding it again would replace it: the window says so instead. */
+  dialog = open_budget_dialog (page, "Add budget…");
+  sy_test_wait_until (gtk_widget_is_sensitive (sy_test_find_button (dialog, "Add")));
+  gtk_editable_set_text (GTK_EDITABLE (field_of (dialog, "Amount")), "10");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (field_of (dialog, "Period")), 1);
+  sy_test_click (sy_test_find_button (dialog, "Add"));
+  g_assert_nonnull (message_under (dialog, field_of (dialog, "Period"),
+                                   "already has a budget for this period"));
+  close_budget_dialog (dialog);
+  g_clear_pointer (&stored, json_object_unref);
+  stored = stored_budget (t, key_id, "weekly");
+  g_assert_cmpfloat (json_object_get_double_member (stored, "limit"), ==, 25.5);
+}
+
+static void
+test_budget_add (void)
+{
+  sy_test_app_run (budget_add_body, NULL, NULL);
+}
+
+static void
+budget_edit_delete_body (SyTestApp     *t,
+                         gconstpointer  data)
+{
+  GtkWidget *page = sy_test_app_show_page (t, "usage");
+  g_autofree char *key_id = add_key (t, "laptop");
+  g_autofree char *budget = g_strdup_printf ("{\"keyId\": \"%s\", \"limit\": 50,"
+                                             " \"period\": \"monthly\", \"warningAt\": 0.9}",
+                                             key_id);
+  g_autofree char *path = g_strdup_printf ("/api/usage/budget?keyId=%s&period=monthly", key_id);
+  g_autoptr(JsonObject) stored = NULL;
+  GtkWidget *row, *dialog, *amount;
+
+  json_node_unref (call_api (t, "POST", "/api/usage/budget", budget));
+  sy_usage_page_refresh (SY_USAGE_PAGE (page));
+  sy_test_wait_until (sy_test_find_row (page, "laptop, monthly") != NULL);
+  row = sy_test_find_row (page, "laptop, monthly");
+
+  /* Edit: the key and period are the budget's own; the amount and threshold change. */
+  dialog = open_budget_dialog (row, "Edit");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Edit budget");
+  amount = field_of (dialog, "Amount");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (amount)), ==, "50");
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (field_of (dialog, "Warn at"))),
+                     ==, 90);
+  g_assert_false (gtk_widget_is_sensitive (field_of (dialog, "Period")));
+  g_assert_false (gtk_widget_is_sensitive (field_of (dialog, "API key")));
+  gtk_editable_set_text (GTK_EDITABLE (amount), "75");
+  sy_test_click (sy_test_find_button (dialog, "Save"));
+  sy_test_wait_until (sy_test_find_window (SY_TYPE_BUDGET_DIALOG) == NULL);
+  stored = stored_budget (t, key_id, "monthly");
+  g_assert_cmpfloat (json_object_get_double_member (stored, "limit"), ==, 75);
+  g_assert_cmpfloat (json_object_get_double_member (stored, "warningAt"), ==, 0.9);
+  g_assert_cmpuint (n_stored_budgets (t), ==, 1);
+  sy_test_wait_until (sy_test_find_label (page, "$0.00 of $75.00 spent") != NULL);
+
+  /* Saving a budget deleted meanwhile: the API's 404 above the form, nothing made again. */
+  row = sy_test_find_row (page, "laptop, monthly");
+  dialog = open_budget_dialog (row, "Edit");
+  json_node_unref (call_api (t, "DELETE", path, NULL));
+  sy_test_click (sy_test_find_button (dialog, "Save"));
+  sy_test_wait_until (sy_test_find_label (dialog, "has no monthly budget") != NULL);
+  g_assert_cmpuint (n_stored_budgets (t), ==, 0);
+  close_budget_dialog (dialog);
+
+  /* Delete asks first: Cancel keeps it, Delete removes it. */
+  json_node_unref (call_api (t, "POST", "/api/usage/budget", budget));
+  sy_usage_page_refresh (SY_USAGE_PAGE (page));
+  sy_test_wait_until (sy_test_find_label (page, "$0.00 of $50.00 spent") != NULL);
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      GtkWidget *confirm;
+
+      row = sy_test_find_row (page, "laptop, monthly");
+      sy_test_click (sy_test_find_button (row, "Delete"));
+      sy_test_wait_until (sy_test_find_window (GTK_TYPE_MESSAGE_DIALOG) != NULL);
+      confirm = GTK_WIDGET (sy_test_find_window (GTK_TYPE_MESSAGE_DIALOG));
+      g_assert_nonnull (sy_test_find_label (confirm, "Delete the budget “laptop, monthly”?"));
+      gtk_dialog_response (GTK_DIALOG (confirm),
+                           attempt == 0 ? GTK_RESPONSE_CANCEL : GTK_RESPONSE_ACCEPT);
+      sy_test_wait_until (sy_test_find_window (GTK_TYPE_MESSAGE_DIALOG) == NULL);
+      if (attempt == 0)
+        {
+          sy_test_drain ();
+          g_assert_cmpuint (n_stored_budgets (t), ==, 1);
+        }
+    }
+  sy_test_wait_until (sy_test_find_label (page, "No budgets") != NULL);
+  g_assert_null (sy_test_find_row (page, "laptop, monthly"));
+  g_assert_cmpuint (n_stored_budgets (t), ==, 0);
+}
+
+static void
+test_budget_edit_delete (void)
+{
+  sy_test_app_run (budget_edit_delete_body, NULL, NULL);
 }
 
 /* --- the pricing table ------------------------------------------------------------------- */
@@ -417,10 +744,47 @@ test_format (void)
     }
 }
 
+/* The chart in words, from fixed data: the total, the highest day, the largest group. */
+static void
+test_summary (void)
+{
+  static const char * const days[] = { "2026-11-21", "2026-11-22", "2026-11-23" };
+  static const char * const labels[] = { "OpenAI (openai)", "DeepSeek (ds)", "Other" };
+  static const double a[] = { 1, 0.5, 0 };
+  static const double b[] = { 0, 2, 0.25 };
+  static const double c[] = { -1, 0.01, 0 };   /* negatives count as nothing */
+  static const double zero[] = { 0, 0, 0 };
+  const double *values[] = { a, b, c };
+  const double *none[] = { zero };
+  g_autofree char *text = NULL;
+
+  text = sy_usage_chart_summarize ("Cost per day by provider, last 3 days", SY_USAGE_CHART_USD,
+                                   days, 3, labels, values, 3);
+  g_assert_cmpstr (text, ==, "Cost per day by provider, last 3 days: $3.76 in all. "
+                             "Highest day: Sun Nov 22, $2.51. "
+                             "Largest group: DeepSeek (ds), $2.25.");
+  g_clear_pointer (&text, g_free);
+
+  text = sy_usage_chart_summarize ("Tokens", SY_USAGE_CHART_TOKENS, days, 3, labels, values, 1);
+  g_assert_cmpstr (text, ==, "Tokens: 2 in all. Highest day: Sat Nov 21, 1. "
+                             "Largest group: OpenAI (openai), 2.");
+  g_clear_pointer (&text, g_free);
+
+  text = sy_usage_chart_summarize ("Requests", SY_USAGE_CHART_COUNT, days, 3, labels, none, 1);
+  g_assert_cmpstr (text, ==, "Requests: nothing to show.");
+  g_clear_pointer (&text, g_free);
+
+  text = sy_usage_chart_summarize (NULL, SY_USAGE_CHART_COUNT, NULL, 0, NULL, NULL, 0);
+  g_assert_cmpstr (text, ==, "Usage per day: nothing to show.");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  /* GTK's test accessibility backend keeps what widgets tell screen readers, so the cases can
+   * read the chart's label and description back (tests/run-headless.sh turns it off). */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   if (!sy_test_app_init (&argc, &argv))
     {
       g_print ("1..0 # SKIP no display (run under tests/run-headless.sh)\n");
@@ -428,8 +792,11 @@ main (int   argc,
     }
 
   g_test_add_func ("/sy/ui/usage/format", test_format);
+  g_test_add_func ("/sy/ui/usage/summary", test_summary);
   g_test_add_func ("/sy/ui/usage/figures", test_figures);
   g_test_add_func ("/sy/ui/usage/empty", test_empty);
+  g_test_add_func ("/sy/ui/usage/budget-add", test_budget_add);
+  g_test_add_func ("/sy/ui/usage/budget-edit-delete", test_budget_edit_delete);
   g_test_add_func ("/sy/ui/usage/pricing", test_pricing);
   return g_test_run ();
 }
