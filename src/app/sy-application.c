@@ -6,7 +6,8 @@
  * contract with that helper (open-window, copy-endpoint, change-port, pause, resume, quit;
  * gateway-state and endpoint as read-only states), and the app's GSettings (looked up so that it
  * also runs from the build tree or with no schema at all) with start-in-tray kept in step with
- * the autostart entry. It draws nothing itself: windows live in sy-main-window.c.
+ * autostart (sy-autostart.c picks how: a file, the Background portal, the registry): a refusal
+ * turns the setting back off. It draws nothing itself: windows live in sy-main-window.c.
  */
 #define G_LOG_DOMAIN "sy-app"
 
@@ -14,6 +15,9 @@
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
 
 #include "sy-autostart.h"
 #include "sy-main-window.h"
@@ -29,6 +33,8 @@ struct _SyApplication
   SyGatewayHost  *host;
   SyAdminClient  *client;
   GSettings      *settings;   /* NULL when the schema is nowhere: defaults, not saved */
+  GCancellable   *autostart_cancellable; /* the autostart request in flight, if any */
+  gboolean        start_in_tray;         /* what autostart was last asked to be */
   GtkWindow      *window;     /* weak: the main window while one is open */
   guint           sigterm_id;
   guint           sigint_id;
@@ -240,14 +246,70 @@ settings_new (void)
   return g_settings_new_full (schema, NULL, NULL);
 }
 
+/* The portal's handle for the main window, so its question comes up over it: "x11:XID" on
+ * X11; "" otherwise (a Wayland handle needs an async export and an unexport after). */
+static char *
+dup_parent_window (SyApplication *self)
+{
+#ifdef GDK_WINDOWING_X11
+  GdkSurface *surface = self->window != NULL
+                          ? gtk_native_get_surface (GTK_NATIVE (self->window)) : NULL;
+
+  if (surface != NULL && GDK_IS_X11_SURFACE (surface))
+    return g_strdup_printf ("x11:%lx", (unsigned long) gdk_x11_surface_get_xid (surface));
+#endif
+  return g_strdup ("");
+}
+
+/* Autostart could not be turned on: the check item goes back off. It does not ask the
+ * backend again (start_in_tray already says off). */
+static void
+turn_start_in_tray_off (SyApplication *self)
+{
+  self->start_in_tray = FALSE;
+  if (self->settings != NULL)
+    g_settings_set_boolean (self->settings, "start-in-tray", FALSE);
+  else
+    g_action_group_change_action_state (G_ACTION_GROUP (self), "start-in-tray",
+                                        g_variant_new_boolean (FALSE));
+}
+
+static void
+autostart_set_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(SyApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Cancelled: a later toggle replaced this request, or the app is quitting. */
+  if (sy_autostart_set_enabled_finish (result, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (!self->start_in_tray)
+    {
+      g_message ("start-in-tray: could not turn autostart off: %s", error->message);
+      return;
+    }
+  g_message ("start-in-tray: %s; turned off", error->message);
+  turn_start_in_tray_off (self);
+}
+
+/* One request at a time: a new toggle cancels the one in flight (the portal's question is
+ * taken away), so a late answer never undoes a newer choice. */
 static void
 apply_start_in_tray (SyApplication *self,
                      gboolean       enabled)
 {
-  g_autoptr(GError) error = NULL;
+  g_autofree char *parent_window = dup_parent_window (self);
 
-  if (!sy_autostart_set_enabled (enabled, &error))
-    g_message ("start-in-tray: %s", error->message);
+  if (self->autostart_cancellable != NULL)
+    g_cancellable_cancel (self->autostart_cancellable);
+  g_clear_object (&self->autostart_cancellable);
+  self->autostart_cancellable = g_cancellable_new ();
+  self->start_in_tray = enabled;
+  sy_autostart_set_enabled_async (enabled, parent_window, self->autostart_cancellable,
+                                  autostart_set_cb, g_object_ref (self));
 }
 
 static void
@@ -255,7 +317,11 @@ start_in_tray_changed_cb (GSettings  *settings,
                           const char *key,
                           gpointer    user_data)
 {
-  apply_start_in_tray (user_data, g_settings_get_boolean (settings, key));
+  SyApplication *self = user_data;
+  gboolean enabled = g_settings_get_boolean (settings, key);
+
+  if (enabled != self->start_in_tray)
+    apply_start_in_tray (self, enabled);
 }
 
 /* Without a schema the check item still works, for this run. */
@@ -264,8 +330,11 @@ start_in_tray_change_state_cb (GSimpleAction *action,
                                GVariant      *value,
                                gpointer       user_data)
 {
+  SyApplication *self = user_data;
+
   g_simple_action_set_state (action, value);
-  apply_start_in_tray (user_data, g_variant_get_boolean (value));
+  if (g_variant_get_boolean (value) != self->start_in_tray)
+    apply_start_in_tray (self, g_variant_get_boolean (value));
 }
 
 static void
@@ -287,11 +356,15 @@ add_start_in_tray_action (SyApplication *self)
   g_action_map_add_action (G_ACTION_MAP (self), action);
   g_signal_connect_object (self->settings, "changed::start-in-tray",
                            G_CALLBACK (start_in_tray_changed_cb), self, 0);
-  /* The entry follows the key, whatever happened while the app was not running (the key reset,
-   * the file deleted by hand). Only under the real name: a test instance leaves the user's
-   * autostart folder alone unless it toggles the action itself. */
-  if (g_strcmp0 (g_application_get_application_id (G_APPLICATION (self)), SY_APP_ID) == 0)
-    apply_start_in_tray (self, g_settings_get_boolean (self->settings, "start-in-tray"));
+  self->start_in_tray = g_settings_get_boolean (self->settings, "start-in-tray");
+  /* Autostart follows the key, whatever happened while the app was not running (the key
+   * reset, the file deleted by hand). Only under the real name: a test instance leaves the
+   * user's autostart alone unless it toggles the action itself. The portal is asked only to
+   * keep it on: asking it to turn off would ask about running in the background at every
+   * start of someone who never turned start-in-tray on. */
+  if (g_strcmp0 (g_application_get_application_id (G_APPLICATION (self)), SY_APP_ID) == 0 &&
+      (self->start_in_tray || sy_autostart_get_backend () != SY_AUTOSTART_BACKEND_PORTAL))
+    apply_start_in_tray (self, self->start_in_tray);
 }
 
 /* --- life cycle -------------------------------------------------------------------------- */
@@ -559,6 +632,8 @@ sy_application_shutdown (GApplication *app)
 
   g_clear_handle_id (&self->sigterm_id, g_source_remove);
   g_clear_handle_id (&self->sigint_id, g_source_remove);
+  if (self->autostart_cancellable != NULL)
+    g_cancellable_cancel (self->autostart_cancellable);
   while ((windows = gtk_application_get_windows (GTK_APPLICATION (self))) != NULL)
     gtk_window_destroy (windows->data);
   if (self->host != NULL)
@@ -580,6 +655,7 @@ sy_application_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->host);
   g_clear_object (&self->settings);
+  g_clear_object (&self->autostart_cancellable);
   G_OBJECT_CLASS (sy_application_parent_class)->dispose (object);
 }
 

@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Compiles the Windows tray and single-instance guard (windows/*.c) with the mingw-w64 cross
-# compiler, with the project's warnings as errors. TAP output.
+# Compiles the Windows tray and single-instance guard (windows/*.c) and start-in-tray's Windows
+# backend with the mingw-w64 cross compiler, with the project's warnings as errors. TAP output.
 #
 #   check-win32-sources.sh SRCDIR
 #
@@ -11,6 +11,10 @@
 # 4:   sy-win32-tray-glue.c passes -fsyntax-only against this machine's GLib headers. Those
 #      say G_OS_UNIX, so a two-line shim supplies what a Windows GLib would (uid_t,
 #      g_win32_error_message, libintl.h); the real build is MSYS2's (.github/workflows/windows.yml).
+# 5-6: start-in-tray's Windows backend (src/app/sy-autostart-win32.c: the HKCU Run value) and
+#      the front that picks it (sy-autostart.c) pass -fsyntax-only the same way, with
+#      G_OS_WIN32 defined as a Windows GLib's glibconfig.h does, so their #ifdef G_OS_WIN32
+#      branches (the registry calls, the backend choice) are the code checked.
 # Exits 77 (skipped) without x86_64-w64-mingw32-gcc (Debian package gcc-mingw-w64-x86-64).
 
 set -u
@@ -43,7 +47,7 @@ check () {
   fi
 }
 
-echo "1..4"
+echo "1..6"
 # shellcheck disable=SC2086 # $flags is a list of words
 check "sy-win32-tray.c compiles" \
   "$cc" $flags -c "$srcdir/windows/sy-win32-tray.c" -o "$tmp/tray.o"
@@ -86,10 +90,12 @@ check "the tray and the guard link into a Windows executable" \
   "$cc" $flags -municode -mwindows "$tmp/main.c" "$tmp/tray.o" "$tmp/instance.o" \
     -lshell32 -luser32 -o "$tmp/check.exe"
 
-glib_cflags=$(pkg-config --cflags glib-2.0 2>/dev/null)
+glib_cflags=$(pkg-config --cflags gio-2.0 2>/dev/null)
 if [ -z "$glib_cflags" ]; then
-  n=$((n + 1))
-  echo "ok $n # SKIP sy-win32-tray-glue.c: no GLib headers (pkg-config glib-2.0)"
+  for what in sy-win32-tray-glue.c sy-autostart-win32.c sy-autostart.c; do
+    n=$((n + 1))
+    echo "ok $n # SKIP $what: no GLib headers (pkg-config gio-2.0)"
+  done
 else
   mkdir "$tmp/shim"
   cat >"$tmp/shim/libintl.h" <<'H'
@@ -109,6 +115,16 @@ H
   check "sy-win32-tray-glue.c: syntax against GLib's headers" \
     "$cc" $flags -Wno-unused-parameter -fsyntax-only -DGETTEXT_PACKAGE='"switchyard"' \
       -I"$tmp/shim" $glib_cflags -I"$srcdir/src/tray" "$srcdir/windows/sy-win32-tray-glue.c"
+
+  # These do not include libintl.h (glib/gi18n.h) before GIO's headers: the shim comes first.
+  for file in sy-autostart-win32.c sy-autostart.c; do
+    # shellcheck disable=SC2086
+    check "$file: the G_OS_WIN32 branches, syntax against GLib's headers" \
+      "$cc" $flags -Wno-unused-parameter -fsyntax-only -DG_OS_WIN32 \
+        -DGETTEXT_PACKAGE='"switchyard"' -DSY_APP_ID='"dev.switchyard.Switchyard"' \
+        -DSY_DATADIR='"/"' -include "$tmp/shim/libintl.h" -I"$tmp/shim" $glib_cflags \
+        -I"$srcdir/src/app" "$srcdir/src/app/$file"
+  done
 fi
 
 exit $failed

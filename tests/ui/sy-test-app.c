@@ -49,6 +49,18 @@ sy_test_app_init (int    *argc,
   return gtk_init_check ();
 }
 
+char *
+sy_test_app_make_config_home (char **config_home)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("switchyard-xdg-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  *config_home = g_build_filename (tmp, "config", NULL);
+  g_setenv ("XDG_CONFIG_HOME", *config_home, TRUE);
+  return g_steal_pointer (&tmp);
+}
+
 gboolean
 sy_test_wake_cb (gpointer user_data)
 {

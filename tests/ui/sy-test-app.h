@@ -33,6 +33,10 @@ typedef void (*SyTestAppFunc) (SyTestApp     *t,
  * Returns FALSE when there is no display (the caller prints a TAP skip and exits 0). */
 gboolean        sy_test_app_init        (int            *argc,
                                          char         ***argv);
+/* Points XDG_CONFIG_HOME at a new temporary folder's "config" (*config_home), before anything
+ * asks GLib for the user's folders (it remembers the first answer). Returns the temporary
+ * folder, for sy_test_rm_rf () at the end. */
+char           *sy_test_app_make_config_home (char          **config_home);
 /* Runs body once the app started (gateway up or visibly not) and opened its window, then quits
  * it and checks it finalized. extra_args (NULL-terminated, may be NULL) follow "--port=0
  * --data-dir=DIR" on the command line, so they can override them. */

@@ -306,15 +306,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *tmp = NULL;
+  g_autofree char *tmp = sy_test_app_make_config_home (&config_home);
   int status;
-
-  /* Before anything asks GLib for the user's folders (it remembers the first answer). */
-  tmp = g_dir_make_tmp ("switchyard-xdg-XXXXXX", &error);
-  g_assert_no_error (error);
-  config_home = g_build_filename (tmp, "config", NULL);
-  g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
 
   if (!sy_test_app_init (&argc, &argv))
     {
