@@ -4,7 +4,7 @@
  * which macOS does not run, so it silently lets every launch be primary (TOOLCHAIN.md,
  * "Single instance"). LaunchServices already activates the running copy when Switchyard.app is
  * opened from the Finder, the Dock or `open`; this guard covers `open -n` and running
- * Contents/MacOS/switchyard directly, which would otherwise start a second gateway on the
+ * Contents/MacOS/switchyard-app directly, which would otherwise start a second gateway on the
  * same port:
  *
  *   - an flock() on ~/Library/Caches/dev.switchyard.Switchyard/instance.lock, held for the

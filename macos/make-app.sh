@@ -41,7 +41,10 @@ prefix=$(meson introspect --buildoptions "$build" |
            python3 -c 'import json, sys; print([o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"][0])')
 installed=$stage$prefix
 
-cp "$installed/bin/switchyard" "$installed/bin/switchyard-server" "$contents/MacOS/"
+# The GTK program is switchyard-app: next to the launcher Switchyard (below), a file named
+# switchyard would be the same file on the default, case-insensitive APFS.
+cp "$installed/bin/switchyard" "$contents/MacOS/switchyard-app"
+cp "$installed/bin/switchyard-server" "$contents/MacOS/"
 cp "$build/macos/Info.plist" "$contents/Info.plist"
 printf 'APPL????' >"$contents/PkgInfo"
 cp -R "$installed/share/locale" "$installed/share/icons" "$contents/Resources/share/" 2>/dev/null || true
@@ -61,7 +64,7 @@ cp "$loaders/"*.so "$contents/Resources/lib/gdk-pixbuf/loaders/"
 
 # Every dylib from Homebrew, copied to Frameworks and rewritten to @executable_path.
 bundle_args=(-of -b -d "$contents/Frameworks" -p @executable_path/../Frameworks/)
-for binary in "$contents/MacOS/switchyard" "$contents/MacOS/switchyard-server" \
+for binary in "$contents/MacOS/switchyard-app" "$contents/MacOS/switchyard-server" \
               "$contents/Resources/lib/gio/modules/"*.so \
               "$contents/Resources/lib/gdk-pixbuf/loaders/"*.so; do
   bundle_args+=(-x "$binary")
@@ -86,7 +89,7 @@ export GSETTINGS_SCHEMA_DIR="$res/share/glib-2.0/schemas"
 export GIO_MODULE_DIR="$res/lib/gio/modules"
 export GDK_PIXBUF_MODULE_FILE="$cache_dir/loaders.cache"
 export SWITCHYARD_SECRET_STORE="${SWITCHYARD_SECRET_STORE:-file}"
-exec "$here/switchyard" "$@"
+exec "$here/switchyard-app" "$@"
 LAUNCHER
 chmod +x "$contents/MacOS/Switchyard"
 

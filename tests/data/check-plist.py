@@ -8,7 +8,8 @@
 #
 # It parses; every key the bundle needs is there with the right type; the bundle id is the
 # app id; both versions are meson's; LSUIElement is true (a menu-bar app with no Dock icon);
-# CFBundleExecutable and CFBundleIconFile name files macos/make-app.sh creates.
+# CFBundleExecutable and CFBundleIconFile name files macos/make-app.sh creates, and no two files
+# it puts in Contents/MacOS have names that differ only in case (one file on APFS).
 
 import plistlib
 import re
@@ -78,6 +79,14 @@ def main(argv):
     executable = plist["CFBundleExecutable"]
     if f'"$contents/MacOS/{executable}"' not in script:
         fail(f"make-app.sh does not create Contents/MacOS/{executable}")
+    # macOS volumes are case-insensitive by default: Switchyard and switchyard are one file.
+    in_macos = set(re.findall(r'"\$contents/MacOS/([^"/$]+)"', script))
+    folded = {}
+    for name in in_macos:
+        folded.setdefault(name.lower(), []).append(name)
+    clashes = sorted(names for names in folded.values() if len(names) > 1)
+    if clashes:
+        fail(f"make-app.sh puts files in Contents/MacOS whose names differ only in case: {clashes}")
     if f"Resources/{plist['CFBundleIconFile']}.icns" not in script:
         fail(f"make-app.sh does not create Resources/{plist['CFBundleIconFile']}.icns")
 
