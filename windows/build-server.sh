@@ -26,8 +26,8 @@ root=${MINGW_PREFIX:?}
 cd "$(dirname "$(readlink -f "$0")")/.."
 build=${1:-_build-windows}
 
-# libsecret only satisfies the build (meson.build requires it). Windows has no Secret Service:
-# the server uses its file store there (SWITCHYARD_SECRET_STORE=file).
+# No libsecret: Windows has no Secret Service, so the keyring option is off there and the
+# server keeps keys in its file store (windows/README.md, "Secrets on Windows").
 packages=(
   "$pkg-gcc"
   "$pkg-meson"
@@ -38,7 +38,6 @@ packages=(
   "$pkg-libsoup3"
   "$pkg-json-glib"
   "$pkg-sqlite3"
-  "$pkg-libsecret"
   curl
   zip
 )

@@ -13,8 +13,10 @@
 
 #include "sy-application.h"
 
-#include <glib-unix.h>
 #include <glib/gi18n.h>
+#ifdef G_OS_UNIX
+#include <glib-unix.h>
+#endif
 #ifdef GDK_WINDOWING_X11
 #include <gdk/x11/gdkx.h>
 #endif
@@ -24,6 +26,9 @@
 #include "sy-resources.h"
 #include "sy-screenshot.h"
 #include "sy-timing.h"
+#ifdef G_OS_WIN32
+#include "sy-win32-tray-glue.h"
+#endif
 
 struct _SyApplication
 {
@@ -38,6 +43,9 @@ struct _SyApplication
   GtkWindow      *window;     /* weak: the main window while one is open */
   guint           sigterm_id;
   guint           sigint_id;
+#ifdef G_OS_WIN32
+  SyWin32TrayGlue *tray;      /* the notification-area icon, in this process */
+#endif
   gboolean        announced;  /* "listening on URL" printed */
   gboolean        screenshot; /* started for --screenshot alone: no tray icon */
 };
@@ -389,7 +397,9 @@ find_tray_helper (void)
 
 /* The tray icon is its own GTK 3 process (libayatana-appindicator cannot load into GTK 4). It
  * follows our bus name and exits with us; SWITCHYARD_TRAY names another helper, or "" for
- * none. Only the instance under the real name starts it: the helper watches that name. */
+ * none. Only the instance under the real name starts it: the helper watches that name.
+ * Windows has no such helper: the icon lives in this process (windows/README.md), off with
+ * SWITCHYARD_TRAY="" too. */
 static void
 start_tray_helper (SyApplication *self)
 {
@@ -401,6 +411,14 @@ start_tray_helper (SyApplication *self)
   if (self->screenshot ||
       g_strcmp0 (g_application_get_application_id (G_APPLICATION (self)), SY_APP_ID) != 0)
     return;
+#ifdef G_OS_WIN32
+  /* Icon 1 of the executable's resources (windows/switchyard.rc). */
+  if (g_strcmp0 (override, "") != 0)
+    self->tray = sy_win32_tray_glue_new (G_ACTION_GROUP (self),
+                                         LoadIconW (GetModuleHandleW (NULL),
+                                                    MAKEINTRESOURCEW (1)));
+  return;
+#endif
   path = override != NULL ? g_strdup (override) : find_tray_helper ();
   if (path == NULL || *path == '\0')
     {
@@ -530,8 +548,11 @@ sy_application_startup (GApplication *app)
 
   /* The gateway outlives every window: only quit ends it. */
   g_application_hold (app);
+#ifdef G_OS_UNIX
+  /* Windows: Quit, or the end of the session, closes it. */
   self->sigterm_id = g_unix_signal_add (SIGTERM, quit_signal_cb, self);
   self->sigint_id = g_unix_signal_add (SIGINT, quit_signal_cb, self);
+#endif
 
   sy_gateway_host_start (self->host);
   host_changed_cb (self->host, self);
@@ -634,6 +655,9 @@ sy_application_shutdown (GApplication *app)
   g_clear_handle_id (&self->sigint_id, g_source_remove);
   if (self->autostart_cancellable != NULL)
     g_cancellable_cancel (self->autostart_cancellable);
+#ifdef G_OS_WIN32
+  g_clear_pointer (&self->tray, sy_win32_tray_glue_free);
+#endif
   while ((windows = gtk_application_get_windows (GTK_APPLICATION (self))) != NULL)
     gtk_window_destroy (windows->data);
   if (self->host != NULL)

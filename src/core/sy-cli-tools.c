@@ -229,7 +229,17 @@ resolve_path (const char *path)
 
   if (!g_file_test (path, G_FILE_TEST_IS_SYMLINK))
     return g_strdup (path);
+#ifdef G_OS_WIN32
+  /* No realpath () in the Windows CRT: the link's own target, taken from its directory. */
+  {
+    g_autofree char *target = g_file_read_link (path, NULL);
+    g_autofree char *dir = g_path_get_dirname (path);
+
+    real = target != NULL ? g_canonicalize_filename (target, dir) : NULL;
+  }
+#else
   real = realpath (path, NULL);
+#endif
   return real != NULL ? g_strdup (real) : g_strdup (path);
 }
 

@@ -151,6 +151,25 @@ sy_config_free (SyConfig *self)
   g_free (self);
 }
 
+char *
+sy_config_dup_locale_dir (void)
+{
+#ifdef G_OS_WIN32
+  /* The directory above bin\ (g_win32_get_package_installation_directory_of_module ()). */
+  g_autofree char *root = g_win32_get_package_installation_directory_of_module (NULL);
+
+  if (root != NULL)
+    {
+      g_autofree char *dir = g_build_filename (root, "share", "locale", NULL);
+      char *dir_in_code_page = g_win32_locale_filename_from_utf8 (dir);
+
+      if (dir_in_code_page != NULL)
+        return dir_in_code_page;
+    }
+#endif
+  return g_strdup (LOCALEDIR);
+}
+
 gboolean
 sy_host_is_loopback (const char *host)
 {

@@ -29,6 +29,11 @@ SyConfig *sy_config_new_from_args (int     *argc,
 SyConfig *sy_config_new_defaults  (void);
 void      sy_config_free          (SyConfig *self);
 
+/* The translations' directory for bindtextdomain (): LOCALEDIR, fixed at build time; on
+ * Windows share\locale of the installation the executable runs from (so the tree can move),
+ * in the system code page as bindtextdomain () wants it. */
+char     *sy_config_dup_locale_dir (void);
+
 /* TRUE for 127.0.0.0/8, ::1 and "localhost". */
 gboolean  sy_host_is_loopback     (const char *host);
 

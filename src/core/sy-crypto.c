@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Randomness comes from getentropy(3) (Linux, macOS, the BSDs), never from GRand. Digests use
- * GChecksum. No key material is logged.
+ * Randomness comes from getentropy(3) (Linux, macOS, the BSDs) or BCryptGenRandom (Windows),
+ * never from GRand. Digests use GChecksum. No key material is logged.
  */
 #define G_LOG_DOMAIN "sy-core"
 
@@ -9,9 +9,14 @@
 
 #include <errno.h>
 #include <string.h>
+#ifdef G_OS_WIN32
+#include <windows.h>
+#include <bcrypt.h>
+#else
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/random.h>
+#endif
 #endif
 
 void
@@ -22,8 +27,15 @@ sy_random_bytes (guint8 *buf,
     {
       gsize n = MIN (len, 256);
 
+#ifdef G_OS_WIN32
+      NTSTATUS status = BCryptGenRandom (NULL, buf, (ULONG) n, BCRYPT_USE_SYSTEM_PREFERRED_RNG);
+
+      if (!BCRYPT_SUCCESS (status))
+        g_error ("the system random source failed: NTSTATUS 0x%08lx", (unsigned long) status);
+#else
       if (getentropy (buf, n) != 0)
         g_error ("the kernel random source failed: %s", g_strerror (errno));
+#endif
       buf += n;
       len -= n;
     }

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/sy-private-file.h"  /* O_CLOEXEC on Windows */
 #include "gateway/sy-backup-archive.h"
 #include "gateway/sy-http.h"
 #include "store/sy-database.h"

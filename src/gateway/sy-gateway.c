@@ -9,14 +9,11 @@
 #include "sy-gateway.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/sy-crypto.h"
+#include "core/sy-private-file.h"
 #include "gateway/sy-api.h"
 #include "gateway/sy-chat-endpoint.h"
 #include "gateway/sy-connection-reaper.h"
@@ -169,26 +166,21 @@ sy_gateway_init (SyGateway *self)
   g_queue_init (&self->recent);
 }
 
-/* The admin token file: created once with O_EXCL and mode 0600; refused if others can read. */
+/* The admin token file: owner-only (core/sy-private-file.c), written once when missing; refused
+ * if others can read it. */
 static char *
 load_admin_token (const char  *data_dir,
                   GError     **error)
 {
   g_autofree char *path = g_build_filename (data_dir, "admin-token", NULL);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) contents = NULL;
   g_autofree char *token = NULL;
-  GStatBuf st;
-  int fd;
 
-  if (g_stat (path, &st) == 0)
+  contents = sy_private_file_read (path, &local_error);
+  if (contents != NULL)
     {
-      if ((st.st_mode & 077) != 0)
-        {
-          g_set_error (error, SY_GATEWAY_ERROR, SY_GATEWAY_ERROR_ADMIN_TOKEN,
-                       _("%s is readable by other users; run: chmod 600 %s"), path, path);
-          return NULL;
-        }
-      if (!g_file_get_contents (path, &token, NULL, error))
-        return NULL;
+      token = g_strndup (g_bytes_get_data (contents, NULL), g_bytes_get_size (contents));
       g_strstrip (token);
       if (strlen (token) < 16)
         {
@@ -200,19 +192,26 @@ load_admin_token (const char  *data_dir,
       return g_steal_pointer (&token);
     }
 
-  token = sy_random_token ("sya-", 32);
-  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0 || write (fd, token, strlen (token)) != (gssize) strlen (token) || fsync (fd) != 0)
+  if (g_error_matches (local_error, SY_PRIVATE_FILE_ERROR, SY_PRIVATE_FILE_ERROR_EXPOSED))
     {
-      int saved = errno;
-
-      if (fd >= 0)
-        close (fd);
       g_set_error (error, SY_GATEWAY_ERROR, SY_GATEWAY_ERROR_ADMIN_TOKEN,
-                   _("cannot write %s: %s"), path, g_strerror (saved));
+                   _("%s is readable by other users; run: chmod 600 %s"), path, path);
       return NULL;
     }
-  close (fd);
+  if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  g_clear_error (&local_error);
+  token = sy_random_token ("sya-", 32);
+  if (!sy_private_file_write (path, token, strlen (token), &local_error))
+    {
+      g_set_error (error, SY_GATEWAY_ERROR, SY_GATEWAY_ERROR_ADMIN_TOKEN,
+                   _("cannot write %s: %s"), path, local_error->message);
+      return NULL;
+    }
   g_message ("generated an admin token in %s", path);
   return g_steal_pointer (&token);
 }

@@ -52,7 +52,15 @@ find (const guint8 *data,
 {
   if (from > len)
     return NULL;
+#ifdef G_OS_WIN32
+  /* The Windows CRT has no memmem (). */
+  for (const guint8 *p = data + from; (gsize) (data + len - p) >= needle_len; p++)
+    if (memcmp (p, needle, needle_len) == 0)
+      return p;
+  return NULL;
+#else
   return memmem (data + from, len - from, needle, needle_len);
+#endif
 }
 
 static gboolean

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/sy-private-file.h"  /* O_CLOEXEC on Windows */
 #include "sy-database.h"
 
 #define AUTO_PREFIX      "switchyard-pre-import-"

@@ -1,20 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * SyFileSecretStore: secrets as plaintext JSON in <data_dir>/secrets.json, mode 0600 in a
- * 0700 directory, replaced atomically (temp file, fsync, rename). All file I/O runs in GTask
- * threads under one lock; it must never read a file that other users could have read.
+ * SyFileSecretStore: secrets as plaintext JSON in <data_dir>/secrets.json, owner-only (mode
+ * 0600 in a 0700 directory; an owner-only ACL on Windows), replaced atomically: both through
+ * core/sy-private-file.c. All file I/O runs in GTask threads under one lock; it must never read
+ * a file that other users could have read.
  */
 #define G_LOG_DOMAIN "sy-store"
 
 #include "store/sy-file-secret-store.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+
+#include "core/sy-private-file.h"
 
 #define SECRETS_FILE_NAME    "secrets.json"
 #define SECRETS_FILE_VERSION 1
@@ -69,17 +69,6 @@ op_free (Op *op)
   g_free (op);
 }
 
-static gboolean
-set_error_from_errno (GError     **error,
-                      int          saved_errno,
-                      const char  *what,
-                      const char  *path)
-{
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-               "Could not %s %s: %s", what, path, g_strerror (saved_errno));
-  return FALSE;
-}
-
 static JsonObject *
 new_entry (const char *label,
            const char *secret)
@@ -110,7 +99,8 @@ static JsonObject *
 load_secrets (SyFileSecretStore  *self,
               GError            **error)
 {
-  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) contents = NULL;
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(JsonObject) secrets = NULL;
   JsonObjectIter iter;
@@ -118,64 +108,28 @@ load_secrets (SyFileSecretStore  *self,
   JsonNode *version;
   const char *id;
   JsonNode *node;
-  struct stat st;
-  int fd;
 
-  /* One descriptor for the check and the read: the file cannot be swapped in between. */
-  fd = g_open (self->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
-  if (fd < 0)
+  contents = sy_private_file_read (self->path, &local_error);
+  if (contents == NULL)
     {
-      int saved_errno = errno;
-
-      if (saved_errno == ENOENT)
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         return json_object_new ();
 
-      set_error_from_errno (error, saved_errno, "open", self->path);
+      if (g_error_matches (local_error, SY_PRIVATE_FILE_ERROR, SY_PRIVATE_FILE_ERROR_EXPOSED))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                     "%s It holds plaintext secrets: consider rotating the keys in it.",
+                     local_error->message);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
 
-  if (fstat (fd, &st) != 0)
-    {
-      int saved_errno = errno;
-
-      g_close (fd, NULL);
-      set_error_from_errno (error, saved_errno, "inspect", self->path);
-      return NULL;
-    }
-
-  if (!S_ISREG (st.st_mode))
-    {
-      g_close (fd, NULL);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                   "%s is not a regular file", self->path);
-      return NULL;
-    }
-
-  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-    {
-      g_close (fd, NULL);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                   "Refusing to read %s: it holds plaintext secrets but its mode is %04o, so "
-                   "other users may read it. Run “chmod 600 %s” (and consider rotating the "
-                   "keys it holds).",
-                   self->path, (unsigned) (st.st_mode & 07777), self->path);
-      return NULL;
-    }
-
-  mapped = g_mapped_file_new_from_fd (fd, FALSE, error);
-  g_close (fd, NULL);
-  if (mapped == NULL)
-    {
-      g_prefix_error (error, "Could not read %s: ", self->path);
-      return NULL;
-    }
-
-  if (g_mapped_file_get_length (mapped) == 0)
+  if (g_bytes_get_size (contents) == 0)
     goto invalid;
 
   parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, g_mapped_file_get_contents (mapped),
-                                   g_mapped_file_get_length (mapped), error))
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (contents, NULL),
+                                   g_bytes_get_size (contents), error))
     {
       g_prefix_error (error, "%s is not valid JSON: ", self->path);
       return NULL;
@@ -230,19 +184,6 @@ invalid:
   return NULL;
 }
 
-static void
-sync_directory (const char *dir)
-{
-  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-
-  /* Best effort: the rename is atomic either way, this only makes it durable sooner. */
-  if (fd >= 0)
-    {
-      fsync (fd);
-      g_close (fd, NULL);
-    }
-}
-
 static gboolean
 save_secrets (SyFileSecretStore  *self,
               JsonObject         *secrets,
@@ -255,7 +196,14 @@ save_secrets (SyFileSecretStore  *self,
   size_t length = 0;
 
   if (g_mkdir_with_parents (self->data_dir, 0700) != 0)
-    return set_error_from_errno (error, errno, "create the directory", self->data_dir);
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Could not create the directory %s: %s", self->data_dir,
+                   g_strerror (saved_errno));
+      return FALSE;
+    }
 
   json_object_set_int_member (root, "version", SECRETS_FILE_VERSION);
   json_object_set_string_member (root, "comment",
@@ -268,14 +216,7 @@ save_secrets (SyFileSecretStore  *self,
   json_generator_set_pretty (generator, TRUE);
   data = json_generator_to_data (generator, &length);
 
-  /* A temp file created 0600 in the same directory, fsynced, renamed over the old one. */
-  if (!g_file_set_contents_full (self->path, data, length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, error))
-    return FALSE;
-
-  sync_directory (self->data_dir);
-  return TRUE;
+  return sy_private_file_write (self->path, data, length, error);
 }
 
 static void
@@ -444,8 +385,13 @@ sy_file_secret_store_constructed (GObject *object)
   g_assert (self->data_dir != NULL);
   self->path = g_build_filename (self->data_dir, SECRETS_FILE_NAME, NULL);
 
+#ifdef G_OS_WIN32
+  g_message ("Secret store: plaintext file %s. Credentials are NOT encrypted at rest; only "
+             "its access list (your account alone) protects them.", self->path);
+#else
   g_message ("Secret store: plaintext file %s. Credentials are NOT encrypted at rest; only "
              "its file mode (0600) protects them.", self->path);
+#endif
 }
 
 static void

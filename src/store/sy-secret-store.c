@@ -11,8 +11,10 @@
 #include <glib/gi18n-lib.h>
 
 #include "store/sy-file-secret-store.h"
-#include "store/sy-libsecret-store.h"
 #include "store/sy-memory-secret-store.h"
+#ifdef SY_HAVE_LIBSECRET
+#include "store/sy-libsecret-store.h"
+#endif
 
 #define SECRET_SERVICE_BUS_NAME "org.freedesktop.secrets"
 #define BUS_CALL_TIMEOUT_MSEC   5000
@@ -130,6 +132,7 @@ sy_secret_store_clear_finish (SySecretStore  *self,
   return SY_SECRET_STORE_GET_IFACE (self)->clear_finish (self, result, error);
 }
 
+#ifdef SY_HAVE_LIBSECRET
 /* Returns TRUE when a Secret Service owns or can be activated for org.freedesktop.secrets;
  * otherwise FALSE with *reason saying why not. Runs once at start-up, before the main loop
  * serves anything, so the short synchronous bus calls here block nobody. */
@@ -194,6 +197,7 @@ find_secret_service (char **reason)
                              SECRET_SERVICE_BUS_NAME);
   return FALSE;
 }
+#endif
 
 SySecretStore *
 sy_secret_store_new_for_host (const char  *kind,
@@ -210,21 +214,42 @@ sy_secret_store_new_for_host (const char  *kind,
       return sy_memory_secret_store_new ();
     }
 
-  if (g_strcmp0 (kind, "libsecret") == 0)
-    {
-      g_message ("Secret store: libsecret (configured)");
-      return sy_libsecret_store_new ();
-    }
-
-  if (kind != NULL && g_strcmp0 (kind, "file") != 0)
+  if (kind != NULL && g_strcmp0 (kind, "libsecret") != 0 && g_strcmp0 (kind, "file") != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    _("Unknown secret store “%s” (expected libsecret, file or memory)"), kind);
       return NULL;
     }
 
+#ifdef SY_HAVE_LIBSECRET
+  if (g_strcmp0 (kind, "libsecret") == 0)
+    {
+      g_message ("Secret store: libsecret (configured)");
+      return sy_libsecret_store_new ();
+    }
+
   if (kind == NULL && find_secret_service (&reason))
     return sy_libsecret_store_new ();
+#else
+  /* Built without libsecret (-Dkeyring=disabled, and on Windows): the file store keeps the
+   * secrets, also when libsecret was configured. */
+  if (kind == NULL || g_strcmp0 (kind, "libsecret") == 0)
+    {
+      if (data_dir == NULL || *data_dir == '\0')
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "The file secret store needs a data directory, and this build has no "
+                       "libsecret");
+          return NULL;
+        }
+      if (kind != NULL)
+        g_warning ("Secret store: libsecret is configured but this build has none (meson "
+                   "option keyring); using a plaintext file in %s instead", data_dir);
+      else
+        g_message ("Secret store: file (this build has no libsecret: meson option keyring)");
+      return sy_file_secret_store_new (data_dir);
+    }
+#endif
 
   if (data_dir == NULL || *data_dir == '\0')
     {

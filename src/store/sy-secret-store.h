@@ -83,7 +83,8 @@ gboolean       sy_secret_store_clear_finish  (SySecretStore       *self,
 
 /* Picks the backend for this host. kind is "libsecret", "file", "memory" or NULL (auto:
  * libsecret when a Secret Service owns or can activate org.freedesktop.secrets on the session
- * bus, else the file store in data_dir with a logged warning). */
+ * bus, else the file store in data_dir with a logged warning). A build without libsecret
+ * (meson option keyring; Windows) gives the file store for NULL and "libsecret", and logs it. */
 SySecretStore *sy_secret_store_new_for_host  (const char          *kind,
                                               const char          *data_dir,
                                               GError             **error);

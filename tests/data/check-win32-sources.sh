@@ -1,26 +1,29 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Compiles the Windows tray and single-instance guard (windows/*.c) and start-in-tray's Windows
-# backend with the mingw-w64 cross compiler, with the project's warnings as errors. TAP output.
+# Compiles the Windows-only code with the mingw-w64 cross compiler, with the project's warnings
+# as errors. TAP output.
 #
-#   check-win32-sources.sh SRCDIR
+#   check-win32-sources.sh SRCDIR [LIBSWITCHYARD_SOURCE...]
 #
 # 1-2: sy-win32-tray.c and sy-win32-instance.c compile (plain Win32, no GLib).
-# 3:   they link into a Windows executable with shell32/user32 (every Win32 call exists).
-# 4:   sy-win32-tray-glue.c passes -fsyntax-only against this machine's GLib headers. Those
-#      say G_OS_UNIX, so a two-line shim supplies what a Windows GLib would (uid_t,
-#      g_win32_error_message, libintl.h); the real build is MSYS2's (.github/workflows/windows.yml).
-# 5-6: start-in-tray's Windows backend (src/app/sy-autostart-win32.c: the HKCU Run value) and
-#      the front that picks it (sy-autostart.c) pass -fsyntax-only the same way, with
-#      G_OS_WIN32 defined as a Windows GLib's glibconfig.h does, so their #ifdef G_OS_WIN32
-#      branches (the registry calls, the backend choice) are the code checked.
+# 3:   they link into a Windows executable with shell32/user32 and the icon resource
+#      (windows/switchyard.rc, through windres): every Win32 call exists.
+# 4-8: the GLib code as Windows sees it, -fsyntax-only: the tray glue; every
+#      LIBSWITCHYARD_SOURCE (src/meson.build's core_sources, bar the libsecret store that
+#      Windows does not build); switchyard-server.c; start-in-tray's backends (the HKCU Run
+#      value) and their front; the app's main.c and sy-application.c.
+#      This machine's GLib headers with a shim: glibconfig.h rewritten to what a 64-bit Windows
+#      GLib installs (win32-glibconfig.sed: G_OS_WIN32, 32-bit long), gdkconfig.h with the
+#      win32 backend only, libintl.h, sqlite3.h, the generated sy-resources.h. The real build is MSYS2's (.github/workflows/windows.yml).
 # Exits 77 (skipped) without x86_64-w64-mingw32-gcc (Debian package gcc-mingw-w64-x86-64).
 
 set -u
 
-srcdir=${1:?usage: check-win32-sources.sh SRCDIR}
+srcdir=${1:?usage: check-win32-sources.sh SRCDIR [LIBSWITCHYARD_SOURCE...]}
+shift
 cc=x86_64-w64-mingw32-gcc
+windres=x86_64-w64-mingw32-windres
 if ! command -v "$cc" >/dev/null 2>&1; then
   echo "1..0 # SKIP $cc not found (Debian package gcc-mingw-w64-x86-64)"
   exit 77
@@ -47,7 +50,18 @@ check () {
   fi
 }
 
-echo "1..6"
+# Each file alone, all of them even after a failure: the log names every one that failed.
+# shellcheck disable=SC2317 # run through check ()
+syntax_check_each () {
+  status=0
+  for source in "$@"; do
+    # shellcheck disable=SC2086 # $glib_flags and $includes are lists of words
+    "$cc" $glib_flags $includes -fsyntax-only "$source" || status=1
+  done
+  return "$status"
+}
+
+echo "1..8"
 # shellcheck disable=SC2086 # $flags is a list of words
 check "sy-win32-tray.c compiles" \
   "$cc" $flags -c "$srcdir/windows/sy-win32-tray.c" -o "$tmp/tray.o"
@@ -75,7 +89,7 @@ wWinMain (HINSTANCE instance, HINSTANCE previous, PWSTR command_line, int show)
   if (sy_win32_instance_claim (L"dev.switchyard.Switchyard", &mutex) ==
       SY_WIN32_INSTANCE_SECONDARY)
     return sy_win32_instance_activate () ? 0 : 1;
-  tray = sy_win32_tray_new (instance, LoadIconW (NULL, (LPCWSTR) IDI_APPLICATION),
+  tray = sy_win32_tray_new (instance, LoadIconW (instance, MAKEINTRESOURCEW (1)),
                             activate_cb, NULL);
   sy_win32_tray_set_label (tray, SY_WIN32_TRAY_OPEN, L"Open Switchyard");
   sy_win32_tray_set_enabled (tray, SY_WIN32_TRAY_OPEN, TRUE);
@@ -85,20 +99,34 @@ wWinMain (HINSTANCE instance, HINSTANCE previous, PWSTR command_line, int show)
   return 0;
 }
 C
-# shellcheck disable=SC2086
-check "the tray and the guard link into a Windows executable" \
+# shellcheck disable=SC2317 # run through check ()
+link_with_icon () {
+  "$windres" -I "$srcdir/windows" -O coff -o "$tmp/icon.o" "$srcdir/windows/switchyard.rc" ||
+    return 1
+  # shellcheck disable=SC2086 # $flags is a list of words
   "$cc" $flags -municode -mwindows "$tmp/main.c" "$tmp/tray.o" "$tmp/instance.o" \
-    -lshell32 -luser32 -o "$tmp/check.exe"
+    "$tmp/icon.o" -lshell32 -luser32 -o "$tmp/check.exe"
+}
+check "the tray, the guard and the icon resource link into a Windows executable" \
+  link_with_icon
 
-glib_cflags=$(pkg-config --cflags gio-2.0 2>/dev/null)
-if [ -z "$glib_cflags" ]; then
-  for what in sy-win32-tray-glue.c sy-autostart-win32.c sy-autostart.c; do
+# The GLib code: this machine's headers, made to say what a Windows GLib's say.
+glibconfig_dir=$(pkg-config --variable=libdir glib-2.0 2>/dev/null)/glib-2.0/include
+if [ ! -f "$glibconfig_dir/glibconfig.h" ] ||
+   ! pkg-config --exists gio-2.0 libsoup-3.0 json-glib-1.0 sqlite3; then
+  for what in sy-win32-tray-glue.c libswitchyard switchyard-server.c start-in-tray \
+              "the app's main"; do
     n=$((n + 1))
-    echo "ok $n # SKIP $what: no GLib headers (pkg-config gio-2.0)"
+    echo "ok $n # SKIP $what: no GLib, libsoup, json-glib or SQLite headers (pkg-config)"
   done
-else
-  mkdir "$tmp/shim"
-  cat >"$tmp/shim/libintl.h" <<'H'
+  exit $failed
+fi
+
+mkdir "$tmp/shim"
+sed -f "$srcdir/tests/data/win32-glibconfig.sed" "$glibconfig_dir/glibconfig.h" \
+  >"$tmp/shim/glibconfig.h"
+ln -s "$(pkg-config --variable=includedir sqlite3)/sqlite3.h" "$tmp/shim/sqlite3.h"
+cat >"$tmp/shim/libintl.h" <<'H'
 char *gettext (const char *msgid);
 char *dgettext (const char *domain, const char *msgid);
 char *dcgettext (const char *domain, const char *msgid, int category);
@@ -107,24 +135,75 @@ char *dngettext (const char *domain, const char *msgid, const char *plural, unsi
 char *textdomain (const char *domain);
 char *bindtextdomain (const char *domain, const char *dir);
 char *bind_textdomain_codeset (const char *domain, const char *codeset);
-/* What Windows GLib headers declare and these (G_OS_UNIX) ones do not. */
-typedef unsigned int uid_t;
-char *g_win32_error_message (int error);
 H
-  # shellcheck disable=SC2086
-  check "sy-win32-tray-glue.c: syntax against GLib's headers" \
-    "$cc" $flags -Wno-unused-parameter -fsyntax-only -DGETTEXT_PACKAGE='"switchyard"' \
-      -I"$tmp/shim" $glib_cflags -I"$srcdir/src/tray" "$srcdir/windows/sy-win32-tray-glue.c"
+# What glib-compile-resources generates for src/app (sy-application.c registers it).
+cat >"$tmp/shim/sy-resources.h" <<'H'
+#include <gio/gio.h>
+GResource *sy_get_resource (void);
+void sy_register_resource (void);
+void sy_unregister_resource (void);
+H
 
-  # These do not include libintl.h (glib/gi18n.h) before GIO's headers: the shim comes first.
-  for file in sy-autostart-win32.c sy-autostart.c; do
-    # shellcheck disable=SC2086
-    check "$file: the G_OS_WIN32 branches, syntax against GLib's headers" \
-      "$cc" $flags -Wno-unused-parameter -fsyntax-only -DG_OS_WIN32 \
-        -DGETTEXT_PACKAGE='"switchyard"' -DSY_APP_ID='"dev.switchyard.Switchyard"' \
-        -DSY_DATADIR='"/"' -include "$tmp/shim/libintl.h" -I"$tmp/shim" $glib_cflags \
-        -I"$srcdir/src/app" "$srcdir/src/app/$file"
+# The dependencies' include directories, without the Linux-only ones: glibconfig.h's (the shim
+# replaces it) and the multiarch system directory (glibc's headers).
+pkg_includes () {
+  for word in $(pkg-config --cflags "$@"); do
+    case $word in
+      "-I$glibconfig_dir" | -I*-linux-gnu | -pthread) ;;
+      *) printf '%s ' "$word" ;;
+    esac
   done
+}
+
+# meson.build's project arguments, as a Windows build without libsecret gets them.
+glib_flags="$flags -Wno-unused-parameter -Wno-missing-field-initializers
+  -Werror=implicit-function-declaration -Werror=deprecated-declarations -fno-strict-aliasing
+  -DGLIB_VERSION_MIN_REQUIRED=GLIB_VERSION_2_74 -DGLIB_VERSION_MAX_ALLOWED=GLIB_VERSION_2_74
+  -DSOUP_VERSION_MIN_REQUIRED=SOUP_VERSION_3_2 -DSOUP_VERSION_MAX_ALLOWED=SOUP_VERSION_3_2
+  -DSY_VERSION=\"0\" -DSY_APP_ID=\"dev.switchyard.Switchyard\"
+  -DGETTEXT_PACKAGE=\"switchyard\" -DLOCALEDIR=\"/share/locale\" -DSY_DATADIR=\"/share\"
+  -I$tmp/shim -I$srcdir/src -I$srcdir/src/tray"
+
+includes=$(pkg_includes gio-2.0)
+check "sy-win32-tray-glue.c: syntax as Windows sees it" \
+  syntax_check_each "$srcdir/windows/sy-win32-tray-glue.c" "$srcdir/src/tray/sy-tray-state.c"
+
+includes=$(pkg_includes gio-2.0 libsoup-3.0 json-glib-1.0)
+core_sources=
+for source in "$@"; do
+  case $source in
+    */sy-libsecret-store.c) ;;
+    *) core_sources="$core_sources $source" ;;
+  esac
+done
+# shellcheck disable=SC2086 # $core_sources is a list of paths without blanks (meson's)
+check "libswitchyard ($(echo $core_sources | wc -w) sources): syntax as Windows sees it" \
+  syntax_check_each $core_sources
+check "switchyard-server.c: syntax as Windows sees it" \
+  syntax_check_each "$srcdir/src/server/switchyard-server.c"
+
+# Start-in-tray's backends and the front that picks one (src/app/meson.build's
+# switchyard-autostart library): GIO only, so no GTK is needed for them.
+includes="$(pkg_includes gio-2.0) -I$srcdir/src/app"
+check "start-in-tray (the HKCU Run value and the front): syntax as Windows sees it" \
+  syntax_check_each "$srcdir/src/app/sy-autostart.c" "$srcdir/src/app/sy-autostart-win32.c" \
+    "$srcdir/src/app/sy-autostart-launchd.c" "$srcdir/src/app/sy-autostart-portal.c" \
+    "$srcdir/src/app/sy-autostart-xdg.c"
+
+if pkg-config --exists gtk4; then
+  # GDK's windowing backends as a Windows GTK has them: win32 only, no X11 or Wayland.
+  mkdir -p "$tmp/shim/gdk"
+  sed -e 's,^#define GDK_WINDOWING_\(X11\|WAYLAND\|BROADWAY\|MACOS\)$,#undef GDK_WINDOWING_\1,' \
+      -e 's,^#undef GDK_WINDOWING_WIN32$,#define GDK_WINDOWING_WIN32,' \
+      "$(pkg-config --variable=includedir gtk4)/gtk-4.0/gdk/gdkconfig.h" >"$tmp/shim/gdk/gdkconfig.h"
+  includes="$(pkg_includes gtk4 libsoup-3.0 json-glib-1.0) -I$srcdir/src/app"
+  includes="$includes -DGDK_VERSION_MIN_REQUIRED=GDK_VERSION_4_8"
+  includes="$includes -DGDK_VERSION_MAX_ALLOWED=GDK_VERSION_4_8"
+  check "the app's main.c and sy-application.c: syntax as Windows sees them" \
+    syntax_check_each "$srcdir/src/app/main.c" "$srcdir/src/app/sy-application.c"
+else
+  n=$((n + 1))
+  echo "ok $n # SKIP the app's main.c and sy-application.c: no GTK 4 headers (pkg-config)"
 fi
 
 exit $failed

@@ -2,6 +2,8 @@
  *
  * SySecretStore: one behaviour table run against every backend (memory, file, libsecret on
  * a real Secret Service), plus the file store's on-disk guarantees and the host auto-choice.
+ * Built without libsecret (-Dkeyring=disabled), the libsecret cases are skipped and the
+ * host choice must fall back to the file store.
  * Waits on async results with a GMainLoop; never touches a keyring item it did not create.
  */
 #define G_LOG_DOMAIN "sy-test"
@@ -10,12 +12,15 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
-#include <libsecret/secret.h>
 
 #include "store/sy-file-secret-store.h"
-#include "store/sy-libsecret-store.h"
 #include "store/sy-memory-secret-store.h"
 #include "store/sy-secret-store.h"
+#ifdef SY_HAVE_LIBSECRET
+#include <libsecret/secret.h>
+
+#include "store/sy-libsecret-store.h"
+#endif
 
 #define WAIT_TIMEOUT_SECONDS 20
 #define MANY_IDS             40
@@ -254,9 +259,11 @@ fixture_setup (Fixture       *f,
       f->store = sy_file_secret_store_new (f->tmpdir);
       break;
 
+#ifdef SY_HAVE_LIBSECRET
     case BACKEND_LIBSECRET:
       f->store = sy_libsecret_store_new ();
       break;
+#endif
 
     default:
       g_assert_not_reached ();
@@ -454,6 +461,10 @@ test_many_ids (Fixture       *f,
 static void
 skip_without_secret_service (gconstpointer data)
 {
+#ifndef SY_HAVE_LIBSECRET
+  /* A build choice, not a missing service: skipped under tests/run-headless.sh too. */
+  g_test_skip ("this build has no libsecret (meson option keyring)");
+#else
   if (under_headless_wrapper)
     {
       g_test_fail_printf ("tests/run-headless.sh should have started gnome-keyring, but %s",
@@ -464,6 +475,7 @@ skip_without_secret_service (gconstpointer data)
   g_test_skip_printf ("No Secret Service to test the libsecret backend against (%s); run "
                       "under tests/run-headless.sh to test it with a private gnome-keyring",
                       no_secret_service_reason);
+#endif
 }
 
 /* File store specifics: what is on disk and how it reacts to what others did to it. */
@@ -638,10 +650,26 @@ test_host_explicit (void)
   g_assert_cmpstr (sy_secret_store_get_backend_name (store), ==, "file");
   g_assert_finalize_object (store);
 
+#ifdef SY_HAVE_LIBSECRET
   store = sy_secret_store_new_for_host ("libsecret", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (sy_secret_store_get_backend_name (store), ==, "libsecret");
   g_assert_finalize_object (store);
+#else
+  /* Configured, but not built in: the file store, with a warning. */
+  g_test_expect_message ("sy-store", G_LOG_LEVEL_WARNING,
+                         "*libsecret is configured but this build has none*");
+  store = sy_secret_store_new_for_host ("libsecret", tmpdir, &error);
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+  g_assert_cmpstr (sy_secret_store_get_backend_name (store), ==, "file");
+  g_assert_finalize_object (store);
+
+  store = sy_secret_store_new_for_host ("libsecret", NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_null (store);
+  g_clear_error (&error);
+#endif
 
   store = sy_secret_store_new_for_host ("file", NULL, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
@@ -650,6 +678,33 @@ test_host_explicit (void)
 
   store = sy_secret_store_new_for_host ("kwallet", tmpdir, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_null (store);
+
+  g_rmdir (tmpdir);
+}
+
+/* The automatic choice without a Secret Service: the file store, logged at level with a message
+ * matching pattern; without a data dir, an error whose message holds reason. */
+static void
+assert_auto_falls_back_to_file (GLogLevelFlags  level,
+                                const char     *pattern,
+                                const char     *reason)
+{
+  g_autofree char *tmpdir = g_dir_make_tmp ("sy-secret-store-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  SySecretStore *store;
+
+  g_test_expect_message ("sy-store", level, pattern);
+  store = sy_secret_store_new_for_host (NULL, tmpdir, &error);
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+  g_assert_cmpstr (sy_secret_store_get_backend_name (store), ==, "file");
+  g_assert_finalize_object (store);
+
+  /* Without a data dir there is nothing to fall back to. */
+  store = sy_secret_store_new_for_host (NULL, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, reason));
   g_assert_null (store);
 
   g_rmdir (tmpdir);
@@ -672,34 +727,19 @@ test_host_auto_with_service (void)
   g_assert_cmpstr (sy_secret_store_get_backend_name (store), ==, "libsecret");
 }
 
+#ifdef SY_HAVE_LIBSECRET
 static void
 test_host_auto_without_bus (void)
 {
   if (g_test_subprocess ())
     {
-      g_autofree char *tmpdir = g_dir_make_tmp ("sy-secret-store-XXXXXX", NULL);
-      g_autoptr(GError) error = NULL;
-      SySecretStore *store;
-
       /* A fresh process: no bus connection is cached yet. */
       g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/sy-test-bus", TRUE);
       g_unsetenv ("DISPLAY");
 
-      g_test_expect_message ("sy-store", G_LOG_LEVEL_WARNING,
-                             "*plaintext file*no D-Bus session bus*");
-      store = sy_secret_store_new_for_host (NULL, tmpdir, &error);
-      g_test_assert_expected_messages ();
-      g_assert_no_error (error);
-      g_assert_cmpstr (sy_secret_store_get_backend_name (store), ==, "file");
-      g_assert_finalize_object (store);
-
-      /* Without a data dir there is nothing to fall back to. */
-      store = sy_secret_store_new_for_host (NULL, NULL, &error);
-      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
-      g_assert_nonnull (strstr (error->message, "no D-Bus session bus"));
-      g_assert_null (store);
-
-      g_rmdir (tmpdir);
+      assert_auto_falls_back_to_file (G_LOG_LEVEL_WARNING,
+                                      "*plaintext file*no D-Bus session bus*",
+                                      "no D-Bus session bus");
       return;
     }
 
@@ -707,7 +747,17 @@ test_host_auto_without_bus (void)
   g_test_trap_assert_passed ();
   g_test_trap_assert_stderr ("*NOT encrypted at rest*");
 }
+#else
+/* Without libsecret the auto choice is the file store, said once, and needs a data dir. */
+static void
+test_host_auto_without_libsecret (void)
+{
+  assert_auto_falls_back_to_file (G_LOG_LEVEL_MESSAGE, "*this build has no libsecret*",
+                                  "no libsecret");
+}
+#endif
 
+#ifdef SY_HAVE_LIBSECRET
 /* libsecret's simple API picks a file keyring inside a Flatpak (and wherever SECRET_BACKEND
  * says "file"); a store on it would be invisible to the lookup, which searches the Secret
  * Service. Every call of the store must reach the service whatever libsecret's backend is. */
@@ -791,6 +841,7 @@ probe_secret_service (void)
                                              "session bus");
     }
 }
+#endif
 
 typedef struct
 {
@@ -820,8 +871,10 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   under_headless_wrapper = g_strcmp0 (g_getenv ("SY_HEADLESS"), "1") == 0;
+#ifdef SY_HAVE_LIBSECRET
   if (!g_test_subprocess ())
     probe_secret_service ();
+#endif
 
   for (unsigned b = 0; b < G_N_ELEMENTS (backend_names); b++)
     for (unsigned i = 0; i < G_N_ELEMENTS (behaviour_cases); i++)
@@ -845,17 +898,24 @@ main (int   argc,
   g_test_add ("/sy/store/secret-store/file/rejects-garbage", Fixture, NULL,
               file_fixture_setup, test_file_rejects_garbage, fixture_teardown);
 
-  g_test_add_func ("/sy/store/secret-store/libsecret/ignores-simple-backend",
-                   test_libsecret_ignores_simple_backend);
   g_test_add_func ("/sy/store/secret-store/host/explicit", test_host_explicit);
   g_test_add_func ("/sy/store/secret-store/host/auto-with-service",
                    test_host_auto_with_service);
+#ifdef SY_HAVE_LIBSECRET
+  g_test_add_func ("/sy/store/secret-store/libsecret/ignores-simple-backend",
+                   test_libsecret_ignores_simple_backend);
   g_test_add_func ("/sy/store/secret-store/host/auto-without-bus", test_host_auto_without_bus);
+#else
+  g_test_add_func ("/sy/store/secret-store/host/auto-without-libsecret",
+                   test_host_auto_without_libsecret);
+#endif
 
   ret = g_test_run ();
 
+#ifdef SY_HAVE_LIBSECRET
   /* Drop libsecret's cached SecretService (and its bus) so leak checkers see a clean exit. */
   secret_service_disconnect ();
+#endif
   g_clear_pointer (&no_secret_service_reason, g_free);
 
   return ret;
