@@ -79,7 +79,12 @@ member_int (JsonObject *object,
   if (type == G_TYPE_INT64)
     return json_node_get_int (node);
   if (type == G_TYPE_DOUBLE)
-    return (gint64) json_node_get_double (node);
+    {
+      double d = json_node_get_double (node);
+
+      /* Converting a double outside gint64 (or NaN) is undefined: out of range is "not one". */
+      return d >= 0 && d < 9.2e18 ? (gint64) d : 0;
+    }
   if (type == G_TYPE_STRING)
     {
       gint64 value = 0;

@@ -111,6 +111,30 @@ test_response_rotation (void)
   g_assert_cmpstr (previous->refresh_token, ==, "rt1");
 }
 
+/* A lifetime no gint64 holds, or a negative one, is no lifetime at all (and never undefined
+ * behaviour: UBSan runs this in the sanitizer build). */
+static void
+test_response_absurd_lifetime (void)
+{
+  const char * const answers[] = {
+    "{\"access_token\":\"at\",\"expires_in\":1e300}",
+    "{\"access_token\":\"at\",\"expires_in\":-5.5}",
+    "{\"access_token\":\"at\",\"expires_in\":9.3e18}",
+  };
+  g_autoptr(JsonObject) plain = object_from ("{\"access_token\":\"at\"}");
+  g_autoptr(SyTokenBundle) without = sy_token_bundle_from_response (plain, NULL, NOW_MS, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    {
+      g_autoptr(JsonObject) answer = object_from (answers[i]);
+      g_autoptr(SyTokenBundle) bundle = sy_token_bundle_from_response (answer, NULL, NOW_MS,
+                                                                        NULL);
+
+      g_assert_nonnull (bundle);
+      g_assert_cmpint (bundle->expires_at, ==, without->expires_at);
+    }
+}
+
 static void
 test_response_without_token (void)
 {
@@ -130,6 +154,7 @@ main (int argc, char **argv)
   g_test_add_func ("/token-bundle/parse-refuses", test_parse_refuses);
   g_test_add_func ("/token-bundle/response/first-login", test_response_first_login);
   g_test_add_func ("/token-bundle/response/rotation", test_response_rotation);
+  g_test_add_func ("/token-bundle/response/absurd-lifetime", test_response_absurd_lifetime);
   g_test_add_func ("/token-bundle/response/without-token", test_response_without_token);
   return g_test_run ();
 }

@@ -201,7 +201,8 @@ _sy_gemini_get_int (JsonObject  *object,
     {
       double d = json_node_get_double (node);
 
-      if (d == (double) (gint64) d && d > -9007199254740992.0 && d < 9007199254740992.0)
+      /* The range first: converting a double outside gint64 (or NaN) is undefined. */
+      if (d > -9007199254740992.0 && d < 9007199254740992.0 && d == (double) (gint64) d)
         {
           *out = (gint64) d;
           return TRUE;
