@@ -22,7 +22,7 @@
 
 static NSString * const activate_notification = @"dev.switchyard.Switchyard.Activate";
 
-BOOL
+gboolean
 sy_macos_instance_claim (void)
 {
   static int lock_fd = -1;   /* held until exit */
@@ -30,7 +30,7 @@ sy_macos_instance_claim (void)
   NSString *path;
 
   if (lock_fd >= 0)
-    return YES;
+    return TRUE;
 
   dir = [NSSearchPathForDirectoriesInDomains (NSCachesDirectory, NSUserDomainMask, YES)
            .firstObject stringByAppendingPathComponent:@"dev.switchyard.Switchyard"];
@@ -42,17 +42,17 @@ sy_macos_instance_claim (void)
   if (lock_fd < 0)
     {
       g_message ("single-instance lock %s: %s", path.UTF8String, g_strerror (errno));
-      return YES;   /* no guard is better than no app; the port check still refuses a clash */
+      return TRUE;   /* no guard is better than no app; the port check still refuses a clash */
     }
   if (flock (lock_fd, LOCK_EX | LOCK_NB) == 0)
-    return YES;
+    return TRUE;
 
   close (lock_fd);
   lock_fd = -1;
   [[NSDistributedNotificationCenter defaultCenter]
       postNotificationName:activate_notification object:nil userInfo:nil
         deliverImmediately:YES];
-  return NO;
+  return FALSE;
 }
 
 void

@@ -8,13 +8,15 @@
  * GtkApplication's own GActionGroup. There is no session bus on macOS, so the Linux helper's
  * org.gtk.Actions over D-Bus is not an option.
  *
- * A sketch: not built yet (windows/ and macos/ READMEs, "With the desktop issue"); macos.yml
- * compiles it once src/app links it on Darwin.
+ * Built into the app on macOS (src/app/meson.build, with ARC); sy-application.c reaches it
+ * through sy-macos.h. Not compiled on this project's Linux machines: macos.yml builds it.
  */
 #pragma once
 
 #import <Cocoa/Cocoa.h>
 #include <gio/gio.h>
+
+#include "sy-macos.h"
 
 NS_ASSUME_NONNULL_BEGIN
 
@@ -28,14 +30,5 @@ NS_ASSUME_NONNULL_BEGIN
 - (void)invalidate;
 
 @end
-
-/* The single-instance guard (SYSingleInstance.m). YES: this process is the first for this
- * user and holds the lock for its lifetime. NO: another one runs; it has been asked to show
- * its window and this process should exit 0. */
-BOOL sy_macos_instance_claim (void);
-
-/* In the first instance: calls g_action_group_activate_action (actions, "open-window") when a
- * later launch asks. */
-void sy_macos_instance_listen (GActionGroup *actions);
 
 NS_ASSUME_NONNULL_END

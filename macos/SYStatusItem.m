@@ -189,3 +189,33 @@ action_enabled_changed_cb (GActionGroup *actions, const char *name, gboolean ena
 }
 
 @end
+
+/* The C face (sy-macos.h): the item is kept alive by the wrapper, outside ARC's sight. */
+struct _SyMacosTray
+{
+  void *item;   /* SYStatusItem, retained */
+};
+
+SyMacosTray *
+sy_macos_tray_new (GActionGroup *actions)
+{
+  SyMacosTray *tray;
+
+  g_return_val_if_fail (G_IS_ACTION_GROUP (actions), NULL);
+
+  tray = g_new0 (SyMacosTray, 1);
+  tray->item = (void *) CFBridgingRetain ([[SYStatusItem alloc] initWithActions:actions]);
+  return tray;
+}
+
+void
+sy_macos_tray_free (SyMacosTray *tray)
+{
+  SYStatusItem *item;
+
+  if (tray == NULL)
+    return;
+  item = CFBridgingRelease (tray->item);
+  [item invalidate];
+  g_free (tray);
+}

@@ -2,8 +2,9 @@
  *
  * main() of switchyard, the desktop app: gettext and the drawing choice, then SyApplication
  * does everything else (a second launch hands its command line to the first instance and
- * exits). On Windows a named mutex guards that first: a second launch there only brings the
- * first one forward (windows/README.md, "Single instance").
+ * exits). On Windows a named mutex, on macOS a lock file, guards that first, since neither
+ * has the session bus GApplication's uniqueness needs: a second launch there only brings the
+ * first one forward (windows/README.md and macos/README.md, "Single instance").
  */
 #define G_LOG_DOMAIN "switchyard"
 
@@ -28,6 +29,9 @@ hand_over_to_first_instance (void)
   return 0;
 }
 #endif
+#ifdef __APPLE__
+#include "sy-macos.h"
+#endif
 
 int
 main (int   argc,
@@ -40,6 +44,10 @@ main (int   argc,
 
   if (sy_win32_instance_claim (L"" SY_APP_ID, &instance_mutex) == SY_WIN32_INSTANCE_SECONDARY)
     return hand_over_to_first_instance ();
+#endif
+#ifdef __APPLE__
+  if (!sy_macos_instance_claim ())
+    return 0;
 #endif
 
   sy_timing_init ();

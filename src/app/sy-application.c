@@ -29,6 +29,9 @@
 #ifdef G_OS_WIN32
 #include "sy-win32-tray-glue.h"
 #endif
+#ifdef __APPLE__
+#include "sy-macos.h"
+#endif
 
 struct _SyApplication
 {
@@ -45,6 +48,9 @@ struct _SyApplication
   guint           sigint_id;
 #ifdef G_OS_WIN32
   SyWin32TrayGlue *tray;      /* the notification-area icon, in this process */
+#endif
+#ifdef __APPLE__
+  SyMacosTray    *tray;       /* the menu-bar item, in this process */
 #endif
   gboolean        announced;  /* "listening on URL" printed */
   gboolean        screenshot; /* started for --screenshot alone: no tray icon */
@@ -398,8 +404,8 @@ find_tray_helper (void)
 /* The tray icon is its own GTK 3 process (libayatana-appindicator cannot load into GTK 4). It
  * follows our bus name and exits with us; SWITCHYARD_TRAY names another helper, or "" for
  * none. Only the instance under the real name starts it: the helper watches that name.
- * Windows has no such helper: the icon lives in this process (windows/README.md), off with
- * SWITCHYARD_TRAY="" too. */
+ * Windows and macOS have no such helper (and no session bus for it): the icon lives in this
+ * process (windows/README.md, macos/README.md), off with SWITCHYARD_TRAY="" too. */
 static void
 start_tray_helper (SyApplication *self)
 {
@@ -417,6 +423,13 @@ start_tray_helper (SyApplication *self)
     self->tray = sy_win32_tray_glue_new (G_ACTION_GROUP (self),
                                          LoadIconW (GetModuleHandleW (NULL),
                                                     MAKEINTRESOURCEW (1)));
+  return;
+#endif
+#ifdef __APPLE__
+  if (g_strcmp0 (override, "") != 0)
+    self->tray = sy_macos_tray_new (G_ACTION_GROUP (self));
+  /* A later launch (open -n, the binary run directly) asks this one to show its window. */
+  sy_macos_instance_listen (G_ACTION_GROUP (self));
   return;
 #endif
   path = override != NULL ? g_strdup (override) : find_tray_helper ();
@@ -657,6 +670,9 @@ sy_application_shutdown (GApplication *app)
     g_cancellable_cancel (self->autostart_cancellable);
 #ifdef G_OS_WIN32
   g_clear_pointer (&self->tray, sy_win32_tray_glue_free);
+#endif
+#ifdef __APPLE__
+  g_clear_pointer (&self->tray, sy_macos_tray_free);
 #endif
   while ((windows = gtk_application_get_windows (GTK_APPLICATION (self))) != NULL)
     gtk_window_destroy (windows->data);
