@@ -20,9 +20,9 @@ fi
 cd "$(dirname "$0")/.."
 build=${1:-_build-macos}
 
-# libsecret only satisfies the build (meson.build requires it). macOS has no Secret Service:
-# the server uses its file store there (SWITCHYARD_SECRET_STORE=file).
-formulae=(meson ninja pkgconf glib glib-networking libsoup json-glib sqlite libsecret)
+# No libsecret: macOS has no Secret Service, so the keyring option is off there (meson.build)
+# and the server keeps provider keys in its file store.
+formulae=(meson ninja pkgconf glib glib-networking libsoup json-glib sqlite)
 if [ -z "${SKIP_BREW:-}" ]; then
   brew install --quiet "${formulae[@]}"
 fi

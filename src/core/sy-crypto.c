@@ -14,8 +14,8 @@
 #include <bcrypt.h>
 #else
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/random.h>
+#if defined (__linux__) || defined (__APPLE__)
+#include <sys/random.h>   /* getentropy () there; unistd.h has it on the BSDs */
 #endif
 #endif
 
