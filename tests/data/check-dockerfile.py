@@ -171,6 +171,9 @@ def check_static(dockerfile, srcdir, server, pc_names):
         subdirs = re.findall(r"^\s*subdir\(\s*'([^']+)'\s*\)", top.read(), re.MULTILINE)
     if "meson.build" not in copied:
         fail("the top-level meson.build is not copied")
+    if os.path.exists(os.path.join(srcdir, "meson_options.txt")) and \
+       "meson_options.txt" not in copied:
+        fail("meson_options.txt is not copied: meson setup fails on the options it declares")
     for subdir in subdirs:
         if subdir not in copied:
             fail(f"meson.build has subdir('{subdir}') but the Dockerfile does not COPY {subdir}/")
@@ -196,6 +199,16 @@ def check_static(dockerfile, srcdir, server, pc_names):
 
     build_packages = set(apt_packages(stages[0]))
     final_packages = set(apt_packages(final))
+    # The image keeps secrets in its file store: built without the keyring, it neither needs
+    # nor ships libsecret.
+    setup = " ".join(args for keyword, args in stages[0]["instructions"] if keyword == "RUN")
+    if "-Dkeyring=disabled" not in setup.split():
+        fail("the build stage should configure with -Dkeyring=disabled: the image uses the file"
+             " secret store and has no Secret Service to talk to")
+    pc_names = [name for name in pc_names if name != "libsecret-1"]
+    stray = sorted(p for p in build_packages | final_packages if p.startswith("libsecret"))
+    if stray:
+        fail(f"the image is built without the keyring but installs {stray}")
     for needed in ("glib-networking", "ca-certificates", "curl"):
         if needed not in final_packages:
             fail(f"the final stage does not install {needed}")
@@ -234,7 +247,8 @@ def check_static(dockerfile, srcdir, server, pc_names):
                 fail(f"{server} links {soname}, which no Debian package owns here")
             # The C library and libgcc are in every Debian image; sanitizer runtimes are linked
             # only by a sanitized build (-Db_sanitize), never by the image's release build.
-            if package in ("libc6", "libgcc-s1") or \
+            # libsecret: the local build may have the keyring, the image's does not.
+            if package in ("libc6", "libgcc-s1") or package.startswith("libsecret") or \
                re.match(r"lib(asan|ubsan|lsan|tsan)\d+$|libclang-rt-", package):
                 continue
             if package not in final_packages:
