@@ -5,8 +5,9 @@
 #
 #   check-dockerfile.py static DOCKERFILE SRCDIR SERVER PKG_CONFIG_NAME...
 #       Every stage is Debian 12; every COPY source exists in the tree, and every subdir() of
-#       the top-level meson.build is copied (or `meson setup` fails in the image); COPY --from
-#       names an earlier stage. The build stage installs the Debian package of each
+#       the top-level meson.build and meson_options.txt are copied (or `meson setup` fails in
+#       the image); COPY --from names an earlier stage. The build configures without the keyring
+#       (-Dkeyring=disabled) and no stage installs libsecret. The build stage installs the Debian package of each
 #       pkg-config dependency of the server; the final stage installs the package of each
 #       shared library SERVER links (readelf NEEDED), glib-networking and ca-certificates
 #       (HTTPS to the providers) and curl (the HEALTHCHECK). The final stage runs as a non-root
