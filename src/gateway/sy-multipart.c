@@ -2,16 +2,17 @@
  *
  * multipart/form-data, strictly: delimiters are CRLF "--" boundary, each part has a
  * Content-Disposition of form-data with a name, headers are bounded in size and parts in
- * number. Safe on untrusted input: every search is bounded by the buffer (memmem, linear),
+ * number. Safe on untrusted input: every search is bounded by the buffer (sy_memmem),
  * nothing is copied but the part names and types. No I/O.
  */
-#define _GNU_SOURCE  /* memmem */
 #define G_LOG_DOMAIN "sy-gateway"
 
 #include "sy-multipart.h"
 
 #include <libsoup/soup.h>
 #include <string.h>
+
+#include "core/sy-memmem.h"
 
 #define MAX_BOUNDARY      70      /* RFC 2046 */
 #define MAX_HEADER_BYTES  8192    /* the header block of one part */
@@ -52,15 +53,7 @@ find (const guint8 *data,
 {
   if (from > len)
     return NULL;
-#ifdef G_OS_WIN32
-  /* The Windows CRT has no memmem (). */
-  for (const guint8 *p = data + from; (gsize) (data + len - p) >= needle_len; p++)
-    if (memcmp (p, needle, needle_len) == 0)
-      return p;
-  return NULL;
-#else
-  return memmem (data + from, len - from, needle, needle_len);
-#endif
+  return sy_memmem (data + from, len - from, needle, needle_len);
 }
 
 static gboolean

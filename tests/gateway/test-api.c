@@ -6,11 +6,11 @@
  * the latter, never echoed back).
  */
 #define G_LOG_DOMAIN "sy-test"
-#define _GNU_SOURCE  /* memmem */
 
 #include <sqlite3.h>
 #include <string.h>
 
+#include "core/sy-memmem.h"
 #include "store/sy-database.h"
 #include "sy-test-gateway.h"
 
@@ -126,7 +126,7 @@ body_contains (SyTestResponse *r,
   gsize len;
   const char *data = g_bytes_get_data (r->body, &len);
 
-  return len > 0 && memmem (data, len, needle, strlen (needle)) != NULL;
+  return len > 0 && sy_memmem (data, len, needle, strlen (needle)) != NULL;
 }
 
 /* {"error": {"message": "...", "type": "...", "code": ...}} with the given status, as JSON. */
@@ -254,7 +254,7 @@ assert_table_lacks (Fixture    *f,
           const void *data = sqlite3_column_blob (stmt, col);
           int len = sqlite3_column_bytes (stmt, col);
 
-          if (data != NULL && memmem (data, len, needle, strlen (needle)) != NULL)
+          if (data != NULL && sy_memmem (data, len, needle, strlen (needle)) != NULL)
             g_error ("%s.%s holds the secret", table, sqlite3_column_name (stmt, col));
         }
     }
@@ -280,7 +280,7 @@ assert_data_dir_lacks (Fixture    *f,
 
       if (!g_file_get_contents (path, &contents, &len, NULL))
         continue;
-      if (memmem (contents, len, needle, strlen (needle)) != NULL)
+      if (sy_memmem (contents, len, needle, strlen (needle)) != NULL)
         g_error ("%s holds the secret", path);
     }
 }

@@ -5,7 +5,7 @@
  * stream framing, error shapes, usage rows.
  */
 #include <sqlite3.h>
-#include <sys/socket.h>
+#include <gio/gnetworking.h>   /* SOL_SOCKET, SO_RCVBUF: sys/socket.h, or winsock2.h */
 #include <string.h>
 
 #include "sy-test-gateway-fixture.h"

@@ -9,7 +9,6 @@
 #define G_LOG_DOMAIN "sy-test"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -244,7 +243,7 @@ fixture_setup (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   f->backend = GPOINTER_TO_INT (data);
-  f->prefix = g_strdup_printf ("sy-test-%d-%08x", (int) getpid (), g_random_int ());
+  f->prefix = g_strdup_printf ("sy-test-%08x%08x", g_random_int (), g_random_int ());
   f->used_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   switch (f->backend)
@@ -772,7 +771,7 @@ test_libsecret_ignores_simple_backend (void)
     }
   if (g_test_subprocess ())
     {
-      g_autofree char *id = g_strdup_printf ("sy-test-%u-backend", (unsigned) getpid ());
+      g_autofree char *id = g_strdup_printf ("sy-test-%08x-backend", g_random_int ());
       g_autoptr(SySecretStore) store = NULL;
       g_autoptr(SecretService) service = NULL;
       g_autoptr(GHashTable) attributes = NULL;
