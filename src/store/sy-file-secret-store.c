@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * SyFileSecretStore: secrets as plaintext JSON in <data_dir>/secrets.json, owner-only (mode
- * 0600 in a 0700 directory; an owner-only ACL on Windows), replaced atomically: both through
- * core/sy-private-file.c. All file I/O runs in GTask threads under one lock; it must never read
+ * SyFileSecretStore: secrets as JSON in <data_dir>/secrets.json, owner-only (mode 0600 in a
+ * 0700 directory; an owner-only ACL on Windows), replaced atomically: both through
+ * core/sy-private-file.c. Plaintext, except where the platform seals data for the user
+ * (Windows' DPAPI, core/sy-user-seal.c): there the JSON is sealed behind SEALED_MAGIC, and a
+ * plaintext file from before is read and sealed at the next write. All file I/O runs in GTask threads under one lock; it must never read
  * a file that other users could have read.
  */
 #define G_LOG_DOMAIN "sy-store"
@@ -13,11 +15,16 @@
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 #include "core/sy-private-file.h"
+#include "core/sy-user-seal.h"
 
 #define SECRETS_FILE_NAME    "secrets.json"
 #define SECRETS_FILE_VERSION 1
+/* A sealed file: this line, then the sealed JSON. JSON never starts with it. */
+#define SEALED_MAGIC     "SWITCHYARD-SEALED-DPAPI-1\n"
+#define SEALED_MAGIC_LEN (sizeof SEALED_MAGIC - 1)
 
 struct _SyFileSecretStore
 {
@@ -124,6 +131,22 @@ load_secrets (SyFileSecretStore  *self,
       return NULL;
     }
 
+  if (g_bytes_get_size (contents) >= SEALED_MAGIC_LEN &&
+      memcmp (g_bytes_get_data (contents, NULL), SEALED_MAGIC, SEALED_MAGIC_LEN) == 0)
+    {
+      GBytes *plain = sy_user_unseal ((const char *) g_bytes_get_data (contents, NULL) +
+                                        SEALED_MAGIC_LEN,
+                                      g_bytes_get_size (contents) - SEALED_MAGIC_LEN, error);
+
+      if (plain == NULL)
+        {
+          g_prefix_error (error, "%s: ", self->path);
+          return NULL;
+        }
+      g_bytes_unref (contents);
+      contents = plain;
+    }
+
   if (g_bytes_get_size (contents) == 0)
     goto invalid;
 
@@ -207,8 +230,10 @@ save_secrets (SyFileSecretStore  *self,
 
   json_object_set_int_member (root, "version", SECRETS_FILE_VERSION);
   json_object_set_string_member (root, "comment",
-                                 "Switchyard credentials, NOT encrypted: keep this file mode "
-                                 "0600 and out of backups you share.");
+                                 sy_user_seal_available ()
+                                 ? "Switchyard credentials, sealed for one Windows account."
+                                 : "Switchyard credentials, NOT encrypted: keep this file mode "
+                                   "0600 and out of backups you share.");
   json_object_set_object_member (root, "secrets", json_object_ref (secrets));
   json_node_set_object (node, root);
 
@@ -216,6 +241,18 @@ save_secrets (SyFileSecretStore  *self,
   json_generator_set_pretty (generator, TRUE);
   data = json_generator_to_data (generator, &length);
 
+  if (sy_user_seal_available ())
+    {
+      g_autoptr(GBytes) sealed = sy_user_seal (data, length, error);
+      g_autoptr(GByteArray) file = NULL;
+
+      if (sealed == NULL)
+        return FALSE;
+      file = g_byte_array_sized_new (SEALED_MAGIC_LEN + g_bytes_get_size (sealed));
+      g_byte_array_append (file, (const guint8 *) SEALED_MAGIC, SEALED_MAGIC_LEN);
+      g_byte_array_append (file, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed));
+      return sy_private_file_write (self->path, (const char *) file->data, file->len, error);
+    }
   return sy_private_file_write (self->path, data, length, error);
 }
 
@@ -386,8 +423,8 @@ sy_file_secret_store_constructed (GObject *object)
   self->path = g_build_filename (self->data_dir, SECRETS_FILE_NAME, NULL);
 
 #ifdef G_OS_WIN32
-  g_message ("Secret store: plaintext file %s. Credentials are NOT encrypted at rest; only "
-             "its access list (your account alone) protects them.", self->path);
+  g_message ("Secret store: file %s, sealed for your Windows account (DPAPI) and readable by "
+             "your account alone.", self->path);
 #else
   g_message ("Secret store: plaintext file %s. Credentials are NOT encrypted at rest; only "
              "its file mode (0600) protects them.", self->path);

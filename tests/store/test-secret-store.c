@@ -630,6 +630,35 @@ test_file_rejects_garbage (Fixture       *f,
   g_assert_cmpint (g_unlink (path), ==, 0);
 }
 
+/* A file sealed with Windows' DPAPI, copied to a system that cannot unseal it: a clear error
+ * naming the cause, and the file left as it is. (Windows itself is not tested here.) */
+static void
+test_file_sealed_elsewhere (Fixture       *f,
+                            gconstpointer  data)
+{
+  const char *path = sy_file_secret_store_get_path (SY_FILE_SECRET_STORE (f->store));
+  static const char sealed[] = "SWITCHYARD-SEALED-DPAPI-1\n\x01\x00\x00\x00\xd0\x8c\x9d\xdf";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *after = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_set_contents_full (path, sealed, sizeof sealed - 1,
+                                           G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL));
+  secret = lookup_sync (f->store, "a", &error);
+  g_assert_null (secret);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "DPAPI"));
+  g_assert_nonnull (strstr (error->message, path));
+  g_clear_error (&error);
+
+  g_assert_false (store_sync (f->store, NULL, "a", NULL, "new", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_true (g_file_get_contents (path, &after, &length, NULL));
+  g_assert_cmpmem (after, length, sealed, sizeof sealed - 1);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+}
+
 /* sy_secret_store_new_for_host () */
 
 static void
@@ -896,6 +925,8 @@ main (int   argc,
               file_fixture_setup, test_file_survives_reopen, fixture_teardown);
   g_test_add ("/sy/store/secret-store/file/rejects-garbage", Fixture, NULL,
               file_fixture_setup, test_file_rejects_garbage, fixture_teardown);
+  g_test_add ("/sy/store/secret-store/file/sealed-elsewhere", Fixture, NULL,
+              file_fixture_setup, test_file_sealed_elsewhere, fixture_teardown);
 
   g_test_add_func ("/sy/store/secret-store/host/explicit", test_host_explicit);
   g_test_add_func ("/sy/store/secret-store/host/auto-with-service",
