@@ -5,7 +5,11 @@
  * stream framing, error shapes, usage rows.
  */
 #include <sqlite3.h>
-#include <gio/gnetworking.h>   /* SOL_SOCKET, SO_RCVBUF: sys/socket.h, or winsock2.h */
+#ifdef _WIN32              /* before GLib, which would say G_OS_WIN32 */
+#include <winsock2.h>      /* SOL_SOCKET, SO_RCVBUF */
+#else
+#include <sys/socket.h>
+#endif
 #include <string.h>
 
 #include "sy-test-gateway-fixture.h"
