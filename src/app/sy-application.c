@@ -735,7 +735,8 @@ sy_application_init (SyApplication *self)
   g_application_set_option_context_description (G_APPLICATION (self),
     _("Environment: SWITCHYARD_HOST, SWITCHYARD_PORT, SWITCHYARD_DATA_DIR, "
       "SWITCHYARD_ADMIN_TOKEN,\nSWITCHYARD_REQUIRE_API_KEY, SWITCHYARD_SECRET_STORE "
-      "(libsecret|file|memory);\nOmniRoute's HOSTNAME, PORT, DATA_DIR, REQUIRE_API_KEY too.\n"
+      "(libsecret|file|memory);\nOmniRoute's HOSTNAME, PORT, OMNIROUTE_PORT, DATA_DIR, "
+      "REQUIRE_API_KEY too.\n"
       "Flags win over the environment. --gapplication-service starts it without a window."));
 }
 

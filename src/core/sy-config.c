@@ -93,7 +93,7 @@ sy_config_new_from_args (int     *argc,
   g_option_context_set_description (context,
     N_("Environment: SWITCHYARD_HOST, SWITCHYARD_PORT, SWITCHYARD_DATA_DIR, SWITCHYARD_ADMIN_TOKEN,\n"
        "SWITCHYARD_REQUIRE_API_KEY, SWITCHYARD_SECRET_STORE (libsecret|file|memory);\n"
-       "OmniRoute's HOSTNAME, PORT, DATA_DIR, REQUIRE_API_KEY too.\n"
+       "OmniRoute's HOSTNAME, PORT, OMNIROUTE_PORT, DATA_DIR, REQUIRE_API_KEY too.\n"
        "Flags win over the environment."));
   if (!g_option_context_parse (context, argc, argv, error))
     return NULL;
