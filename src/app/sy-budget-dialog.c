@@ -260,8 +260,7 @@ keys_cb (GObject      *source,
     {
       sy_label_set_message (self->key_message,
                             _("There are no API keys yet. A budget belongs to an inbound API key: "
-                              "create one with POST /api/keys (see the README), then add its "
-                              "budget here."));
+                              "create one on the API Keys page, then add its budget here."));
       gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), FALSE);
       return;
     }
