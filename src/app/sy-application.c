@@ -66,9 +66,8 @@ static const GOptionEntry option_entries[] = {
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Where the database and admin token live"), "DIR" },
   { "screenshot", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("Render a page (health, combos, translator, providers, usage, cli-tools or settings) to "
-       "the PNG file named after it, "
-       "then exit"),
+    N_("Render a page (health, combos, translator, providers, usage, cli-tools, keys or "
+       "settings) to the PNG file named after it, then exit"),
     "PAGE" },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
   { NULL }
@@ -76,7 +75,7 @@ static const GOptionEntry option_entries[] = {
 
 static const char * const page_names[] = { "health", "combos", "translator", "providers",
                                             "usage",
-                                            "cli-tools", "settings", NULL };
+                                            "cli-tools", "keys", "settings", NULL };
 
 /* --- actions ----------------------------------------------------------------------------- */
 
@@ -499,7 +498,7 @@ sy_application_handle_local_options (GApplication *app,
       if (!g_strv_contains (page_names, page))
         {
           g_printerr (_("switchyard: no page \"%s\"; --screenshot takes health, combos, "
-                        "translator, providers, usage, cli-tools or settings\n"), page);
+                        "translator, providers, usage, cli-tools, keys or settings\n"), page);
           return 2;
         }
       self->screenshot = TRUE;

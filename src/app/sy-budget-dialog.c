@@ -12,7 +12,6 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
-#include <string.h>
 
 #include "sy-format.h"
 #include "sy-widgets.h"
@@ -52,31 +51,13 @@ static guint signals[N_SIGNALS];
 /* The period drop-down's items (ui/sy-budget-dialog.ui), in order. */
 static const char * const periods[] = { "daily", "weekly", "monthly" };
 
-static void
-clear_messages (SyBudgetDialog *self)
-{
-  sy_label_set_message (self->error_label, NULL);
-  sy_label_set_message (self->key_message, NULL);
-  sy_label_set_message (self->amount_message, NULL);
-  sy_label_set_message (self->period_message, NULL);
-  sy_label_set_message (self->warning_message, NULL);
-}
-
-/* The message line under the field the API calls name, or NULL. */
-static GtkLabel *
-field_message (SyBudgetDialog *self,
-               const char     *name)
-{
-  if (g_str_equal (name, "keyId"))
-    return self->key_message;
-  if (g_str_equal (name, "limit"))
-    return self->amount_message;
-  if (g_str_equal (name, "period"))
-    return self->period_message;
-  if (g_str_equal (name, "warningAt"))
-    return self->warning_message;
-  return NULL;
-}
+/* The fields as the API names them, and their message lines. */
+static const SyFormField fields[] = {
+  { "keyId", G_STRUCT_OFFSET (SyBudgetDialog, key_message) },
+  { "limit", G_STRUCT_OFFSET (SyBudgetDialog, amount_message) },
+  { "period", G_STRUCT_OFFSET (SyBudgetDialog, period_message) },
+  { "warningAt", G_STRUCT_OFFSET (SyBudgetDialog, warning_message) },
+};
 
 /* "limit: 2e+09 is out of range: ..." goes under the amount as "2e+09 is out of range: ...";
  * anything else above the form, in the client's words. */
@@ -84,24 +65,7 @@ static void
 show_error (SyBudgetDialog *self,
             const GError   *error)
 {
-  const char *colon = strstr (error->message, ": ");
-  g_autofree char *field = colon ? g_strndup (error->message, colon - error->message) : NULL;
-  GtkLabel *label = field ? field_message (self, field) : NULL;
-
-  if (g_error_matches (error, SY_ADMIN_CLIENT_ERROR, SY_ADMIN_CLIENT_ERROR_REFUSED) &&
-      label != NULL && colon[2] != '\0')
-    {
-      g_autofree char *text = g_strdup (colon + 2);
-
-      text[0] = g_ascii_toupper (text[0]);
-      sy_label_set_message (label, text);
-    }
-  else
-    {
-      g_autofree char *text = sy_admin_client_describe_error (error);
-
-      sy_label_set_message (self->error_label, text);
-    }
+  sy_form_show_error (self, self->error_label, fields, G_N_ELEMENTS (fields), error);
 }
 
 static const char *
@@ -215,7 +179,7 @@ save_clicked_cb (SyBudgetDialog *self)
   g_autofree char *path = NULL;
   double limit = 0;
 
-  clear_messages (self);
+  sy_form_clear_messages (self, self->error_label, fields, G_N_ELEMENTS (fields));
   if (!check_form (self, &limit))
     return;
 
@@ -296,8 +260,7 @@ keys_cb (GObject      *source,
     {
       sy_label_set_message (self->key_message,
                             _("There are no API keys yet. A budget belongs to an inbound API key: "
-                              "create one with POST /api/keys (see the README), then add its "
-                              "budget here."));
+                              "create one on the API Keys page, then add its budget here."));
       gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), FALSE);
       return;
     }

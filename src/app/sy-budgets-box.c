@@ -31,15 +31,6 @@ struct _SyBudgetsBox
 
 G_DEFINE_FINAL_TYPE (SyBudgetsBox, sy_budgets_box, GTK_TYPE_WIDGET)
 
-static void
-show_error (SyBudgetsBox *self,
-            const GError *error)
-{
-  g_autofree char *text = error ? sy_admin_client_describe_error (error) : NULL;
-
-  sy_label_set_message (self->message_label, text);
-}
-
 static const char *
 period_label (const char *period)
 {
@@ -85,22 +76,6 @@ describe_reset (const char *iso)
 /* --- changes ----------------------------------------------------------------------------- */
 
 static void
-changed_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(SyBudgetsBox) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = sy_admin_client_call_finish (SY_ADMIN_CLIENT (source), result,
-                                                          &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  show_error (self, error);
-  sy_budgets_box_reload (self);
-}
-
-static void
 delete_response_cb (GtkDialog    *dialog,
                     int           response,
                     SyBudgetsBox *self)
@@ -115,15 +90,15 @@ delete_response_cb (GtkDialog    *dialog,
   gtk_window_destroy (GTK_WINDOW (dialog));
   if (response != GTK_RESPONSE_ACCEPT || self->client == NULL)
     return;
-  sy_admin_client_call_async (self->client, "DELETE", path, NULL, self->cancellable, changed_cb,
-                              g_object_ref (self));
+  sy_widget_send_change (GTK_WIDGET (self), self->client, "DELETE", path, self->cancellable,
+                         self->message_label, (SyWidgetFunc) sy_budgets_box_reload);
 }
 
 static void
 delete_clicked_cb (GtkButton    *button,
                    SyBudgetsBox *self)
 {
-  JsonObject *budget = g_object_get_data (G_OBJECT (button), "budget");
+  JsonObject *budget = g_object_get_data (G_OBJECT (button), "object");
   g_autofree char *title = budget_title (budget);
   g_autofree char *heading = g_strdup_printf (_("Delete the budget “%s”?"), title);
   GtkWidget *dialog = sy_confirm_dialog_new (
@@ -141,7 +116,7 @@ static void
 saved_cb (SyBudgetDialog *dialog,
           SyBudgetsBox   *self)
 {
-  show_error (self, NULL);
+  sy_label_set_message (self->message_label, NULL);
   sy_budgets_box_reload (self);
 }
 
@@ -151,22 +126,19 @@ open_dialog (SyBudgetsBox *self,
              JsonObject   *budget)
 {
   SyBudgetDialog *dialog;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   if (self->client == NULL)
     return;
   dialog = sy_budget_dialog_new (self->client, self->budgets, budget);
-  if (GTK_IS_WINDOW (root))
-    gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
   g_signal_connect_object (dialog, "saved", G_CALLBACK (saved_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  sy_window_present_over (GTK_WINDOW (dialog), GTK_WIDGET (self));
 }
 
 static void
 edit_clicked_cb (GtkButton    *button,
                  SyBudgetsBox *self)
 {
-  open_dialog (self, g_object_get_data (G_OBJECT (button), "budget"));
+  open_dialog (self, g_object_get_data (G_OBJECT (button), "object"));
 }
 
 static void
@@ -176,19 +148,6 @@ add_clicked_cb (SyBudgetsBox *self)
 }
 
 /* --- the list ---------------------------------------------------------------------------- */
-
-static GtkWidget *
-row_button_new (SyBudgetsBox *self,
-                JsonObject   *budget,
-                const char   *label,
-                GCallback     callback)
-{
-  GtkWidget *button = sy_row_button_new (label, callback, self);
-
-  g_object_set_data_full (G_OBJECT (button), "budget", json_object_ref (budget),
-                          (GDestroyNotify) json_object_unref);
-  return button;
-}
 
 static void
 add_budget_row (SyBudgetsBox *self,
@@ -233,10 +192,11 @@ add_budget_row (SyBudgetsBox *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, line, -1);
   gtk_box_append (GTK_BOX (row), bar);
 
-  gtk_box_append (GTK_BOX (row), row_button_new (self, budget, _("_Edit"),
-                                                 G_CALLBACK (edit_clicked_cb)));
-  gtk_box_append (GTK_BOX (row), row_button_new (self, budget, _("_Delete"),
-                                                 G_CALLBACK (delete_clicked_cb)));
+  gtk_box_append (GTK_BOX (row), sy_row_button_new_for (_("_Edit"), G_CALLBACK (edit_clicked_cb),
+                                                        self, budget));
+  gtk_box_append (GTK_BOX (row), sy_row_button_new_for (_("_Delete"),
+                                                        G_CALLBACK (delete_clicked_cb), self,
+                                                        budget));
 }
 
 static void
@@ -256,7 +216,7 @@ budgets_cb (GObject      *source,
   g_clear_pointer (&self->budgets, json_array_unref);
   if (node == NULL)
     {
-      show_error (self, error);
+      sy_label_set_error (self->message_label, error);
       return;
     }
   if (!JSON_NODE_HOLDS_ARRAY (node))
@@ -274,16 +234,15 @@ budgets_cb (GObject      *source,
 void
 sy_budgets_box_reload (SyBudgetsBox *self)
 {
+  GCancellable *loading;
+
   g_return_if_fail (SY_IS_BUDGETS_BOX (self));
 
-  if (self->loading != NULL)
-    g_cancellable_cancel (self->loading);
-  g_clear_object (&self->loading);
-  if (self->client == NULL)
-    return;
-  self->loading = g_cancellable_new ();   /* cancelled by the next read, or in dispose */
-  sy_admin_client_call_async (self->client, "GET", "/api/usage/budget", NULL, self->loading,
-                              budgets_cb, g_object_ref (self));
+  /* Cancelled by the next read, or in dispose. */
+  loading = sy_cancellable_renew (&self->loading);
+  if (self->client != NULL)
+    sy_admin_client_call_async (self->client, "GET", "/api/usage/budget", NULL, loading,
+                                budgets_cb, g_object_ref (self));
 }
 
 void

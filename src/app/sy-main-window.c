@@ -14,6 +14,7 @@
 #include "sy-cli-tools-page.h"
 #include "sy-combos-page.h"
 #include "sy-health-page.h"
+#include "sy-keys-page.h"
 #include "sy-providers-page.h"
 #include "sy-settings-page.h"
 #include "sy-translator-page.h"
@@ -41,6 +42,7 @@ struct _SyMainWindow
   SyProvidersPage      *providers_page;
   SyUsagePage          *usage_page;
   SyCliToolsPage       *cli_tools_page;
+  SyKeysPage           *keys_page;
   SySettingsPage       *settings_page;
 };
 
@@ -168,6 +170,7 @@ sy_main_window_constructed (GObject *object)
   sy_providers_page_set_client (self->providers_page, self->client);
   sy_usage_page_set_client (self->usage_page, self->client);
   sy_cli_tools_page_set_client (self->cli_tools_page, self->client);
+  sy_keys_page_set_client (self->keys_page, self->client);
   sy_settings_page_set_client (self->settings_page, self->client);
   update_state (self);
 }
@@ -294,6 +297,7 @@ sy_main_window_class_init (SyMainWindowClass *klass)
   g_type_ensure (SY_TYPE_PROVIDERS_PAGE);
   g_type_ensure (SY_TYPE_USAGE_PAGE);
   g_type_ensure (SY_TYPE_CLI_TOOLS_PAGE);
+  g_type_ensure (SY_TYPE_KEYS_PAGE);
   g_type_ensure (SY_TYPE_SETTINGS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -312,6 +316,7 @@ sy_main_window_class_init (SyMainWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SyMainWindow, providers_page);
   gtk_widget_class_bind_template_child (widget_class, SyMainWindow, usage_page);
   gtk_widget_class_bind_template_child (widget_class, SyMainWindow, cli_tools_page);
+  gtk_widget_class_bind_template_child (widget_class, SyMainWindow, keys_page);
   gtk_widget_class_bind_template_child (widget_class, SyMainWindow, settings_page);
   gtk_widget_class_bind_template_callback (widget_class, use_port_clicked_cb);
 }
@@ -388,6 +393,7 @@ sy_main_window_refresh (SyMainWindow *self)
   sy_providers_page_refresh (self->providers_page);
   sy_usage_page_refresh (self->usage_page);
   sy_cli_tools_page_refresh (self->cli_tools_page);
+  sy_keys_page_refresh (self->keys_page);
   sy_settings_page_refresh (self->settings_page);
   update_state (self);
 }

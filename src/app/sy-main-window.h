@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
  * SyMainWindow: the window users configure everything in: a sidebar of pages (Health, Combos,
- * Providers, Settings), the endpoint to copy, and a bar at the top whenever the gateway is not serving,
+ * Translator, Providers, Usage, CLI Tools, API Keys, Settings), the endpoint to copy, and a bar at the top whenever the gateway is not serving,
  * with the way out (resume, another port, retry).
  */
 #pragma once
@@ -22,7 +22,8 @@ SyMainWindow *sy_main_window_new      (GtkApplication *app,
  * Call once, before the window is shown. */
 void          sy_main_window_restore_state (SyMainWindow *self,
                                             GSettings    *settings);
-/* "health", "combos", "providers", "cli-tools" or "settings"; FALSE for any other name. */
+/* "health", "combos", "translator", "providers", "usage", "cli-tools", "keys" or "settings";
+ * FALSE for any other name. */
 gboolean      sy_main_window_set_page (SyMainWindow   *self,
                                        const char     *name);
 const char   *sy_main_window_get_page (SyMainWindow   *self);

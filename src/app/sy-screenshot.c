@@ -81,7 +81,7 @@ sy_screenshot_save (GtkApplication  *app,
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    _("no page \"%s\"; pages are health, combos, translator, providers, "
-                     "usage, cli-tools and settings"), page);
+                     "usage, cli-tools, keys and settings"), page);
       gtk_window_destroy (GTK_WINDOW (window));
       return FALSE;
     }

@@ -14,9 +14,10 @@ G_BEGIN_DECLS
 #define SY_SCREENSHOT_WIDTH  1100
 #define SY_SCREENSHOT_HEIGHT 720
 
-/* page: "health", "combos", "providers" or "cli-tools". Opens a window of its own, waits (iterating the
- * main context, 30 s at most) until it has been laid out and drawn, renders it with the
- * window's own renderer, writes file and closes the window. */
+/* page: a page of the main window ("health", "keys": sy_main_window_set_page()). Opens a
+ * window of its own, waits (iterating the main context, 30 s at most) until it has been laid
+ * out and drawn, renders it with the window's own renderer, writes file and closes the
+ * window. */
 gboolean sy_screenshot_save (GtkApplication  *app,
                              SyAdminClient   *client,
                              const char      *page,

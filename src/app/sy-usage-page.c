@@ -169,15 +169,6 @@ read_metrics (JsonObject *sums,
   out[METRIC_REQUESTS] = member_number (sums, "requests");
 }
 
-static void
-show_message (SyUsagePage *self,
-              const GError *error)
-{
-  g_autofree char *text = error ? sy_admin_client_describe_error (error) : NULL;
-
-  sy_label_set_message (self->message_label, text);
-}
-
 /* --- drawing what was read --------------------------------------------------------------- */
 
 static void
@@ -486,7 +477,7 @@ finish_load (Load         *load,
   if (*node == NULL)
     {
       self->failed = TRUE;
-      show_message (self, error);
+      sy_label_set_error (self->message_label, error);
       return NULL;
     }
   return JSON_NODE_HOLDS_OBJECT (*node) ? json_node_get_object (*node) : NULL;
@@ -497,7 +488,7 @@ maybe_done (SyUsagePage *self)
 {
   if (self->pending > 0 || self->failed)
     return;
-  show_message (self, NULL);
+  sy_label_set_message (self->message_label, NULL);
   show_usage (self);
 }
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * /api/keys: inbound API keys. POST creates one and returns the key exactly once; GET lists
- * names, prefixes and scopes; PATCH sets a key's name, scopes and request limits (enforced by
- * SyAccessControl); DELETE revokes. Keys are stored hashed (SyApiKeyRepo).
+ * /api/keys: inbound API keys. POST creates one (with its name, and optionally its scopes and
+ * request limits) and returns the key exactly once; GET lists names, prefixes and scopes; PATCH
+ * sets a key's name, scopes and request limits (enforced by SyAccessControl); DELETE revokes.
+ * Keys are stored hashed (SyApiKeyRepo).
  */
 #define G_LOG_DOMAIN "sy-gateway"
 
@@ -51,36 +52,6 @@ build_key (JsonBuilder *b,
       json_builder_add_string_value (b, plaintext);
     }
   json_builder_end_object (b);
-}
-
-static void
-create_key (SyApiCall *call)
-{
-  static const char * const allowed[] = { "name", NULL };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SyApiKey) key = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *plaintext = NULL;
-
-  if (!sy_api_fields_only (call->body, allowed, &error) ||
-      !sy_api_field_string (call->body, "name", FALSE, 100, &name, NULL, &error))
-    {
-      sy_api_reply_gerror (call->msg, error);
-      return;
-    }
-  key = sy_api_key_repo_create (sy_gateway_get_api_keys (call->gateway),
-                                name ? name : "default", &plaintext, &error);
-  if (key == NULL)
-    {
-      sy_api_reply_gerror (call->msg, error);
-      return;
-    }
-  build_key (b, key, plaintext);
-  root = json_builder_get_root (b);
-  memset (plaintext, 0, strlen (plaintext));
-  sy_api_reply (call->msg, SOUP_STATUS_CREATED, root);
 }
 
 static void
@@ -175,12 +146,75 @@ read_limit (JsonObject  *body,
   return TRUE;
 }
 
-static void
-patch_key (SyApiCall *call)
+/* The members POST and PATCH take, read over changes (which holds the current values): only
+ * those given change; null clears a list or a limit. */
+static gboolean
+read_changes (JsonObject  *body,
+              SyApiKey    *changes,
+              GError     **error)
 {
   static const char * const allowed[] = {
     "name", "allowedModels", "allowedCombos", "maxRequestsPerMinute", "maxRequestsPerDay", NULL
   };
+
+  return sy_api_fields_only (body, allowed, error) &&
+         sy_api_field_string (body, "name", FALSE, 100, &changes->name, NULL, error) &&
+         read_list (body, "allowedModels", 100, 256, &changes->allowed_models, error) &&
+         read_list (body, "allowedCombos", 100, 100, &changes->allowed_combos, error) &&
+         read_limit (body, "maxRequestsPerMinute", 100000, &changes->max_requests_per_minute,
+                     error) &&
+         read_limit (body, "maxRequestsPerDay", 100000000, &changes->max_requests_per_day,
+                     error);
+}
+
+static void
+clear_changes (SyApiKey *changes)
+{
+  g_free (changes->name);
+  g_strfreev (changes->allowed_models);
+  g_strfreev (changes->allowed_combos);
+}
+
+/* The whole body is checked before the key exists, so a refusal leaves nothing behind. */
+static void
+create_key (SyApiCall *call)
+{
+  SyApiKeyRepo *repo = sy_gateway_get_api_keys (call->gateway);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SyApiKey) key = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *plaintext = NULL;
+  SyApiKey changes = { 0 };
+
+  changes.name = g_strdup ("default");
+  if (read_changes (call->body, &changes, &error) &&
+      (key = sy_api_key_repo_create (repo, changes.name, &plaintext, &error)) != NULL)
+    {
+      g_autoptr(SyApiKey) scoped = sy_api_key_repo_update (repo, key->id, &changes, &error);
+
+      if (scoped == NULL)
+        sy_api_key_repo_delete (repo, key->id, NULL);
+      g_clear_pointer (&key, sy_api_key_unref);
+      key = g_steal_pointer (&scoped);
+    }
+  clear_changes (&changes);
+  if (key != NULL)
+    {
+      build_key (b, key, plaintext);
+      root = json_builder_get_root (b);
+    }
+  if (plaintext != NULL)
+    memset (plaintext, 0, strlen (plaintext));
+  if (key == NULL)
+    sy_api_reply_gerror (call->msg, error);
+  else
+    sy_api_reply (call->msg, SOUP_STATUS_CREATED, root);
+}
+
+static void
+patch_key (SyApiCall *call)
+{
   SyApiKeyRepo *repo = sy_gateway_get_api_keys (call->gateway);
   g_autoptr(SyApiKey) current = sy_api_key_repo_lookup (repo, call->id);
   g_autoptr(SyApiKey) updated = NULL;
@@ -197,18 +231,9 @@ patch_key (SyApiCall *call)
   changes.allowed_combos = g_strdupv (current->allowed_combos);
   changes.max_requests_per_minute = current->max_requests_per_minute;
   changes.max_requests_per_day = current->max_requests_per_day;
-  if (sy_api_fields_only (call->body, allowed, &error) &&
-      sy_api_field_string (call->body, "name", FALSE, 100, &changes.name, NULL, &error) &&
-      read_list (call->body, "allowedModels", 100, 256, &changes.allowed_models, &error) &&
-      read_list (call->body, "allowedCombos", 100, 100, &changes.allowed_combos, &error) &&
-      read_limit (call->body, "maxRequestsPerMinute", 100000, &changes.max_requests_per_minute,
-                  &error) &&
-      read_limit (call->body, "maxRequestsPerDay", 100000000, &changes.max_requests_per_day,
-                  &error))
+  if (read_changes (call->body, &changes, &error))
     updated = sy_api_key_repo_update (repo, call->id, &changes, &error);
-  g_free (changes.name);
-  g_strfreev (changes.allowed_models);
-  g_strfreev (changes.allowed_combos);
+  clear_changes (&changes);
   if (updated == NULL)
     sy_api_reply_gerror (call->msg, error);
   else

@@ -1408,6 +1408,41 @@ test_keys_create (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (sy_test_response_get_array (list)), ==, 2);
 }
 
+/* A key can be made with its scopes and limits at once; a refused one is not made at all. */
+static void
+test_keys_create_scoped (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(SyTestResponse) scoped = sy_test_gateway_api (
+    f->t, "POST", "/api/keys",
+    "{\"name\": \"ci\", \"allowedModels\": [\"groq/*\"], \"allowedCombos\": [\"duo\"],"
+    " \"maxRequestsPerMinute\": 30, \"maxRequestsPerDay\": 2000}");
+  g_autoptr(SyTestResponse) too_fast = sy_test_gateway_api (
+    f->t, "POST", "/api/keys", "{\"name\": \"x\", \"maxRequestsPerMinute\": 100001}");
+  g_autoptr(SyTestResponse) bad_model = sy_test_gateway_api (
+    f->t, "POST", "/api/keys", "{\"name\": \"y\", \"allowedModels\": [\"a\", \"\"]}");
+  g_autoptr(SyTestResponse) shown = NULL;
+  JsonObject *key;
+
+  g_assert_cmpuint (scoped->status, ==, 201);
+  g_assert_nonnull (sy_test_response_get_string (scoped, "key"));
+  assert_field_error (too_fast, "maxRequestsPerMinute");
+  assert_field_error (bad_model, "allowedModels[1]");
+  g_assert_cmpint (db_count (f, "SELECT COUNT(*) FROM api_keys", NULL), ==, 1);
+
+  shown = sy_test_gateway_api_printf (f->t, "GET", NULL, "/api/keys/%s",
+                                      sy_test_response_get_string (scoped, "id"));
+  key = sy_test_response_get_object (shown);
+  g_assert_cmpstr (json_object_get_string_member (key, "name"), ==, "ci");
+  g_assert_cmpstr (json_array_get_string_element (
+                     json_object_get_array_member (key, "allowedModels"), 0), ==, "groq/*");
+  g_assert_cmpstr (json_array_get_string_element (
+                     json_object_get_array_member (key, "allowedCombos"), 0), ==, "duo");
+  g_assert_cmpint (json_object_get_int_member (key, "maxRequestsPerMinute"), ==, 30);
+  g_assert_cmpint (json_object_get_int_member (key, "maxRequestsPerDay"), ==, 2000);
+  g_assert_null (sy_test_response_get_string (shown, "key"));
+}
+
 /* === settings ============================================================================== */
 
 static void
@@ -2107,6 +2142,7 @@ main (int   argc,
 
   ADD ("keys/lifecycle", test_keys_lifecycle);
   ADD ("keys/create", test_keys_create);
+  ADD ("keys/create-scoped", test_keys_create_scoped);
 
   ADD ("settings/defaults", test_settings_defaults);
   ADD ("settings/persist", test_settings_persist);

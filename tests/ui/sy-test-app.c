@@ -282,6 +282,46 @@ sy_test_find_row (GtkWidget  *root,
   return label ? gtk_widget_get_ancestor (label, GTK_TYPE_LIST_BOX_ROW) : NULL;
 }
 
+GtkWidget *
+sy_test_find_field (GtkWidget  *root,
+                    const char *label_text)
+{
+  GtkWidget *label = sy_test_find_label (root, label_text);
+
+  g_assert_nonnull (label);
+  return gtk_label_get_mnemonic_widget (GTK_LABEL (label));
+}
+
+/* Where widget, or its ancestor that is a grid's child, sits in that grid. */
+static void
+grid_cell (GtkWidget *widget,
+           int       *column,
+           int       *row)
+{
+  while (widget != NULL && !GTK_IS_GRID (gtk_widget_get_parent (widget)))
+    widget = gtk_widget_get_parent (widget);
+  g_assert_nonnull (widget);
+  gtk_grid_query_child (GTK_GRID (gtk_widget_get_parent (widget)), widget, column, row, NULL,
+                        NULL);
+}
+
+GtkWidget *
+sy_test_find_message_under (GtkWidget  *root,
+                            GtkWidget  *field,
+                            const char *text)
+{
+  GtkWidget *message = sy_test_find_label (root, text);
+  int field_column, field_row, column, row;
+
+  if (message == NULL)
+    return NULL;
+  grid_cell (field, &field_column, &field_row);
+  grid_cell (message, &column, &row);
+  g_assert_cmpint (column, ==, field_column);
+  g_assert_cmpint (row, ==, field_row + 1);
+  return message;
+}
+
 GtkWindow *
 sy_test_find_window (GType type)
 {
@@ -305,6 +345,63 @@ sy_test_click (GtkWidget *button)
   g_assert_true (gtk_widget_is_sensitive (button));
   /* What a click ends in, now: gtk_widget_activate () would emit it 250 ms later. */
   g_signal_emit_by_name (button, "clicked");
+}
+
+void
+sy_test_confirm (GtkWidget       *root,
+                 const char      *button,
+                 const char      *heading,
+                 GtkResponseType  response)
+{
+  GtkWidget *question;
+
+  sy_test_click (sy_test_find_button (root, button));
+  sy_test_wait_until (sy_test_find_window (GTK_TYPE_MESSAGE_DIALOG) != NULL);
+  question = GTK_WIDGET (sy_test_find_window (GTK_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (sy_test_find_label (question, heading));
+  gtk_dialog_response (GTK_DIALOG (question), response);
+  sy_test_wait_until (sy_test_find_window (GTK_TYPE_MESSAGE_DIALOG) == NULL);
+}
+
+/* --- HTTP -------------------------------------------------------------------------------- */
+
+SoupMessage *
+sy_test_app_new_message (SyTestApp  *t,
+                         const char *method,
+                         const char *path)
+{
+  g_autofree char *base = sy_gateway_host_dup_base_url (sy_test_app_get_host (t));
+  g_autofree char *url = g_strconcat (base, path, NULL);
+  SoupMessage *msg = soup_message_new (method, url);
+
+  g_assert_nonnull (msg);
+  return msg;
+}
+
+static void
+sent_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GBytes **out = user_data;
+
+  *out = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  if (*out == NULL)
+    *out = g_bytes_new (NULL, 0);
+}
+
+guint
+sy_test_send (SoupMessage *msg)
+{
+  g_autoptr(GSimpleProxyResolver) no_proxy = G_SIMPLE_PROXY_RESOLVER (
+    g_simple_proxy_resolver_new (NULL, NULL));
+  g_autoptr(SoupSession) session = g_object_new (SOUP_TYPE_SESSION, "proxy-resolver", no_proxy,
+                                                 "timeout", 30, NULL);
+  g_autoptr(GBytes) body = NULL;
+
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &body);
+  sy_test_wait_until (body != NULL);
+  return soup_message_get_status (msg);
 }
 
 /* --- ports ------------------------------------------------------------------------------- */
@@ -355,6 +452,41 @@ sy_test_port_accepts (guint port)
 }
 
 /* --- data in the gateway ----------------------------------------------------------------- */
+
+typedef struct
+{
+  JsonNode *node;
+  GError   *error;
+  gboolean  done;
+} Call;
+
+static void
+called_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Call *call = user_data;
+
+  call->node = sy_admin_client_call_finish (SY_ADMIN_CLIENT (source), result, &call->error);
+  call->done = TRUE;
+}
+
+JsonNode *
+sy_test_app_call_api (SyTestApp  *t,
+                      const char *method,
+                      const char *path,
+                      const char *body)
+{
+  g_autoptr(JsonNode) json = body ? json_from_string (body, NULL) : NULL;
+  Call call = { 0 };
+
+  g_assert_true (body == NULL || json != NULL);
+  sy_admin_client_call_async (sy_application_get_client (t->app), method, path, json, NULL,
+                              called_cb, &call);
+  sy_test_wait_until (call.done);
+  g_assert_no_error (call.error);
+  return call.node;
+}
 
 SyConnection *
 sy_test_app_add_account (SyTestApp  *t,

@@ -89,10 +89,38 @@ GtkWidget      *sy_test_find_type       (GtkWidget      *root,
 /* The list row holding a label that contains text, or NULL. */
 GtkWidget      *sy_test_find_row        (GtkWidget      *root,
                                          const char     *text);
+/* The control a mnemonic label whose text contains label_text names, under root. */
+GtkWidget      *sy_test_find_field      (GtkWidget      *root,
+                                         const char     *label_text);
+/* The visible label under root whose text contains text, asserted to sit right under field
+ * (the next row of their grid, the same column); NULL if there is none. */
+GtkWidget      *sy_test_find_message_under (GtkWidget   *root,
+                                            GtkWidget   *field,
+                                            const char  *text);
 /* The first toplevel window of type, or NULL. */
 GtkWindow      *sy_test_find_window     (GType           type);
 /* Clicks a visible, sensitive button ("clicked" at once, as a pointer click ends). */
 void            sy_test_click           (GtkWidget      *button);
+/* Clicks button under root, which asks first (sy_confirm_dialog_new): asserts the question
+ * shows heading, answers it with response and waits until it is gone. */
+void            sy_test_confirm         (GtkWidget      *root,
+                                         const char     *button,
+                                         const char     *heading,
+                                         GtkResponseType response);
+
+/* The management API's answer to method path with body (JSON text, or NULL), through the
+ * app's own admin client; asserts that it succeeded. */
+JsonNode       *sy_test_app_call_api    (SyTestApp      *t,
+                                         const char     *method,
+                                         const char     *path,
+                                         const char     *body);
+
+/* A request to the app's gateway (path such as "/v1/models"), as any client would send it. */
+SoupMessage    *sy_test_app_new_message (SyTestApp      *t,
+                                         const char     *method,
+                                         const char     *path);
+/* Sends msg (no proxy) and waits for the whole answer; returns its status. */
+guint           sy_test_send            (SoupMessage    *msg);
 
 /* An enabled account saved through the repository (no key), like one made by the API. */
 SyConnection   *sy_test_app_add_account (SyTestApp      *t,

@@ -36,7 +36,7 @@ pages_body (SyTestApp     *t,
             gconstpointer  data)
 {
   static const char * const pages[] = { "health", "combos", "translator", "providers", "usage",
-                                         "cli-tools", "settings" };
+                                         "cli-tools", "keys", "settings" };
   g_autoptr(SyConnection) account = sy_test_app_add_account (t, "openai", "work", 1);
   g_autofree char *dir = g_build_filename (t->data_dir, "shots", NULL);
 

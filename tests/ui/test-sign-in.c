@@ -181,37 +181,6 @@ wait_ready_row (Login      *l,
 
 /* --- HTTP, as a browser and as an API client ---------------------------------------------- */
 
-static SoupSession *
-new_session (void)
-{
-  g_autoptr(GSimpleProxyResolver) no_proxy = G_SIMPLE_PROXY_RESOLVER (
-    g_simple_proxy_resolver_new (NULL, NULL));
-
-  return g_object_new (SOUP_TYPE_SESSION, "proxy-resolver", no_proxy, "timeout", 30, NULL);
-}
-
-static void
-sent_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GBytes **out = user_data;
-
-  *out = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
-  if (*out == NULL)
-    *out = g_bytes_new (NULL, 0);
-}
-
-static void
-send (SoupMessage *msg)
-{
-  g_autoptr(SoupSession) session = new_session ();
-  g_autoptr(GBytes) body = NULL;
-
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &body);
-  sy_test_wait_until (body != NULL);
-}
-
 /* What the browser lands on after the provider's page: its Location, not followed. */
 static char *
 browse (const char *url)
@@ -220,7 +189,7 @@ browse (const char *url)
 
   g_assert_nonnull (msg);
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-  send (msg);
+  sy_test_send (msg);
   g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_FOUND);
   return g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
                                                  "Location"));
@@ -238,7 +207,7 @@ flow_status (Login      *l,
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
 
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", bearer);
-  send (msg);
+  sy_test_send (msg);
   return soup_message_get_status (msg);
 }
 

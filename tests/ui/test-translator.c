@@ -381,35 +381,17 @@ test_require_key (void)
 
 /* --- Live monitor ------------------------------------------------------------------------ */
 
-static void
-sent_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GBytes **out = user_data;
-
-  *out = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
-  if (*out == NULL)
-    *out = g_bytes_new (NULL, 0);
-}
-
 /* A chat request straight to the app's gateway, as any client would send it; its status. */
 static guint
 send_chat (SyTestApp *t)
 {
   static const char body[] =
     "{\"model\":\"openai/gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-  g_autofree char *base = sy_gateway_host_dup_base_url (sy_test_app_get_host (t));
-  g_autofree char *url = g_strconcat (base, "/v1/chat/completions", NULL);
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(SoupMessage) msg = sy_test_app_new_message (t, "POST", "/v1/chat/completions");
   g_autoptr(GBytes) request = g_bytes_new_static (body, sizeof body - 1);
-  g_autoptr(GBytes) answer = NULL;
 
   soup_message_set_request_body_from_bytes (msg, "application/json", request);
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &answer);
-  sy_test_wait_until (answer != NULL);
-  return soup_message_get_status (msg);
+  return sy_test_send (msg);
 }
 
 static void

@@ -118,41 +118,6 @@ get_chart (GtkWidget *page)
   return SY_USAGE_CHART (chart);
 }
 
-typedef struct
-{
-  JsonNode *node;
-  GError   *error;
-  gboolean  done;
-} Call;
-
-static void
-called_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Call *call = user_data;
-
-  call->node = sy_admin_client_call_finish (SY_ADMIN_CLIENT (source), result, &call->error);
-  call->done = TRUE;
-}
-
-/* The management API's answer to method path [body]. */
-static JsonNode *
-call_api (SyTestApp  *t,
-          const char *method,
-          const char *path,
-          const char *body)
-{
-  g_autoptr(JsonNode) json = body ? json_from_string (body, NULL) : NULL;
-  Call call = { 0 };
-
-  sy_admin_client_call_async (sy_application_get_client (t->app), method, path, json, NULL,
-                              called_cb, &call);
-  sy_test_wait_until (call.done);
-  g_assert_no_error (call.error);
-  return call.node;
-}
-
 /* Whether texture holds a pixel of exactly this colour (the chart's bars are flat fills). */
 static gboolean
 has_colour (GdkTexture    *texture,
@@ -347,11 +312,12 @@ empty_body (SyTestApp     *t,
             gconstpointer  data)
 {
   GtkWidget *page = sy_test_app_show_page (t, "usage");
-  g_autoptr(JsonNode) key = call_api (t, "POST", "/api/keys", "{\"name\": \"laptop\"}");
+  g_autoptr(JsonNode) key = sy_test_app_call_api (t, "POST", "/api/keys",
+                                                  "{\"name\": \"laptop\"}");
   const char *key_id = json_object_get_string_member (json_node_get_object (key), "id");
   g_autofree char *budget = g_strdup_printf ("{\"keyId\": \"%s\", \"limit\": 50,"
                                              " \"period\": \"monthly\"}", key_id);
-  g_autoptr(JsonNode) created = call_api (t, "POST", "/api/usage/budget", budget);
+  g_autoptr(JsonNode) created = sy_test_app_call_api (t, "POST", "/api/usage/budget", budget);
   GtkWidget *row;
 
   sy_test_wait_until (sy_test_find_label (page, "No requests in the last 7 days.") != NULL);
@@ -383,7 +349,7 @@ stored_budget (SyTestApp  *t,
                const char *key_id,
                const char *period)
 {
-  g_autoptr(JsonNode) list = call_api (t, "GET", "/api/usage/budget", NULL);
+  g_autoptr(JsonNode) list = sy_test_app_call_api (t, "GET", "/api/usage/budget", NULL);
   JsonArray *array = json_node_get_array (list);
 
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -400,7 +366,7 @@ stored_budget (SyTestApp  *t,
 static guint
 n_stored_budgets (SyTestApp *t)
 {
-  g_autoptr(JsonNode) list = call_api (t, "GET", "/api/usage/budget", NULL);
+  g_autoptr(JsonNode) list = sy_test_app_call_api (t, "GET", "/api/usage/budget", NULL);
 
   return json_array_get_length (json_node_get_array (list));
 }
@@ -411,51 +377,9 @@ add_key (SyTestApp  *t,
          const char *name)
 {
   g_autofree char *body = g_strdup_printf ("{\"name\": \"%s\"}", name);
-  g_autoptr(JsonNode) key = call_api (t, "POST", "/api/keys", body);
+  g_autoptr(JsonNode) key = sy_test_app_call_api (t, "POST", "/api/keys", body);
 
   return g_strdup (json_object_get_string_member (json_node_get_object (key), "id"));
-}
-
-/* The control a mnemonic label names in a window. */
-static GtkWidget *
-field_of (GtkWidget  *window,
-          const char *label_text)
-{
-  GtkWidget *label = sy_test_find_label (window, label_text);
-
-  g_assert_nonnull (label);
-  return gtk_label_get_mnemonic_widget (GTK_LABEL (label));
-}
-
-/* Where widget, or its ancestor that is a grid's child, sits in that grid. */
-static void
-grid_cell (GtkWidget *widget,
-           int       *column,
-           int       *row)
-{
-  while (widget != NULL && !GTK_IS_GRID (gtk_widget_get_parent (widget)))
-    widget = gtk_widget_get_parent (widget);
-  g_assert_nonnull (widget);
-  gtk_grid_query_child (GTK_GRID (gtk_widget_get_parent (widget)), widget, column, row, NULL,
-                        NULL);
-}
-
-/* The visible label that contains text, asserted to sit right under field; NULL if none. */
-static GtkWidget *
-message_under (GtkWidget  *window,
-               GtkWidget  *field,
-               const char *text)
-{
-  GtkWidget *message = sy_test_find_label (window, text);
-  int field_column, field_row, column, row;
-
-  if (message == NULL)
-    return NULL;
-  grid_cell (field, &field_column, &field_row);
-  grid_cell (message, &column, &row);
-  g_assert_cmpint (column, ==, field_column);
-  g_assert_cmpint (row, ==, field_row + 1);
-  return message;
 }
 
 static GtkWidget *
@@ -489,36 +413,38 @@ budget_add_body (SyTestApp     *t,
   /* Without a key there is nothing a budget could belong to: the window says so. */
   dialog = open_budget_dialog (page, "Add budget…");
   sy_test_wait_until (sy_test_find_label (dialog, "There are no API keys yet") != NULL);
-  g_assert_nonnull (message_under (dialog, field_of (dialog, "API key"),
-                                   "There are no API keys yet"));
+  g_assert_nonnull (sy_test_find_message_under (dialog, sy_test_find_field (dialog, "API key"),
+                                                "There are no API keys yet"));
   g_assert_false (gtk_widget_is_sensitive (sy_test_find_button (dialog, "Add")));
   close_budget_dialog (dialog);
 
   key_id = add_key (t, "laptop");
   dialog = open_budget_dialog (page, "Add budget…");
   sy_test_wait_until (gtk_widget_is_sensitive (sy_test_find_button (dialog, "Add")));
-  amount = field_of (dialog, "Amount");
-  period = field_of (dialog, "Period");
-  warning = field_of (dialog, "Warn at");
+  amount = sy_test_find_field (dialog, "Amount");
+  period = sy_test_find_field (dialog, "Period");
+  warning = sy_test_find_field (dialog, "Warn at");
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (period)), ==, 2);  /* monthly */
 
   /* What is checked here never leaves the window. */
   sy_test_click (sy_test_find_button (dialog, "Add"));
-  g_assert_nonnull (message_under (dialog, amount, "Enter the most the key may spend"));
+  g_assert_nonnull (sy_test_find_message_under (dialog, amount,
+                                                "Enter the most the key may spend"));
   gtk_editable_set_text (GTK_EDITABLE (amount), "cheap");
   sy_test_click (sy_test_find_button (dialog, "Add"));
-  g_assert_nonnull (message_under (dialog, amount, "“cheap” is not a number"));
+  g_assert_nonnull (sy_test_find_message_under (dialog, amount, "“cheap” is not a number"));
   g_assert_null (sy_test_find_label (dialog, "Enter the most"));
   gtk_editable_set_text (GTK_EDITABLE (amount), "-5");
   sy_test_click (sy_test_find_button (dialog, "Add"));
-  g_assert_nonnull (message_under (dialog, amount, "The amount must be more than zero."));
+  g_assert_nonnull (sy_test_find_message_under (dialog, amount,
+                                                "The amount must be more than zero."));
   g_assert_cmpuint (n_stored_budgets (t), ==, 0);
 
   /* What the API refuses shows under its field, and what was typed stays. */
   gtk_editable_set_text (GTK_EDITABLE (amount), "2000000000");
   sy_test_click (sy_test_find_button (dialog, "Add"));
   sy_test_wait_until (sy_test_find_label (dialog, "is out of range") != NULL);
-  g_assert_nonnull (message_under (dialog, amount, "2e+09 is out of range"));
+  g_assert_nonnull (sy_test_find_message_under (dialog, amount, "2e+09 is out of range"));
   g_assert_null (sy_test_find_label (dialog, "more than zero"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (amount)), ==, "2000000000");
   g_assert_true (sy_test_find_window (SY_TYPE_BUDGET_DIALOG) == GTK_WINDOW (dialog));
@@ -542,11 +468,11 @@ budget_add_body (SyTestApp     *t,
   /* Adding it again would replace it: the window says so instead. */
   dialog = open_budget_dialog (page, "Add budget…");
   sy_test_wait_until (gtk_widget_is_sensitive (sy_test_find_button (dialog, "Add")));
-  gtk_editable_set_text (GTK_EDITABLE (field_of (dialog, "Amount")), "10");
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (field_of (dialog, "Period")), 1);
+  gtk_editable_set_text (GTK_EDITABLE (sy_test_find_field (dialog, "Amount")), "10");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (sy_test_find_field (dialog, "Period")), 1);
   sy_test_click (sy_test_find_button (dialog, "Add"));
-  g_assert_nonnull (message_under (dialog, field_of (dialog, "Period"),
-                                   "already has a budget for this period"));
+  g_assert_nonnull (sy_test_find_message_under (dialog, sy_test_find_field (dialog, "Period"),
+                                                "already has a budget for this period"));
   close_budget_dialog (dialog);
   g_clear_pointer (&stored, json_object_unref);
   stored = stored_budget (t, key_id, "weekly");
@@ -572,7 +498,7 @@ budget_edit_delete_body (SyTestApp     *t,
   g_autoptr(JsonObject) stored = NULL;
   GtkWidget *row, *dialog, *amount;
 
-  json_node_unref (call_api (t, "POST", "/api/usage/budget", budget));
+  json_node_unref (sy_test_app_call_api (t, "POST", "/api/usage/budget", budget));
   sy_usage_page_refresh (SY_USAGE_PAGE (page));
   sy_test_wait_until (sy_test_find_row (page, "laptop, monthly") != NULL);
   row = sy_test_find_row (page, "laptop, monthly");
@@ -580,12 +506,12 @@ budget_edit_delete_body (SyTestApp     *t,
   /* Edit: the key and period are the budget's own; the amount and threshold change. */
   dialog = open_budget_dialog (row, "Edit");
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Edit budget");
-  amount = field_of (dialog, "Amount");
+  amount = sy_test_find_field (dialog, "Amount");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (amount)), ==, "50");
-  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (field_of (dialog, "Warn at"))),
-                     ==, 90);
-  g_assert_false (gtk_widget_is_sensitive (field_of (dialog, "Period")));
-  g_assert_false (gtk_widget_is_sensitive (field_of (dialog, "API key")));
+  g_assert_cmpfloat (gtk_spin_button_get_value (
+                       GTK_SPIN_BUTTON (sy_test_find_field (dialog, "Warn at"))), ==, 90);
+  g_assert_false (gtk_widget_is_sensitive (sy_test_find_field (dialog, "Period")));
+  g_assert_false (gtk_widget_is_sensitive (sy_test_find_field (dialog, "API key")));
   gtk_editable_set_text (GTK_EDITABLE (amount), "75");
   sy_test_click (sy_test_find_button (dialog, "Save"));
   sy_test_wait_until (sy_test_find_window (SY_TYPE_BUDGET_DIALOG) == NULL);
@@ -598,34 +524,22 @@ budget_edit_delete_body (SyTestApp     *t,
   /* Saving a budget deleted meanwhile: the API's 404 above the form, nothing made again. */
   row = sy_test_find_row (page, "laptop, monthly");
   dialog = open_budget_dialog (row, "Edit");
-  json_node_unref (call_api (t, "DELETE", path, NULL));
+  json_node_unref (sy_test_app_call_api (t, "DELETE", path, NULL));
   sy_test_click (sy_test_find_button (dialog, "Save"));
   sy_test_wait_until (sy_test_find_label (dialog, "has no monthly budget") != NULL);
   g_assert_cmpuint (n_stored_budgets (t), ==, 0);
   close_budget_dialog (dialog);
 
   /* Delete asks first: Cancel keeps it, Delete removes it. */
-  json_node_unref (call_api (t, "POST", "/api/usage/budget", budget));
+  json_node_unref (sy_test_app_call_api (t, "POST", "/api/usage/budget", budget));
   sy_usage_page_refresh (SY_USAGE_PAGE (page));
   sy_test_wait_until (sy_test_find_label (page, "$0.00 of $50.00 spent") != NULL);
-  for (guint attempt = 0; attempt < 2; attempt++)
-    {
-      GtkWidget *confirm;
-
-      row = sy_test_find_row (page, "laptop, monthly");
-      sy_test_click (sy_test_find_button (row, "Delete"));
-      sy_test_wait_until (sy_test_find_window (GTK_TYPE_MESSAGE_DIALOG) != NULL);
-      confirm = GTK_WIDGET (sy_test_find_window (GTK_TYPE_MESSAGE_DIALOG));
-      g_assert_nonnull (sy_test_find_label (confirm, "Delete the budget “laptop, monthly”?"));
-      gtk_dialog_response (GTK_DIALOG (confirm),
-                           attempt == 0 ? GTK_RESPONSE_CANCEL : GTK_RESPONSE_ACCEPT);
-      sy_test_wait_until (sy_test_find_window (GTK_TYPE_MESSAGE_DIALOG) == NULL);
-      if (attempt == 0)
-        {
-          sy_test_drain ();
-          g_assert_cmpuint (n_stored_budgets (t), ==, 1);
-        }
-    }
+  sy_test_confirm (sy_test_find_row (page, "laptop, monthly"), "Delete",
+                   "Delete the budget “laptop, monthly”?", GTK_RESPONSE_CANCEL);
+  sy_test_drain ();
+  g_assert_cmpuint (n_stored_budgets (t), ==, 1);
+  sy_test_confirm (sy_test_find_row (page, "laptop, monthly"), "Delete",
+                   "Delete the budget “laptop, monthly”?", GTK_RESPONSE_ACCEPT);
   sy_test_wait_until (sy_test_find_label (page, "No budgets") != NULL);
   g_assert_null (sy_test_find_row (page, "laptop, monthly"));
   g_assert_cmpuint (n_stored_budgets (t), ==, 0);
@@ -654,7 +568,7 @@ stored_input_price (SyTestApp  *t,
                     const char *model)
 {
   g_autofree char *path = g_strdup_printf ("/api/pricing?provider=local&model=%s", model);
-  g_autoptr(JsonNode) prices = call_api (t, "GET", path, NULL);
+  g_autoptr(JsonNode) prices = sy_test_app_call_api (t, "GET", path, NULL);
   JsonArray *array = json_node_get_array (prices);
 
   if (json_array_get_length (array) == 0)
