@@ -48,19 +48,6 @@ typedef struct
   const char * const *headers;    /* name, value, ..., NULL; NULL: none */
 } Request;
 
-static void
-sent_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GBytes **out = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *out = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (*out == NULL)
-    *out = g_bytes_new (NULL, 0);
-}
-
 /* Like sy_test_gateway_request(), with headers from an array and optionally a chunked body. */
 static SyTestResponse *
 send_request (Fixture       *f,
@@ -97,9 +84,7 @@ send_request (Fixture       *f,
     soup_message_headers_replace (soup_message_get_request_headers (msg), req->headers[i],
                                   req->headers[i + 1]);
 
-  soup_session_send_and_read_async (f->t->client, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &body);
-  while (body == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  body = sy_test_send_and_read (f->t->client, msg);
 
   if (req->chunked)
     g_assert_cmpint (soup_message_headers_get_encoding (soup_message_get_request_headers (msg)),
@@ -1588,9 +1573,7 @@ send_simple (SoupSession *client,
     }
   if (token != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", token);
-  soup_session_send_and_read_async (client, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &reply);
-  while (reply == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  reply = sy_test_send_and_read (client, msg);
   g_bytes_unref (reply);
   return soup_message_get_status (msg);
 }

@@ -83,18 +83,6 @@ wait_finished (Fixture    *f,
   g_assert_not_reached ();
 }
 
-static void
-sent_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GBytes **out = user_data;
-
-  *out = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
-  if (*out == NULL)
-    *out = g_bytes_new (NULL, 0);
-}
-
 /* The browser: GET url, following redirects or returning the Location. */
 static char *
 browse (Fixture    *f,
@@ -106,9 +94,7 @@ browse (Fixture    *f,
 
   if (!follow)
     soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-  soup_session_send_and_read_async (f->t->client, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &body);
-  while (body == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  body = sy_test_send_and_read (f->t->client, msg);
   if (!follow)
     return g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
                                                    "Location"));

@@ -8,6 +8,7 @@
 
 #include "providers/sy-oauth-flow.h"
 #include "sy-mock-oauth.h"
+#include "sy-test-gateway.h"
 
 typedef struct
 {
@@ -98,18 +99,6 @@ start (Fixture       *f,
   sy_oauth_flow_start (f->flow);
 }
 
-static void
-sent_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GBytes **out = user_data;
-
-  *out = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
-  if (*out == NULL)
-    *out = g_bytes_new (NULL, 0);
-}
-
 /* GET url; with follow FALSE returns the Location, else the body of the last hop. */
 static char *
 browse (Fixture    *f,
@@ -121,9 +110,7 @@ browse (Fixture    *f,
 
   if (!follow)
     soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &body);
-  while (body == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  body = sy_test_send_and_read (f->session, msg);
   if (!follow)
     {
       g_assert_cmpuint (soup_message_get_status (msg), ==, 302);

@@ -378,18 +378,6 @@ sy_test_app_new_message (SyTestApp  *t,
   return msg;
 }
 
-static void
-sent_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GBytes **out = user_data;
-
-  *out = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
-  if (*out == NULL)
-    *out = g_bytes_new (NULL, 0);
-}
-
 guint
 sy_test_send (SoupMessage *msg)
 {
@@ -397,10 +385,8 @@ sy_test_send (SoupMessage *msg)
     g_simple_proxy_resolver_new (NULL, NULL));
   g_autoptr(SoupSession) session = g_object_new (SOUP_TYPE_SESSION, "proxy-resolver", no_proxy,
                                                  "timeout", 30, NULL);
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) body = sy_test_send_and_read (session, msg);
 
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &body);
-  sy_test_wait_until (body != NULL);
   return soup_message_get_status (msg);
 }
 
